@@ -1,0 +1,148 @@
+/**
+ * Wire schemas of the public HTTP API (`/v1`). Built with `zod/mini` so the widget can import
+ * them for a few hundred bytes; the server validates every request with the same schemas.
+ */
+import * as z from 'zod/mini';
+import { FIELD_TYPES } from './fields.ts';
+import { LOCALES } from './locale.ts';
+
+export const localeSchema = z.enum(LOCALES);
+export const localizedSchema = z.object({ de: z.string(), en: z.string() });
+
+/** Tour ids and viewpoint ids: short, URL-safe. */
+export const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+export const idSchema = z.string().check(z.regex(ID_PATTERN));
+export const viewpointIdSchema = z.string().check(z.minLength(1), z.maxLength(128));
+
+/** A link token as it travels in a URL fragment: base64url, ≥ 128 bits. */
+export const linkTokenSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{22,200}$/));
+
+export const releaseModeSchema = z.enum(['email', 'manual']);
+export type ReleaseMode = z.infer<typeof releaseModeSchema>;
+
+export const gateFieldSchema = z.object({
+  key: z.string(),
+  type: z.enum(FIELD_TYPES),
+  required: z.boolean(),
+  maxLength: z.number(),
+  label: z.optional(localizedSchema),
+  options: z.optional(z.array(z.object({ value: z.string(), label: z.optional(localizedSchema) }))),
+  pattern: z.optional(z.string()),
+  autocomplete: z.optional(z.string()),
+});
+
+/** Which viewpoints are protected: a list, or every viewpoint except a list. */
+export const viewpointRuleSchema = z.object({
+  protect: z.enum(['list', 'all-except']),
+  ids: z.array(z.string()),
+});
+export type ViewpointRule = z.infer<typeof viewpointRuleSchema>;
+
+export const brokerContactSchema = z.object({
+  name: z.string(),
+  company: z.optional(z.string()),
+  email: z.optional(z.string()),
+  phone: z.optional(z.string()),
+  website: z.optional(z.string()),
+  address: z.optional(z.string()),
+});
+export type BrokerContact = z.infer<typeof brokerContactSchema>;
+
+/** `GET /v1/tours/:tour/gate` — what a widget needs to render the gate. No secrets. */
+export const gateConfigSchema = z.object({
+  tour: z.string(),
+  title: z.string(),
+  mode: releaseModeSchema,
+  locale: localeSchema,
+  fields: z.array(gateFieldSchema),
+  viewpoints: viewpointRuleSchema,
+  broker: brokerContactSchema,
+  captcha: z.nullable(z.object({ provider: z.literal('hcaptcha'), siteKey: z.string() })),
+  consent: z.object({
+    privacyUrl: z.string(),
+    termsUrl: z.optional(z.string()),
+    version: z.string(),
+    marketing: z.boolean(),
+  }),
+  linkValidityDays: z.number(),
+});
+export type GateConfig = z.infer<typeof gateConfigSchema>;
+
+export const fieldValueSchema = z.union([z.string(), z.boolean()]);
+
+/** `POST /v1/tours/:tour/registrations` */
+export const registrationRequestSchema = z.object({
+  fields: z.record(z.string(), fieldValueSchema),
+  consent: z.object({
+    privacy: z.boolean(),
+    marketing: z.optional(z.boolean()),
+    version: z.string().check(z.maxLength(64)),
+  }),
+  locale: z.optional(localeSchema),
+  captcha: z.optional(z.string().check(z.maxLength(10_000))),
+  viewpoint: z.optional(viewpointIdSchema),
+});
+export type RegistrationRequest = z.infer<typeof registrationRequestSchema>;
+
+/** Registration answer (202), the same for known and unknown emails. */
+export const registrationResponseSchema = z.object({
+  status: z.enum(['check-email', 'awaiting-approval']),
+});
+export type RegistrationResponse = z.infer<typeof registrationResponseSchema>;
+
+/** `POST /v1/unlock` */
+export const unlockRequestSchema = z.object({ token: linkTokenSchema });
+export type UnlockRequest = z.infer<typeof unlockRequestSchema>;
+
+export const unlockResponseSchema = z.object({
+  accessToken: z.string(),
+  /** ISO 8601 */
+  expiresAt: z.string(),
+  tour: z.string(),
+});
+export type UnlockResponse = z.infer<typeof unlockResponseSchema>;
+
+/**
+ * `POST /v1/tours/:tour/links` — a fresh unlock link, either for an email address or for the
+ * (expired) link the visitor still holds. The answer never says whether the email is known.
+ */
+export const newLinkRequestSchema = z.object({
+  email: z.optional(z.string().check(z.maxLength(254))),
+  token: z.optional(linkTokenSchema),
+  locale: z.optional(localeSchema),
+  captcha: z.optional(z.string().check(z.maxLength(10_000))),
+});
+export type NewLinkRequest = z.infer<typeof newLinkRequestSchema>;
+
+export const newLinkResponseSchema = z.object({ status: z.literal('check-email') });
+export type NewLinkResponse = z.infer<typeof newLinkResponseSchema>;
+
+/** `GET /v1/tours/:tour/access` with a bearer token. */
+export const accessResponseSchema = z.object({
+  valid: z.literal(true),
+  tour: z.string(),
+  expiresAt: z.string(),
+});
+export type AccessResponse = z.infer<typeof accessResponseSchema>;
+
+export const FUNNEL_EVENT_TYPES = ['locked-click', 'mask-shown', 'viewpoint-view'] as const;
+export type FunnelEventType = (typeof FUNNEL_EVENT_TYPES)[number];
+
+/** `POST /v1/tours/:tour/events` — anonymous counters, batched. */
+export const eventsRequestSchema = z.object({
+  events: z
+    .array(z.object({ type: z.enum(FUNNEL_EVENT_TYPES), viewpoint: z.optional(viewpointIdSchema) }))
+    .check(z.minLength(1), z.maxLength(50)),
+});
+export type EventsRequest = z.infer<typeof eventsRequestSchema>;
+
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    fields: z.optional(z.record(z.string(), z.string())),
+  }),
+});
+
+/** The URL fragment key of unlock links: `https://tour.example/#tour-gate-unlock=<token>`. */
+export const UNLOCK_FRAGMENT_KEY = 'tour-gate-unlock';

@@ -1,0 +1,188 @@
+/**
+ * The config file (`tour-gate.config.json`): brokers and their tours. Server-only (full zod);
+ * `scripts/gen-json-schema.ts` turns it into `tour-gate.config.schema.json` for editors.
+ */
+import { z } from 'zod';
+import { ID_PATTERN } from './api.ts';
+import { CUSTOM_FIELD_KEY_PATTERN, FIELD_REQUIREMENTS, STANDARD_FIELD_KEYS } from './fields.ts';
+import { LOCALES } from './locale.ts';
+
+const locale = z.enum(LOCALES);
+const localized = z.object({ de: z.string().min(1), en: z.string().min(1) }).strict();
+const httpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
+const origin = z
+  .string()
+  .regex(
+    /^https?:\/\/[^/\s]+$/,
+    'must be an origin like https://www.example.com (scheme, host, optional port; no path)',
+  );
+const id = z.string().regex(ID_PATTERN, 'must be lower-case letters, digits, "-" or "_" (at most 64)');
+const requirement = z.enum(FIELD_REQUIREMENTS);
+
+export const brokerConfigSchema = z
+  .object({
+    id,
+    name: z.string().min(1).describe('Name shown to visitors and in mails'),
+    company: z.string().optional(),
+    email: z.string().email().describe('Where review requests and notifications go'),
+    phone: z.string().optional(),
+    website: httpUrl.optional(),
+    address: z.string().optional(),
+    locale: locale.default('de').describe('Language of mails to the broker'),
+    retentionDays: z.number().int().positive().default(365).describe('Leads are purged after this many days'),
+  })
+  .strict();
+
+export const customFieldConfigSchema = z
+  .object({
+    key: z.string().regex(CUSTOM_FIELD_KEY_PATTERN, 'must start with a lower-case letter; letters, digits, "_"'),
+    label: localized,
+    type: z.enum(['text', 'textarea', 'select', 'checkbox', 'tel']).default('text'),
+    requirement: requirement.default('optional'),
+    maxLength: z.number().int().positive().max(5000).default(200),
+    options: z.array(z.object({ value: z.string().min(1), label: localized.optional() }).strict()).optional(),
+  })
+  .strict();
+
+export const tourConfigSchema = z
+  .object({
+    id,
+    broker: id.describe('id of a broker in `brokers`'),
+    title: z.string().min(1),
+    pageUrl: httpUrl.describe('The tour page; unlock links point here, with the token in the fragment'),
+    allowedOrigins: z.array(origin).default([]).describe('Origins of pages that may embed the gate'),
+    mode: z.enum(['email', 'manual']).default('email'),
+    locale: locale.default('de').describe('Default language of the mask and of mails'),
+    fields: z
+      .partialRecord(z.enum(STANDARD_FIELD_KEYS), requirement)
+      .default({})
+      .describe('required / optional / hidden per standard field; email is always required'),
+    customFields: z.array(customFieldConfigSchema).default([]),
+    postalCodePattern: z.string().optional().describe('Regular expression for postal codes (default: 4–5 digits)'),
+    viewpoints: z
+      .object({ protect: z.enum(['list', 'all-except']), ids: z.array(z.string().min(1).max(128)) })
+      .strict()
+      .default({ protect: 'all-except', ids: [] })
+      .describe('Protected viewpoints: a list, or all except a list'),
+    linkValidityDays: z.number().positive().max(365).default(14),
+    accessValidityDays: z.number().positive().max(3650).default(90),
+    reviewValidityDays: z.number().positive().max(365).default(30),
+    notifications: z
+      .object({
+        broker: z.enum(['off', 'each-lead']).default('off').describe('email release: tell the broker about each lead'),
+        visitorConfirmation: z.boolean().default(true).describe('manual release: confirm the request to the visitor'),
+      })
+      .strict()
+      .default({ broker: 'off', visitorConfirmation: true }),
+    denyText: localized.optional().describe('Text of the polite notice a denied visitor receives'),
+    captcha: z
+      .object({ siteKey: z.string().min(1) })
+      .strict()
+      .optional(),
+    consent: z
+      .object({
+        privacyUrl: httpUrl,
+        termsUrl: httpUrl.optional(),
+        version: z.string().min(1).max(64).default('1'),
+        marketing: z.boolean().default(false).describe('offer a separate, unticked marketing consent'),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const gateConfigFileSchema = z
+  .object({
+    $schema: z.string().optional(),
+    brokers: z.array(brokerConfigSchema),
+    tours: z.array(tourConfigSchema),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const brokerIds = new Set<string>();
+    cfg.brokers.forEach((b, i) => {
+      if (brokerIds.has(b.id))
+        ctx.addIssue({ code: 'custom', path: ['brokers', i, 'id'], message: `duplicate broker id "${b.id}"` });
+      brokerIds.add(b.id);
+    });
+    const tourIds = new Set<string>();
+    cfg.tours.forEach((t, i) => {
+      if (tourIds.has(t.id))
+        ctx.addIssue({ code: 'custom', path: ['tours', i, 'id'], message: `duplicate tour id "${t.id}"` });
+      tourIds.add(t.id);
+      if (!brokerIds.has(t.broker)) {
+        ctx.addIssue({ code: 'custom', path: ['tours', i, 'broker'], message: `no broker with id "${t.broker}"` });
+      }
+      if (t.fields.email && t.fields.email !== 'required') {
+        ctx.addIssue({ code: 'custom', path: ['tours', i, 'fields', 'email'], message: 'email is always required' });
+      }
+      if (t.postalCodePattern) {
+        try {
+          new RegExp(t.postalCodePattern);
+        } catch {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tours', i, 'postalCodePattern'],
+            message: 'not a valid regular expression',
+          });
+        }
+      }
+      const keys = new Set<string>();
+      t.customFields.forEach((f, j) => {
+        if (keys.has(f.key) || (STANDARD_FIELD_KEYS as readonly string[]).includes(f.key)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tours', i, 'customFields', j, 'key'],
+            message: `field key "${f.key}" is taken`,
+          });
+        }
+        keys.add(f.key);
+        if (f.type === 'select' && !f.options?.length) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tours', i, 'customFields', j, 'options'],
+            message: 'a select needs options',
+          });
+        }
+      });
+    });
+  });
+
+export type GateConfigFile = z.output<typeof gateConfigFileSchema>;
+export type GateConfigFileInput = z.input<typeof gateConfigFileSchema>;
+export type BrokerConfig = z.output<typeof brokerConfigSchema>;
+export type TourConfig = z.output<typeof tourConfigSchema>;
+
+export interface ConfigProblem {
+  /** Path inside the file, like `tours[0].mode`. */
+  path: string;
+  message: string;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else out += out ? `.${String(seg)}` : String(seg);
+  }
+  return out || '(root)';
+}
+
+/** Parses a config file's JSON value; problems name the path inside the file. */
+export function parseConfigFile(
+  value: unknown,
+): { ok: true; config: GateConfigFile } | { ok: false; problems: ConfigProblem[] } {
+  const result = gateConfigFileSchema.safeParse(value);
+  if (result.success) return { ok: true, config: result.data };
+  return {
+    ok: false,
+    problems: result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
+  };
+}
+
+/** The JSON Schema of the config file, for editor completion. */
+export function configJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(gateConfigFileSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}
