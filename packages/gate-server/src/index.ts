@@ -1,1 +1,12 @@
-export {};
+export { ConfigFileError, loadConfigFile, parseConfig } from './config/config-file.ts';
+export { EnvError, readEnv, type ServerEnv } from './config/env.ts';
+export { TourDirectory, type Tour } from './config/tours.ts';
+export { createApp } from './http/app.ts';
+export type { GateDeps } from './http/context.ts';
+export { DEFAULT_LIMITS, type RateLimits } from './http/rate-limit.ts';
+export { OutboxWorker } from './mail/outbox-worker.ts';
+export { DevMailbox, type MailTransport, SmtpTransport } from './mail/transport.ts';
+export { AccessTokens } from './security/access-token.ts';
+export { HCAPTCHA_TEST_SECRET, HCaptchaVerifier } from './security/captcha.ts';
+export { createGateServer, type GateServer, type GateServerOptions } from './server.ts';
+export { GateStore } from './store/store.ts';

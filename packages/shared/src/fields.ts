@@ -85,7 +85,7 @@ export interface GateField {
   maxLength: number;
   /** Only custom fields carry labels; standard fields are labelled by the widget's tables. */
   label?: Localized;
-  options?: readonly { value: string; label?: Localized }[];
+  options?: { value: string; label?: Localized }[];
   pattern?: string;
   autocomplete?: string;
 }

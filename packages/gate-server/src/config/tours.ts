@@ -1,0 +1,134 @@
+/**
+ * The tours a server knows, resolved once from the config: each with its broker, its field
+ * list and its public gate config (pre-serialised, with an ETag).
+ */
+import { createHash } from 'node:crypto';
+import {
+  DEFAULT_FIELD_REQUIREMENTS,
+  DEFAULT_POSTAL_CODE_PATTERN,
+  type GateConfig,
+  type GateField,
+  GateError,
+  STANDARD_FIELD_KEYS,
+  STANDARD_FIELDS,
+} from '@tour-gate/shared';
+import type { BrokerConfig, GateConfigFile, TourConfig } from '@tour-gate/shared/config';
+
+export interface Tour {
+  config: TourConfig;
+  broker: BrokerConfig;
+  fields: GateField[];
+  gate: GateConfig;
+  gateJson: string;
+  gateEtag: string;
+  /** Origins that may embed the gate: the allowed origins and the tour page's own. */
+  origins: string[];
+  /** Hostnames of those origins (for the captcha's hostname check). */
+  hostnames: string[];
+}
+
+export function tourFields(tour: TourConfig): GateField[] {
+  const out: GateField[] = [];
+  for (const key of STANDARD_FIELD_KEYS) {
+    const requirement = key === 'email' ? 'required' : (tour.fields[key] ?? DEFAULT_FIELD_REQUIREMENTS[key]);
+    if (requirement === 'hidden') continue;
+    const spec = STANDARD_FIELDS[key];
+    out.push({
+      key,
+      type: spec.type,
+      required: requirement === 'required',
+      maxLength: spec.maxLength,
+      autocomplete: spec.autocomplete,
+      ...(spec.options ? { options: spec.options.map((value) => ({ value })) } : {}),
+      ...(key === 'postalCode' ? { pattern: tour.postalCodePattern ?? DEFAULT_POSTAL_CODE_PATTERN } : {}),
+    });
+  }
+  for (const f of tour.customFields) {
+    if (f.requirement === 'hidden') continue;
+    out.push({
+      key: f.key,
+      type: f.type,
+      required: f.requirement === 'required',
+      maxLength: f.type === 'checkbox' ? 5 : f.maxLength,
+      label: f.label,
+      ...(f.options ? { options: f.options } : {}),
+    });
+  }
+  return out;
+}
+
+function resolveTour(tour: TourConfig, broker: BrokerConfig): Tour {
+  const fields = tourFields(tour);
+  const origins = [...new Set([new URL(tour.pageUrl).origin, ...tour.allowedOrigins])];
+  const gate: GateConfig = {
+    tour: tour.id,
+    title: tour.title,
+    mode: tour.mode,
+    locale: tour.locale,
+    fields,
+    viewpoints: tour.viewpoints,
+    broker: {
+      name: broker.name,
+      ...(broker.company ? { company: broker.company } : {}),
+      email: broker.email,
+      ...(broker.phone ? { phone: broker.phone } : {}),
+      ...(broker.website ? { website: broker.website } : {}),
+      ...(broker.address ? { address: broker.address } : {}),
+    },
+    captcha: tour.captcha ? { provider: 'hcaptcha', siteKey: tour.captcha.siteKey } : null,
+    consent: {
+      privacyUrl: tour.consent.privacyUrl,
+      ...(tour.consent.termsUrl ? { termsUrl: tour.consent.termsUrl } : {}),
+      version: tour.consent.version,
+      marketing: tour.consent.marketing,
+    },
+    linkValidityDays: tour.linkValidityDays,
+  };
+  const gateJson = JSON.stringify(gate);
+  return {
+    config: tour,
+    broker,
+    fields,
+    gate,
+    gateJson,
+    gateEtag: `"${createHash('sha256').update(gateJson).digest('base64url').slice(0, 27)}"`,
+    origins,
+    hostnames: [...new Set(origins.map((o) => new URL(o).hostname))],
+  };
+}
+
+export class TourDirectory {
+  private readonly tours = new Map<string, Tour>();
+  private readonly origins = new Set<string>();
+
+  constructor(config: GateConfigFile) {
+    const brokers = new Map(config.brokers.map((b) => [b.id, b]));
+    for (const t of config.tours) {
+      const broker = brokers.get(t.broker);
+      if (!broker) continue; // the schema already refuses this
+      const tour = resolveTour(t, broker);
+      this.tours.set(t.id, tour);
+      for (const o of tour.origins) this.origins.add(o);
+    }
+  }
+
+  find(id: string): Tour | undefined {
+    return this.tours.get(id);
+  }
+
+  /** The tour, or TOUR_NOT_FOUND. */
+  get(id: string): Tour {
+    const tour = this.tours.get(id);
+    if (!tour) throw new GateError('TOUR_NOT_FOUND');
+    return tour;
+  }
+
+  all(): Tour[] {
+    return [...this.tours.values()];
+  }
+
+  /** Whether any tour lets `origin` embed its gate (for routes without a tour in the path). */
+  anyAllows(origin: string): boolean {
+    return this.origins.has(origin);
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The HTTP app: routes split by resource, one error handler. Tests call `app.request()`
+ * without opening a port.
+ */
+import { Hono } from 'hono';
+import type { GateDeps, GateEnv } from './context.ts';
+import { notFound, onError } from './errors.ts';
+import { tourCors } from './cors.ts';
+import { devMailboxRoutes } from './routes/dev-mailbox.ts';
+import { opsRoutes } from './routes/ops.ts';
+import { tourRoutes } from './routes/tours.ts';
+import { unlockRoutes } from './routes/unlock.ts';
+import { widgetRoutes } from './routes/widget.ts';
+
+export function createApp(deps: GateDeps): Hono<GateEnv> {
+  const app = new Hono<GateEnv>();
+  app.use(async (c, next) => {
+    c.set('deps', deps);
+    c.header('X-Content-Type-Options', 'nosniff');
+    await next();
+  });
+  app.onError(onError);
+  app.notFound(notFound);
+
+  app.use('/v1/tours/:tour/*', tourCors());
+  app.use('/v1/unlock', tourCors());
+  app.route('/v1/tours', tourRoutes);
+  app.route('/v1/unlock', unlockRoutes);
+  app.route('/', opsRoutes);
+  app.route('/', widgetRoutes);
+  if (deps.transport.kind === 'dev-mailbox' && !deps.env.production) app.route('/dev', devMailboxRoutes);
+  return app;
+}

@@ -1,0 +1,32 @@
+import type { TourDirectory } from '../config/tours.ts';
+import type { ServerEnv } from '../config/env.ts';
+import type { OutboxWorker } from '../mail/outbox-worker.ts';
+import type { MailTransport } from '../mail/transport.ts';
+import type { AccessTokens } from '../security/access-token.ts';
+import type { CaptchaVerifier } from '../security/captcha.ts';
+import type { GateStore } from '../store/store.ts';
+import type { Clock } from '../util/time.ts';
+import type { Logger } from '../util/logger.ts';
+import type { RateLimits } from './rate-limit.ts';
+
+/** Everything the routes use; injected, so tests pass their own clock, mailer and captcha. */
+export interface GateDeps {
+  env: ServerEnv;
+  tours: TourDirectory;
+  store: GateStore;
+  transport: MailTransport;
+  outbox: OutboxWorker;
+  accessTokens: AccessTokens;
+  captcha: CaptchaVerifier;
+  clock: Clock;
+  log: Logger;
+  limits: RateLimits;
+  /** Trust `X-Forwarded-For` (behind a reverse proxy). */
+  trustProxy: boolean;
+  /** Folder with the built widget (`widget.js`, `widget-chunks/`). */
+  widgetDist: string;
+}
+
+export interface GateEnv {
+  Variables: { deps: GateDeps };
+}

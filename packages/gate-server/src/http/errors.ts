@@ -1,0 +1,37 @@
+/** One place where every thrown error becomes `{"error": {code, message, fields?}}`. */
+import { ERROR_CODES, GateError } from '@tour-gate/shared';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { GateEnv } from './context.ts';
+
+export function toGateError(err: unknown): GateError {
+  if (err instanceof GateError) return err;
+  if (err instanceof HTTPException) {
+    if (err.status === 413) return new GateError('PAYLOAD_TOO_LARGE', { cause: err });
+    if (err.status === 404) return new GateError('NOT_FOUND', { cause: err });
+    if (err.status === 405) return new GateError('METHOD_NOT_ALLOWED', { cause: err });
+    if (err.status >= 400 && err.status < 500) return new GateError('INVALID_JSON', { cause: err });
+  }
+  return new GateError('INTERNAL', { cause: err });
+}
+
+export function errorResponse(c: Context, err: GateError): Response {
+  if (err.retryAfter !== undefined) c.header('Retry-After', String(Math.max(1, Math.ceil(err.retryAfter))));
+  c.header('Cache-Control', 'no-store');
+  return c.json(err.toBody(), err.status as ContentfulStatusCode);
+}
+
+export function onError(err: Error, c: Context<GateEnv>): Response {
+  const gate = toGateError(err);
+  if (gate.code === 'INTERNAL') {
+    c.get('deps')?.log.error('unhandled error', { path: c.req.path, error: String(err?.stack ?? err) });
+  }
+  return errorResponse(c, gate);
+}
+
+export function notFound(c: Context<GateEnv>): Response {
+  return errorResponse(c, new GateError('NOT_FOUND'));
+}
+
+export const statusOf = (code: keyof typeof ERROR_CODES): number => ERROR_CODES[code].status;

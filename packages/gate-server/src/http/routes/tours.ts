@@ -1,0 +1,51 @@
+/** The widget's API for one tour: `/v1/tours/:tour/…`. */
+import { eventsRequestSchema, newLinkRequestSchema, registrationRequestSchema } from '@tour-gate/shared';
+import { Hono } from 'hono';
+import { bearerOf, checkAccess } from '../../services/access.ts';
+import { countEvents } from '../../services/events.ts';
+import { requestNewLink } from '../../services/new-link.ts';
+import { register } from '../../services/register.ts';
+import { readJson } from '../body.ts';
+import { clientIp } from '../client.ts';
+import type { GateEnv } from '../context.ts';
+
+export const tourRoutes = new Hono<GateEnv>()
+  .get('/:tour/gate', (c) => {
+    const tour = c.get('deps').tours.get(c.req.param('tour'));
+    c.header('ETag', tour.gateEtag);
+    // Short caching: a broker's change shows within a minute; revalidation is cheap (304).
+    c.header('Cache-Control', 'public, max-age=60, stale-while-revalidate=600');
+    if (c.req.header('if-none-match') === tour.gateEtag) return c.body(null, 304);
+    c.header('Content-Type', 'application/json; charset=utf-8');
+    return c.body(tour.gateJson);
+  })
+  .post('/:tour/registrations', async (c) => {
+    const deps = c.get('deps');
+    const tour = deps.tours.get(c.req.param('tour'));
+    const request = await readJson(c, registrationRequestSchema);
+    const answer = await register(deps, { tour, request, ip: clientIp(c) });
+    c.header('Cache-Control', 'no-store');
+    return c.json(answer, 202);
+  })
+  .post('/:tour/links', async (c) => {
+    const deps = c.get('deps');
+    const tour = deps.tours.get(c.req.param('tour'));
+    const request = await readJson(c, newLinkRequestSchema);
+    await requestNewLink(deps, tour, request, clientIp(c));
+    c.header('Cache-Control', 'no-store');
+    return c.json({ status: 'check-email' as const }, 202);
+  })
+  .get('/:tour/access', async (c) => {
+    const deps = c.get('deps');
+    const tour = deps.tours.get(c.req.param('tour'));
+    const answer = await checkAccess(deps, tour.config.id, bearerOf(c.req.header('authorization')));
+    c.header('Cache-Control', 'no-store');
+    return c.json(answer);
+  })
+  .post('/:tour/events', async (c) => {
+    const deps = c.get('deps');
+    const tour = deps.tours.get(c.req.param('tour'));
+    const request = await readJson(c, eventsRequestSchema);
+    await countEvents(deps, tour, request, clientIp(c));
+    return c.body(null, 204);
+  });

@@ -1,0 +1,55 @@
+/**
+ * The embed script. `/widget.js` keeps its name (brokers paste it), so it is cached briefly
+ * and revalidated; the chunks it loads carry a content hash and are cached for a year.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join, normalize } from 'node:path';
+import { GateError } from '@tour-gate/shared';
+import { type Context, Hono } from 'hono';
+import type { GateEnv } from '../context.ts';
+
+const cache = new Map<string, { body: Buffer; etag: string }>();
+
+async function load(file: string): Promise<{ body: Buffer; etag: string }> {
+  const hit = cache.get(file);
+  if (hit) return hit;
+  let body: Buffer;
+  try {
+    body = await readFile(file);
+  } catch {
+    throw new GateError('NOT_FOUND', {
+      message: 'The widget is not built. Run `pnpm --filter @tour-gate/gate-widget build`.',
+    });
+  }
+  const entry = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+  cache.set(file, entry);
+  return entry;
+}
+
+function cors(c: Context<GateEnv>): void {
+  const origin = c.req.header('origin');
+  c.header('Vary', 'Origin', { append: true });
+  // Module scripts from another origin need CORS; it is granted to the tours' origins.
+  if (origin && c.get('deps').tours.anyAllows(origin)) c.header('Access-Control-Allow-Origin', origin);
+}
+
+async function serve(c: Context<GateEnv>, file: string, cacheControl: string): Promise<Response> {
+  const { body, etag } = await load(file);
+  cors(c);
+  c.header('Cache-Control', cacheControl);
+  c.header('ETag', etag);
+  c.header('X-Content-Type-Options', 'nosniff');
+  if (c.req.header('if-none-match') === etag) return c.body(null, 304);
+  c.header('Content-Type', 'text/javascript; charset=utf-8');
+  return c.body(new Uint8Array(body));
+}
+
+export const widgetRoutes = new Hono<GateEnv>()
+  .get('/widget.js', (c) =>
+    serve(c, join(c.get('deps').widgetDist, 'widget.js'), 'public, max-age=300, stale-while-revalidate=86400'),
+  )
+  .get('/widget-chunks/:file{[A-Za-z0-9._-]+\\.js}', (c) => {
+    const file = normalize(c.req.param('file'));
+    return serve(c, join(c.get('deps').widgetDist, 'widget-chunks', file), 'public, max-age=31536000, immutable');
+  });

@@ -1,0 +1,44 @@
+/**
+ * The frame every mail shares: an HTML part with inline styles (mail clients drop <style>)
+ * and a plain-text part built from the same pieces.
+ */
+import type { BrokerConfig } from '@tour-gate/shared/config';
+import { html, type SafeHtml } from '../util/html.ts';
+import type { MailStrings } from './strings.ts';
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export function brokerContactLines(broker: BrokerConfig): string[] {
+  return [broker.name, broker.company, broker.address, broker.phone, broker.email, broker.website].filter(
+    (l): l is string => Boolean(l),
+  );
+}
+
+export function button(href: string, label: string): SafeHtml {
+  return html`<p style="margin:28px 0"><a href="${href}" style="background:#1f5f8b;color:#ffffff;padding:12px 22px;border-radius:6px;text-decoration:none;font-weight:600;display:inline-block">${label}</a></p>`;
+}
+
+export function paragraph(text: string): SafeHtml {
+  return html`<p style="margin:0 0 14px">${text}</p>`;
+}
+
+export function layout(opts: {
+  lang: 'de' | 'en';
+  title: string;
+  body: SafeHtml;
+  strings: MailStrings;
+  broker?: BrokerConfig;
+}): string {
+  const contact = opts.broker
+    ? html`<div style="margin-top:28px;padding-top:16px;border-top:1px solid #dde3ea;color:#41505e;font-size:14px"><strong>${opts.strings.contactHeading}</strong><br>${brokerContactLines(opts.broker).map((l, i) => (i ? html`<br>${l}` : html`${l}`))}</div>`
+    : '';
+  return `<!doctype html>${html`<html lang="${opts.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${opts.title}</title></head><body style="margin:0;background:#f3f5f8;font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;color:#17212b;line-height:1.5"><div style="max-width:560px;margin:0 auto;padding:24px"><div style="background:#ffffff;border-radius:10px;padding:28px">${opts.body}${contact}</div><p style="color:#6b7785;font-size:12px;margin:16px 4px">${opts.strings.automatedNote}</p></div></body></html>`}`;
+}
+
+export function textContact(strings: MailStrings, broker: BrokerConfig): string {
+  return `${strings.contactHeading}\n${brokerContactLines(broker).join('\n')}`;
+}

@@ -1,0 +1,69 @@
+/**
+ * Where mails go: an SMTP server (nodemailer), or — with no SMTP URL, in development — the
+ * dev mailbox, which keeps every mail in the outbox table for `GET /dev/mailbox`.
+ */
+import nodemailer from 'nodemailer';
+import type { OutboxMail } from '../store/schema.ts';
+
+export interface MailTransport {
+  readonly kind: 'smtp' | 'dev-mailbox';
+  deliver(mail: OutboxMail): Promise<void>;
+  close(): void;
+}
+
+export interface ReplyTo {
+  name: string;
+  address: string;
+}
+
+/** Strips what could end a header line; nodemailer encodes the rest as an address object. */
+export function headerSafeName(name: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters
+  return name.replace(/[\u0000-\u001f\u007f\u2028\u2029"<>]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 120);
+}
+
+export class SmtpTransport implements MailTransport {
+  readonly kind = 'smtp' as const;
+  private readonly transporter: nodemailer.Transporter;
+  private readonly domain: string;
+
+  constructor(
+    url: string,
+    private readonly from: string,
+    options: { timeoutMs?: number } = {},
+  ) {
+    const timeout = options.timeoutMs ?? 15_000;
+    this.transporter = nodemailer.createTransport(url, {
+      connectionTimeout: timeout,
+      greetingTimeout: timeout,
+      socketTimeout: timeout * 2,
+    } as nodemailer.TransportOptions);
+    this.domain = /@([^>\s]+)/.exec(from)?.[1] ?? 'tour-gate.local';
+  }
+
+  async deliver(mail: OutboxMail): Promise<void> {
+    const replyTo = mail.reply_to ? (JSON.parse(mail.reply_to) as ReplyTo) : undefined;
+    await this.transporter.sendMail({
+      from: this.from,
+      to: mail.recipient,
+      ...(replyTo ? { replyTo: { name: headerSafeName(replyTo.name), address: replyTo.address } } : {}),
+      subject: mail.subject,
+      text: mail.text_body,
+      html: mail.html_body,
+      // Stable across retries, so a receiver can drop a duplicate after a lost acknowledgement.
+      messageId: `<${mail.id}@${this.domain}>`,
+      headers: { 'Auto-Submitted': 'auto-generated', 'X-Tour-Gate-Mail': mail.kind },
+    });
+  }
+
+  close(): void {
+    this.transporter.close();
+  }
+}
+
+/** Development: nothing leaves the machine; the outbox row is the mailbox. */
+export class DevMailbox implements MailTransport {
+  readonly kind = 'dev-mailbox' as const;
+  async deliver(): Promise<void> {}
+  close(): void {}
+}

@@ -1,0 +1,44 @@
+import type { BrokerConfig, TourConfig } from '@tour-gate/shared/config';
+import { html } from '../util/html.ts';
+import { formatDate } from '../util/time.ts';
+import { button, layout, paragraph, type RenderedMail, textContact } from './layout.ts';
+import { mailStrings } from './strings.ts';
+
+export interface UnlockMailInput {
+  tour: TourConfig;
+  broker: BrokerConfig;
+  locale: 'de' | 'en';
+  /** Visitor's name for the greeting (escaped here, never put in a header). */
+  name: string;
+  link: string;
+  expiresAt: number;
+}
+
+/** The mail with the one unlock link (email release, and a broker's grant). */
+export function renderUnlockMail(input: UnlockMailInput): RenderedMail {
+  const s = mailStrings[input.locale];
+  const until = formatDate(input.expiresAt, input.locale, true);
+  const subject = s.unlock.subject(input.tour.title);
+  const body = html`${paragraph(s.greeting(input.name))}${paragraph(s.unlock.intro(input.tour.title))}${button(input.link, s.unlock.button)}${paragraph(s.unlock.validity(until))}<p style="margin:0 0 14px;font-size:13px;color:#41505e">${s.unlock.linkFallback}<br><a href="${input.link}" style="color:#1f5f8b;word-break:break-all">${input.link}</a></p>${paragraph(s.unlock.notYou)}<p style="margin:0">${s.signoff}<br>${input.broker.name}</p>`;
+  const text = [
+    s.greeting(input.name),
+    '',
+    s.unlock.intro(input.tour.title),
+    '',
+    `${s.unlock.button}:`,
+    input.link,
+    '',
+    s.unlock.validity(until),
+    '',
+    s.unlock.notYou,
+    '',
+    s.signoff,
+    input.broker.name,
+    '',
+    '--',
+    textContact(s, input.broker),
+    '',
+    s.automatedNote,
+  ].join('\n');
+  return { subject, text, html: layout({ lang: input.locale, title: subject, body, strings: s, broker: input.broker }) };
+}

@@ -1,0 +1,57 @@
+/**
+ * hCaptcha verification (siteverify protocol): a form-encoded POST of `secret`, `response`,
+ * `remoteip` and `sitekey`. Only `success: true` from an allowed hostname passes; a timeout or
+ * an unreachable verifier refuses (fail closed).
+ */
+import ky from 'ky';
+import { GateError } from '@tour-gate/shared';
+
+export const HCAPTCHA_VERIFY_URL = 'https://api.hcaptcha.com/siteverify';
+/** hCaptcha's public test secret: accepts every answer, so it must never run in production. */
+export const HCAPTCHA_TEST_SECRET = '0x0000000000000000000000000000000000000000';
+
+export interface CaptchaCheck {
+  token: string | undefined;
+  siteKey: string;
+  remoteIp: string | undefined;
+  /** Hostnames the challenge may have been solved on (from the tour's allowed origins). */
+  hostnames: readonly string[];
+}
+
+export interface CaptchaVerifier {
+  verify(check: CaptchaCheck): Promise<void>;
+}
+
+interface SiteverifyAnswer {
+  success?: boolean;
+  hostname?: string;
+  'error-codes'?: string[];
+}
+
+export class HCaptchaVerifier implements CaptchaVerifier {
+  constructor(
+    private readonly secret: string | undefined,
+    private readonly verifyUrl = HCAPTCHA_VERIFY_URL,
+    private readonly timeoutMs = 5000,
+  ) {}
+
+  async verify(check: CaptchaCheck): Promise<void> {
+    if (!check.token) throw new GateError('CAPTCHA_REQUIRED', { fields: { captcha: 'required' } });
+    if (!this.secret) {
+      // A tour with a site key but a server without a secret can't check anything.
+      throw new GateError('CAPTCHA_UNAVAILABLE', { message: 'GATE_HCAPTCHA_SECRET is not set.' });
+    }
+    const body = new URLSearchParams({ secret: this.secret, response: check.token, sitekey: check.siteKey });
+    if (check.remoteIp) body.set('remoteip', check.remoteIp);
+    let answer: SiteverifyAnswer;
+    try {
+      answer = await ky.post(this.verifyUrl, { body, timeout: this.timeoutMs, retry: 0 }).json<SiteverifyAnswer>();
+    } catch (cause) {
+      throw new GateError('CAPTCHA_UNAVAILABLE', { cause });
+    }
+    if (answer.success !== true) throw new GateError('CAPTCHA_FAILED', { fields: { captcha: 'invalid' } });
+    if (check.hostnames.length > 0 && (!answer.hostname || !check.hostnames.includes(answer.hostname))) {
+      throw new GateError('CAPTCHA_FAILED', { fields: { captcha: 'invalid' } });
+    }
+  }
+}

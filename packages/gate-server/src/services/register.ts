@@ -1,0 +1,94 @@
+/**
+ * A visitor sends the mask. The server checks the fields against the tour's own configuration,
+ * the rate limits and the captcha before it writes anything; then the registration, its link
+ * and its mails land in one transaction. The answer is the same for known and unknown emails.
+ */
+import { checkFields, GateError, normalizeEmail, type RegistrationRequest, type RegistrationResponse } from '@tour-gate/shared';
+import type { Tour } from '../config/tours.ts';
+import type { GateDeps } from '../http/context.ts';
+import { emailKey, enforce } from '../http/rate-limit.ts';
+import type { Registration } from '../store/schema.ts';
+import { dayOf, newId, type StoreOps } from '../store/store.ts';
+import { afterRegistration } from './release.ts';
+
+export interface RegisterInput {
+  tour: Tour;
+  request: RegistrationRequest;
+  ip: string;
+}
+
+export async function register(deps: GateDeps, { tour, request, ip }: RegisterInput): Promise<RegistrationResponse> {
+  const { store, limits, clock } = deps;
+  const t = tour.config;
+
+  const { values, errors } = checkFields(tour.fields, request.fields);
+  if (request.consent.privacy !== true) errors.consent = 'consent_required';
+  if (request.consent.version !== t.consent.version) errors.consent ??= 'invalid';
+  if (request.consent.marketing && !t.consent.marketing) errors.marketing = 'unknown';
+  if (Object.keys(errors).length > 0) throw new GateError('VALIDATION_FAILED', { fields: errors });
+
+  const email = normalizeEmail(String(values.email));
+  let now = clock();
+  await enforce(store, `reg:ip:${ip}`, limits.registrationPerIp, now);
+  await enforce(store, `reg:tour:${t.id}`, limits.registrationPerTour, now);
+  if (tour.gate.captcha) {
+    await deps.captcha.verify({
+      token: request.captcha,
+      siteKey: tour.gate.captcha.siteKey,
+      remoteIp: ip === 'unknown' ? undefined : ip,
+      hostnames: tour.hostnames,
+    });
+  }
+  await enforce(store, `reg:email:${t.id}:${emailKey(email)}`, limits.registrationPerEmail, now);
+
+  now = clock();
+  const locale = request.locale ?? t.locale;
+  const fieldsJson = JSON.stringify({ ...values, email });
+  const consent = {
+    consent_at: now,
+    consent_version: request.consent.version,
+    consent_privacy: 1,
+    consent_marketing: request.consent.marketing ? 1 : 0,
+  };
+
+  await store.transaction(async (tx) => {
+    const existing = await tx.findRegistration(t.id, email);
+    if (existing) {
+      await tx.updateRegistration(existing.id, { fields: fieldsJson, locale, updated_at: now, ...consent });
+      await tx.log(existing.id, t.id, now, 'registered-again', { viewpoint: request.viewpoint ?? null });
+      await afterRegistration(deps, tx, tour, { ...existing, fields: fieldsJson, locale }, now, false);
+      return;
+    }
+    const reg: Registration = {
+      id: newId(),
+      tour_id: t.id,
+      email,
+      fields: fieldsJson,
+      locale,
+      status: t.mode === 'email' ? 'released' : 'pending',
+      viewpoint: request.viewpoint ?? null,
+      ...consent,
+      created_at: now,
+      day: dayOf(now),
+      updated_at: now,
+      released_at: t.mode === 'email' ? now : null,
+      decided_at: null,
+      decided_by: null,
+      first_opened_at: null,
+    };
+    await tx.insertRegistration(reg);
+    await tx.log(reg.id, t.id, now, 'registered', {
+      mode: t.mode,
+      viewpoint: reg.viewpoint,
+      consentVersion: consent.consent_version,
+      marketing: Boolean(consent.consent_marketing),
+    });
+    await tx.bumpStat(t.id, reg.day, 'registrations');
+    if (reg.status === 'released') await tx.bumpStat(t.id, reg.day, 'released');
+    await afterRegistration(deps, tx, tour, reg, now, true);
+  });
+  deps.outbox.nudge();
+  return { status: t.mode === 'email' ? 'check-email' : 'awaiting-approval' };
+}
+
+export type { StoreOps };

@@ -1,0 +1,47 @@
+/**
+ * Opens the database a `GATE_DATABASE_URL` names: `postgres://…` → PostgreSQL through a pool,
+ * anything else → an SQLite file (WAL, so readers never wait for the writer).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Connection {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** The URL without a password, for logs. */
+  description: string;
+}
+
+// int8 (bigint) and numeric come back from pg as strings; every bigint here is an epoch-ms
+// time or a count, far below 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+export function connect(url: string): Connection {
+  if (isPostgresUrl(url)) {
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    const redacted = url.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@');
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', description: redacted };
+  }
+  const file = url.replace(/^sqlite:(\/\/)?/, '');
+  if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
+  const database = new SQLite(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+  return {
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
+    dialect: 'sqlite',
+    description: file === ':memory:' ? 'sqlite (in memory)' : `sqlite ${resolve(file)}`,
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * Schema migrations, in code so they ship with the server. The same statements run on SQLite
+ * and PostgreSQL (bigint/integer/text only).
+ */
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+
+const migrations: Record<string, Migration> = {
+  '0001_initial': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('registrations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tour_id', 'text', (c) => c.notNull())
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('fields', 'text', (c) => c.notNull())
+        .addColumn('locale', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('viewpoint', 'text')
+        .addColumn('consent_at', 'bigint', (c) => c.notNull())
+        .addColumn('consent_version', 'text', (c) => c.notNull())
+        .addColumn('consent_privacy', 'integer', (c) => c.notNull())
+        .addColumn('consent_marketing', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('released_at', 'bigint')
+        .addColumn('decided_at', 'bigint')
+        .addColumn('decided_by', 'text')
+        .addColumn('first_opened_at', 'bigint')
+        .addUniqueConstraint('registrations_tour_email', ['tour_id', 'email'])
+        .execute();
+      await db.schema.createIndex('registrations_tour_created').on('registrations').columns(['tour_id', 'created_at']).execute();
+      await db.schema.createIndex('registrations_tour_status').on('registrations').columns(['tour_id', 'status']).execute();
+      await db.schema.createIndex('registrations_email').on('registrations').column('email').execute();
+
+      await db.schema
+        .createTable('link_tokens')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('purpose', 'text', (c) => c.notNull())
+        .addColumn('tour_id', 'text')
+        .addColumn('subject_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .addColumn('use_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_used_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('link_tokens_subject').on('link_tokens').columns(['subject_id', 'purpose']).execute();
+
+      await db.schema
+        .createTable('access_tokens')
+        .addColumn('jti', 'text', (c) => c.primaryKey())
+        .addColumn('registration_id', 'text', (c) => c.notNull())
+        .addColumn('tour_id', 'text', (c) => c.notNull())
+        .addColumn('link_id', 'text')
+        .addColumn('issued_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('access_tokens_registration').on('access_tokens').column('registration_id').execute();
+
+      await db.schema
+        .createTable('logbook')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('registration_id', 'text', (c) => c.notNull())
+        .addColumn('tour_id', 'text', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text')
+        .execute();
+      await db.schema.createIndex('logbook_registration').on('logbook').columns(['registration_id', 'at']).execute();
+
+      await db.schema
+        .createTable('outbox')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tour_id', 'text')
+        .addColumn('registration_id', 'text')
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('recipient', 'text', (c) => c.notNull())
+        .addColumn('reply_to', 'text')
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('text_body', 'text', (c) => c.notNull())
+        .addColumn('html_body', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+        .addColumn('locked_until', 'bigint')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('sent_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('outbox_due').on('outbox').columns(['status', 'next_attempt_at']).execute();
+      await db.schema.createIndex('outbox_registration').on('outbox').column('registration_id').execute();
+
+      await db.schema
+        .createTable('rate_limits')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('window_start', 'bigint', (c) => c.notNull())
+        .addColumn('count', 'integer', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('daily_stats')
+        .addColumn('tour_id', 'text', (c) => c.notNull())
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('metric', 'text', (c) => c.notNull())
+        .addColumn('count', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('daily_stats_pk', ['tour_id', 'day', 'metric'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      for (const t of ['daily_stats', 'rate_limits', 'outbox', 'logbook', 'access_tokens', 'link_tokens', 'registrations']) {
+        await db.schema.dropTable(t).ifExists().execute();
+      }
+      await sql`select 1`.execute(db);
+    },
+  },
+};
+
+class InCodeProvider implements MigrationProvider {
+  async getMigrations() {
+    return migrations;
+  }
+}
+
+export function migrator(db: Kysely<unknown>): Migrator {
+  return new Migrator({ db, provider: new InCodeProvider(), migrationTableName: 'tour_gate_migrations', migrationLockTableName: 'tour_gate_migrations_lock' });
+}
+
+/** Brings the schema up to date; throws with the failing migration's error. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const { error, results } = await migrator(db).migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,139 @@
+/**
+ * Table types of the store. Times are epoch milliseconds (bigint in PostgreSQL, integer in
+ * SQLite); booleans are 0/1; JSON is kept as text so both databases read it the same way.
+ */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type RegistrationStatus = 'released' | 'pending' | 'granted' | 'denied' | 'revoked';
+
+export interface RegistrationsTable {
+  id: string;
+  tour_id: string;
+  /** Normalised (trimmed, lower-case). */
+  email: string;
+  /** JSON object of the mask's values (email included). */
+  fields: string;
+  locale: string;
+  status: RegistrationStatus;
+  viewpoint: string | null;
+  consent_at: number;
+  consent_version: string;
+  consent_privacy: number;
+  consent_marketing: number;
+  created_at: number;
+  /** UTC day of the registration, `YYYY-MM-DD`, for cheap per-day grouping. */
+  day: string;
+  updated_at: number;
+  /** When access was given: at once (email release) or by the broker's grant. */
+  released_at: number | null;
+  decided_at: number | null;
+  decided_by: string | null;
+  first_opened_at: number | null;
+}
+
+export type LinkPurpose = 'unlock' | 'review' | 'login';
+
+export interface LinkTokensTable {
+  id: string;
+  /** SHA-256 of the token; the token itself is never stored. */
+  token_hash: string;
+  purpose: LinkPurpose;
+  tour_id: string | null;
+  /** The registration (unlock, review) or the broker (login) the link belongs to. */
+  subject_id: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  use_count: Generated<number>;
+  last_used_at: number | null;
+}
+
+export interface AccessTokensTable {
+  jti: string;
+  registration_id: string;
+  tour_id: string;
+  link_id: string | null;
+  issued_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export type LogKind =
+  | 'registered'
+  | 'registered-again'
+  | 'mail-queued'
+  | 'mail-sent'
+  | 'mail-retry'
+  | 'mail-failed'
+  | 'link-redeemed'
+  | 'link-requested'
+  | 'granted'
+  | 'denied'
+  | 'revoked'
+  | 'broker-notified';
+
+export interface LogbookTable {
+  id: string;
+  registration_id: string;
+  tour_id: string;
+  at: number;
+  kind: LogKind;
+  /** JSON with details (mail kind and subject, who decided, …); no secrets. */
+  detail: string | null;
+}
+
+export type MailKind = 'unlock' | 'deny' | 'review-request' | 'confirmation' | 'broker-notification' | 'login';
+export type MailStatus = 'queued' | 'sent' | 'failed';
+
+export interface OutboxTable {
+  id: string;
+  tour_id: string | null;
+  registration_id: string | null;
+  kind: MailKind;
+  recipient: string;
+  /** JSON `{name, address}` or null. */
+  reply_to: string | null;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  status: MailStatus;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  window_start: number;
+  count: number;
+}
+
+export interface DailyStatsTable {
+  tour_id: string;
+  day: string;
+  metric: string;
+  count: number;
+}
+
+export interface Database {
+  registrations: RegistrationsTable;
+  link_tokens: LinkTokensTable;
+  access_tokens: AccessTokensTable;
+  logbook: LogbookTable;
+  outbox: OutboxTable;
+  rate_limits: RateLimitsTable;
+  daily_stats: DailyStatsTable;
+}
+
+export type Registration = Selectable<RegistrationsTable>;
+export type NewRegistration = Insertable<RegistrationsTable>;
+export type RegistrationPatch = Updateable<RegistrationsTable>;
+export type LinkToken = Selectable<LinkTokensTable>;
+export type NewLinkToken = Insertable<LinkTokensTable>;
+export type AccessToken = Selectable<AccessTokensTable>;
+export type LogEntry = Selectable<LogbookTable>;
+export type OutboxMail = Selectable<OutboxTable>;
+export type NewOutboxMail = Insertable<OutboxTable>;
