@@ -28,7 +28,10 @@ async function main(argv: string[]): Promise<number> {
       return serveCommand();
     case 'demo':
       process.env.GATE_CONFIG ??= fileURLToPath(new URL('../../../examples/tour-gate.config.json', import.meta.url));
-      process.env.GATE_DATABASE_URL ??= resolve(fileURLToPath(new URL('../../..', import.meta.url)), 'data/demo.sqlite');
+      process.env.GATE_DATABASE_URL ??= resolve(
+        fileURLToPath(new URL('../../..', import.meta.url)),
+        'data/demo.sqlite',
+      );
       return serveCommand(true);
     case 'migrate': {
       const env = readEnv();
@@ -42,8 +45,11 @@ async function main(argv: string[]): Promise<number> {
     case 'check-config': {
       const env = readEnv();
       const config = loadConfigFile(env.configPath);
-      console.log(`${resolve(env.configPath)}: OK — ${config.brokers.length} broker(s), ${config.tours.length} tour(s)`);
-      for (const t of config.tours) console.log(`  ${t.id}  ${t.mode === 'email' ? 'email release ' : 'manual release'}  ${t.title}`);
+      console.log(
+        `${resolve(env.configPath)}: OK — ${config.brokers.length} broker(s), ${config.tours.length} tour(s)`,
+      );
+      for (const t of config.tours)
+        console.log(`  ${t.id}  ${t.mode === 'email' ? 'email release ' : 'manual release'}  ${t.title}`);
       return 0;
     }
     default:

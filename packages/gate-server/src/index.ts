@@ -1,6 +1,6 @@
 export { ConfigFileError, loadConfigFile, parseConfig } from './config/config-file.ts';
 export { EnvError, readEnv, type ServerEnv } from './config/env.ts';
-export { TourDirectory, type Tour } from './config/tours.ts';
+export { type Tour, TourDirectory } from './config/tours.ts';
 export { createApp } from './http/app.ts';
 export type { GateDeps } from './http/context.ts';
 export { DEFAULT_LIMITS, type RateLimits } from './http/rate-limit.ts';

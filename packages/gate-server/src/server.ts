@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { serve, type ServerType } from '@hono/node-server';
+import { type ServerType, serve } from '@hono/node-server';
 import type { GateConfigFile } from '@tour-gate/shared/config';
 import type { Hono } from 'hono';
 import { loadConfigFile } from './config/config-file.ts';
@@ -59,7 +59,8 @@ export async function createGateServer(options: GateServerOptions = {}): Promise
   const store = GateStore.open(env.databaseUrl);
   await store.migrate();
 
-  const transport = options.transport ?? (env.smtpUrl ? new SmtpTransport(env.smtpUrl, env.mailFrom) : new DevMailbox());
+  const transport =
+    options.transport ?? (env.smtpUrl ? new SmtpTransport(env.smtpUrl, env.mailFrom) : new DevMailbox());
   const outbox = new OutboxWorker(store, transport, clock, { log: (m, e) => log.warn(m, e), ...options.outbox });
   const deps: GateDeps = {
     env,

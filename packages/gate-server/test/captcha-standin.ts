@@ -29,7 +29,11 @@ export class CaptchaStandin {
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end(JSON.stringify(answer));
         };
-        if (req.method !== 'POST' || req.headers['content-type'] !== 'application/x-www-form-urlencoded;charset=UTF-8' && !String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded')) {
+        if (
+          req.method !== 'POST' ||
+          (req.headers['content-type'] !== 'application/x-www-form-urlencoded;charset=UTF-8' &&
+            !String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded'))
+        ) {
           return send({ success: false, 'error-codes': ['bad-request'] });
         }
         if (form.secret !== STANDIN_SECRET) return send({ success: false, 'error-codes': ['invalid-input-secret'] });
@@ -37,7 +41,8 @@ export class CaptchaStandin {
         const ts = new Date().toISOString();
         if (form.response === 'slow') return; // hangs: the server must time out and refuse
         if (form.response === 'pass') return send({ success: true, challenge_ts: ts, hostname: this.hostname });
-        if (form.response === 'pass-elsewhere') return send({ success: true, challenge_ts: ts, hostname: 'evil.example' });
+        if (form.response === 'pass-elsewhere')
+          return send({ success: true, challenge_ts: ts, hostname: 'evil.example' });
         return send({ success: false, 'error-codes': ['invalid-input-response'] });
       });
     });

@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOUR_ORIGIN, registration } from './fixtures.ts';
+import { registration, TOUR_ORIGIN } from './fixtures.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 import { linkFrom, TestSmtp } from './smtp.ts';
 
@@ -37,7 +37,10 @@ describe('email release over HTTP with a real SMTP server', () => {
     const [mail] = await smtp.waitFor(1);
     expect(mail!.envelopeTo).toEqual(['erika@example.org']);
     expect(mail!.parsed.from?.value[0]).toMatchObject({ address: 'no-reply@gate.test', name: 'tour-gate' });
-    expect(mail!.parsed.replyTo?.value[0]).toMatchObject({ address: 'anna@mueller-immobilien.example', name: 'Anna Müller' });
+    expect(mail!.parsed.replyTo?.value[0]).toMatchObject({
+      address: 'anna@mueller-immobilien.example',
+      name: 'Anna Müller',
+    });
     expect(mail!.parsed.subject).toBe('Ihr Zugang zum virtuellen Rundgang: Musterstraße 12, Köln');
     // Both parts, the broker's contact data, the validity.
     expect(mail!.parsed.text).toContain('Müller Immobilien GmbH');

@@ -27,7 +27,13 @@ export function testConfig(overrides: { tours?: GateConfigFileInput['tours'] } =
         mode: 'email',
         fields: { phone: 'required', company: 'hidden' },
         customFields: [
-          { key: 'budget', label: { de: 'Budget', en: 'Budget' }, type: 'text', maxLength: 40, requirement: 'optional' },
+          {
+            key: 'budget',
+            label: { de: 'Budget', en: 'Budget' },
+            type: 'text',
+            maxLength: 40,
+            requirement: 'optional',
+          },
         ],
         viewpoints: { protect: 'list', ids: ['schlafzimmer', 'bad'] },
         consent: { privacyUrl: 'https://mueller-immobilien.example/datenschutz', version: '2026-01', marketing: true },
@@ -57,7 +63,14 @@ export function testConfig(overrides: { tours?: GateConfigFileInput['tours'] } =
 /** A valid registration for `musterstrasse-12`. */
 export function registration(email = 'erika@example.org', extra: Record<string, string | boolean> = {}) {
   return {
-    fields: { firstName: 'Erika', lastName: 'Mustermann', email, phone: '+49 170 1234567', postalCode: '50667', ...extra },
+    fields: {
+      firstName: 'Erika',
+      lastName: 'Mustermann',
+      email,
+      phone: '+49 170 1234567',
+      postalCode: '50667',
+      ...extra,
+    },
     consent: { privacy: true, marketing: false, version: '2026-01' },
     locale: 'de' as const,
     viewpoint: 'schlafzimmer',

@@ -3,8 +3,8 @@
  * PostgreSQL), a real SMTP peer when given, a controllable clock.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { GateConfigFile } from '@tour-gate/shared/config';
+import pg from 'pg';
 import { readEnv } from '../src/config/env.ts';
 import type { RateLimits } from '../src/http/rate-limit.ts';
 import type { MailTransport } from '../src/mail/transport.ts';
@@ -15,11 +15,24 @@ import { testConfig } from './fixtures.ts';
 
 export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+/** A clock that stands still (default) or runs with real time; `advance` jumps ahead. */
 export class TestClock {
-  constructor(public now = Date.UTC(2026, 10, 21, 9, 0, 0)) {}
+  private offset: number;
+  constructor(
+    start = Date.UTC(2026, 10, 21, 9, 0, 0),
+    private readonly running = false,
+  ) {
+    this.offset = running ? 0 : start;
+  }
+  get now(): number {
+    return this.running ? Date.now() + this.offset : this.offset;
+  }
   readonly fn = () => this.now;
   advance(ms: number): void {
-    this.now += ms;
+    this.offset += ms;
+  }
+  static running(): TestClock {
+    return new TestClock(0, true);
   }
 }
 
@@ -111,7 +124,10 @@ export async function dumpTables(server: GateServer): Promise<Record<string, unk
   return out;
 }
 
-export async function countRows(server: GateServer, table: 'registrations' | 'outbox' | 'logbook' | 'link_tokens'): Promise<number> {
+export async function countRows(
+  server: GateServer,
+  table: 'registrations' | 'outbox' | 'logbook' | 'link_tokens',
+): Promise<number> {
   const r = await server.store.kysely
     .selectFrom(table)
     .select((eb) => eb.fn.countAll<number>().as('n'))

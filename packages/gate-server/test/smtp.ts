@@ -77,7 +77,10 @@ export class TestSmtp {
 }
 
 /** The unlock link (`…#tour-gate-unlock=<token>`) in a mail's plain-text part. */
-export function linkFrom(mail: ReceivedMail, pattern = /https?:\/\/\S+#tour-gate-unlock=([A-Za-z0-9_-]+)/): { url: string; token: string } {
+export function linkFrom(
+  mail: ReceivedMail,
+  pattern = /https?:\/\/\S+#tour-gate-unlock=([A-Za-z0-9_-]+)/,
+): { url: string; token: string } {
   const m = pattern.exec(mail.parsed.text ?? '');
   if (!m) throw new Error(`no link in mail: ${mail.parsed.text}`);
   return { url: m[0], token: m[1]! };

@@ -30,14 +30,16 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
   const production = env.NODE_ENV === 'production';
   const problems: string[] = [];
   const port = Number(env.PORT ?? 8787);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number, got "${env.PORT}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    problems.push(`PORT must be a port number, got "${env.PORT}"`);
 
   const secret = env.GATE_SECRET ?? '';
   if (production && !secret) problems.push('GATE_SECRET is required in production (at least 32 random characters)');
   if (secret && secret.length < 32) problems.push('GATE_SECRET must be at least 32 characters long');
 
   const smtpUrl = env.GATE_SMTP_URL || undefined;
-  if (production && !smtpUrl) problems.push('GATE_SMTP_URL is required in production (the dev mailbox is for development only)');
+  if (production && !smtpUrl)
+    problems.push('GATE_SMTP_URL is required in production (the dev mailbox is for development only)');
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) problems.push('GATE_SMTP_URL must start with smtp:// or smtps://');
 
   const hcaptchaSecret = env.GATE_HCAPTCHA_SECRET || undefined;

@@ -7,8 +7,8 @@ import {
   DEFAULT_FIELD_REQUIREMENTS,
   DEFAULT_POSTAL_CODE_PATTERN,
   type GateConfig,
-  type GateField,
   GateError,
+  type GateField,
   STANDARD_FIELD_KEYS,
   STANDARD_FIELDS,
 } from '@tour-gate/shared';

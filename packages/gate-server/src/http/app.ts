@@ -4,8 +4,8 @@
  */
 import { Hono } from 'hono';
 import type { GateDeps, GateEnv } from './context.ts';
-import { notFound, onError } from './errors.ts';
 import { tourCors } from './cors.ts';
+import { notFound, onError } from './errors.ts';
 import { devMailboxRoutes } from './routes/dev-mailbox.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { tourRoutes } from './routes/tours.ts';

@@ -1,12 +1,12 @@
-import type { TourDirectory } from '../config/tours.ts';
 import type { ServerEnv } from '../config/env.ts';
+import type { TourDirectory } from '../config/tours.ts';
 import type { OutboxWorker } from '../mail/outbox-worker.ts';
 import type { MailTransport } from '../mail/transport.ts';
 import type { AccessTokens } from '../security/access-token.ts';
 import type { CaptchaVerifier } from '../security/captcha.ts';
 import type { GateStore } from '../store/store.ts';
-import type { Clock } from '../util/time.ts';
 import type { Logger } from '../util/logger.ts';
+import type { Clock } from '../util/time.ts';
 import type { RateLimits } from './rate-limit.ts';
 
 /** Everything the routes use; injected, so tests pass their own clock, mailer and captcha. */

@@ -136,7 +136,11 @@ export class OutboxWorker {
       const delay = Math.min(this.opts.baseDelayMs * 2 ** (attempts - 1), this.opts.maxDelayMs);
       await this.store.markMailRetry(id, now + delay, message);
     }
-    this.opts.log(final ? 'mail failed for good' : 'mail delivery failed, will retry', { id, attempts, error: message });
+    this.opts.log(final ? 'mail failed for good' : 'mail delivery failed, will retry', {
+      id,
+      attempts,
+      error: message,
+    });
     if (registrationId && tourId) {
       await this.store.log(registrationId, tourId, now, final ? 'mail-failed' : 'mail-retry', {
         mail: kind,

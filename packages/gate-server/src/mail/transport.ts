@@ -2,7 +2,12 @@
  * Where mails go: an SMTP server (nodemailer), or — with no SMTP URL, in development — the
  * dev mailbox, which keeps every mail in the outbox table for `GET /dev/mailbox`.
  */
+
+import { LINE_BREAK_OR_CONTROL } from '@tour-gate/shared';
 import nodemailer from 'nodemailer';
+
+const LINE_BREAK_OR_CONTROL_G = new RegExp(LINE_BREAK_OR_CONTROL.source, 'g');
+
 import type { OutboxMail } from '../store/schema.ts';
 
 export interface MailTransport {
@@ -18,8 +23,7 @@ export interface ReplyTo {
 
 /** Strips what could end a header line; nodemailer encodes the rest as an address object. */
 export function headerSafeName(name: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters
-  return name.replace(/[\u0000-\u001f\u007f\u2028\u2029"<>]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 120);
+  return name.replace(LINE_BREAK_OR_CONTROL_G, ' ').replace(/["<>]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 120);
 }
 
 export class SmtpTransport implements MailTransport {

@@ -40,5 +40,9 @@ export function renderUnlockMail(input: UnlockMailInput): RenderedMail {
     '',
     s.automatedNote,
   ].join('\n');
-  return { subject, text, html: layout({ lang: input.locale, title: subject, body, strings: s, broker: input.broker }) };
+  return {
+    subject,
+    text,
+    html: layout({ lang: input.locale, title: subject, body, strings: s, broker: input.broker }),
+  };
 }

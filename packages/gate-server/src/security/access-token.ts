@@ -4,8 +4,8 @@
  * `CryptoKey` is imported once; every jose call with a raw secret would import it again.
  */
 import { createHmac, webcrypto } from 'node:crypto';
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { GateError } from '@tour-gate/shared';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 
 export interface AccessClaims {
   tour: string;
@@ -28,7 +28,10 @@ export class AccessTokens {
 
   static async create(secret: string, issuer: string): Promise<AccessTokens> {
     const raw = deriveKey(secret, 'access-token');
-    const key = await webcrypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    const key = await webcrypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]);
     return new AccessTokens(key, issuer);
   }
 

@@ -3,8 +3,9 @@
  * `remoteip` and `sitekey`. Only `success: true` from an allowed hostname passes; a timeout or
  * an unreachable verifier refuses (fail closed).
  */
-import ky from 'ky';
+
 import { GateError } from '@tour-gate/shared';
+import ky from 'ky';
 
 export const HCAPTCHA_VERIFY_URL = 'https://api.hcaptcha.com/siteverify';
 /** hCaptcha's public test secret: accepts every answer, so it must never run in production. */

@@ -39,7 +39,8 @@ export async function redeem(deps: GateDeps, token: string, origin: string | und
     const reg = link ? await tx.getRegistration(link.subject_id) : undefined;
     if (reg && (reg.status === 'denied' || reg.status === 'revoked')) return { error: statusError(reg)! };
     if (!outcome.ok) {
-      const code = outcome.reason === 'expired' ? 'LINK_EXPIRED' : outcome.reason === 'revoked' ? 'LINK_REVOKED' : 'LINK_INVALID';
+      const code =
+        outcome.reason === 'expired' ? 'LINK_EXPIRED' : outcome.reason === 'revoked' ? 'LINK_REVOKED' : 'LINK_INVALID';
       return { error: new GateError(code) };
     }
     const denied = statusError(reg);

@@ -3,7 +3,13 @@
  * the rate limits and the captcha before it writes anything; then the registration, its link
  * and its mails land in one transaction. The answer is the same for known and unknown emails.
  */
-import { checkFields, GateError, normalizeEmail, type RegistrationRequest, type RegistrationResponse } from '@tour-gate/shared';
+import {
+  checkFields,
+  GateError,
+  normalizeEmail,
+  type RegistrationRequest,
+  type RegistrationResponse,
+} from '@tour-gate/shared';
 import type { Tour } from '../config/tours.ts';
 import type { GateDeps } from '../http/context.ts';
 import { emailKey, enforce } from '../http/rate-limit.ts';

@@ -29,8 +29,16 @@ const migrations: Record<string, Migration> = {
         .addColumn('first_opened_at', 'bigint')
         .addUniqueConstraint('registrations_tour_email', ['tour_id', 'email'])
         .execute();
-      await db.schema.createIndex('registrations_tour_created').on('registrations').columns(['tour_id', 'created_at']).execute();
-      await db.schema.createIndex('registrations_tour_status').on('registrations').columns(['tour_id', 'status']).execute();
+      await db.schema
+        .createIndex('registrations_tour_created')
+        .on('registrations')
+        .columns(['tour_id', 'created_at'])
+        .execute();
+      await db.schema
+        .createIndex('registrations_tour_status')
+        .on('registrations')
+        .columns(['tour_id', 'status'])
+        .execute();
       await db.schema.createIndex('registrations_email').on('registrations').column('email').execute();
 
       await db.schema
@@ -110,7 +118,15 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
     async down(db: Kysely<unknown>) {
-      for (const t of ['daily_stats', 'rate_limits', 'outbox', 'logbook', 'access_tokens', 'link_tokens', 'registrations']) {
+      for (const t of [
+        'daily_stats',
+        'rate_limits',
+        'outbox',
+        'logbook',
+        'access_tokens',
+        'link_tokens',
+        'registrations',
+      ]) {
         await db.schema.dropTable(t).ifExists().execute();
       }
       await sql`select 1`.execute(db);
@@ -125,7 +141,12 @@ class InCodeProvider implements MigrationProvider {
 }
 
 export function migrator(db: Kysely<unknown>): Migrator {
-  return new Migrator({ db, provider: new InCodeProvider(), migrationTableName: 'tour_gate_migrations', migrationLockTableName: 'tour_gate_migrations_lock' });
+  return new Migrator({
+    db,
+    provider: new InCodeProvider(),
+    migrationTableName: 'tour_gate_migrations',
+    migrationLockTableName: 'tour_gate_migrations_lock',
+  });
 }
 
 /** Brings the schema up to date; throws with the failing migration's error. */

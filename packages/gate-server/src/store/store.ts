@@ -241,7 +241,11 @@ export class StoreOps {
       .execute();
   }
 
-  async stats(tourId: string, fromDay?: string, toDay?: string): Promise<{ day: string; metric: string; count: number }[]> {
+  async stats(
+    tourId: string,
+    fromDay?: string,
+    toDay?: string,
+  ): Promise<{ day: string; metric: string; count: number }[]> {
     let q = this.db.selectFrom('daily_stats').select(['day', 'metric', 'count']).where('tour_id', '=', tourId);
     if (fromDay) q = q.where('day', '>=', fromDay);
     if (toDay) q = q.where('day', '<=', toDay);
@@ -335,7 +339,13 @@ export class GateStore extends StoreOps {
   }
 
   async listMails(limit = 100): Promise<OutboxMail[]> {
-    return this.kysely.selectFrom('outbox').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return this.kysely
+      .selectFrom('outbox')
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
   }
 
   /**
@@ -359,6 +369,9 @@ export class GateStore extends StoreOps {
 
   /** Drops rate-limit windows that ended (housekeeping). */
   async sweepRateLimits(now: number, maxWindowMs: number): Promise<void> {
-    await this.kysely.deleteFrom('rate_limits').where('window_start', '<', now - maxWindowMs).execute();
+    await this.kysely
+      .deleteFrom('rate_limits')
+      .where('window_start', '<', now - maxWindowMs)
+      .execute();
   }
 }

@@ -6,7 +6,8 @@ import { Hono } from 'hono';
 import { escapeHtml, html, raw } from '../../util/html.ts';
 import type { GateEnv } from '../context.ts';
 
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-src 'self'; base-uri 'none'; form-action 'none'";
+const CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-src 'self'; base-uri 'none'; form-action 'none'";
 
 export const devMailboxRoutes = new Hono<GateEnv>()
   .get('/mailbox.json', async (c) => {

@@ -1,0 +1,217 @@
+/**
+ * Bad input gets a clear 4xx with a stable code and leaves nothing behind; visitor data
+ * never reaches a mail header and is escaped in the HTML part.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registration, TOUR_ORIGIN } from './fixtures.ts';
+import { countRows, dumpTables, startTestServer, type TestServer } from './harness.ts';
+import { TestSmtp } from './smtp.ts';
+
+const PATH = '/v1/tours/musterstrasse-12/registrations';
+
+describe('registration input', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ startWorker: false });
+  });
+  afterAll(() => server.close());
+
+  async function expectRefused(res: Response, status: number, code: string, fields?: Record<string, string>) {
+    expect(res.status).toBe(status);
+    const body = (await res.json()) as { error: { code: string; message: string; fields?: Record<string, string> } };
+    expect(body.error.code).toBe(code);
+    expect(body.error.message.length).toBeGreaterThan(0);
+    if (fields) expect(body.error.fields).toEqual(fields);
+    expect(await countRows(server, 'registrations')).toBe(0);
+    expect(await countRows(server, 'outbox')).toBe(0);
+    expect(await countRows(server, 'logbook')).toBe(0);
+  }
+
+  it('refuses a missing required field (the tour requires phone)', async () => {
+    const body = registration();
+    delete (body.fields as Record<string, unknown>).phone;
+    await expectRefused(await server.post(PATH, body), 422, 'VALIDATION_FAILED', { phone: 'required' });
+  });
+
+  it('refuses a malformed email', async () => {
+    await expectRefused(await server.post(PATH, registration('not-an-email')), 422, 'VALIDATION_FAILED', {
+      email: 'invalid_email',
+    });
+  });
+
+  it('refuses an unknown field, and a field the tour hides', async () => {
+    await expectRefused(
+      await server.post(PATH, registration(undefined, { shoeSize: '44' })),
+      422,
+      'VALIDATION_FAILED',
+      {
+        shoeSize: 'unknown',
+      },
+    );
+    await expectRefused(
+      await server.post(PATH, registration(undefined, { company: 'ACME' })),
+      422,
+      'VALIDATION_FAILED',
+      {
+        company: 'unknown',
+      },
+    );
+  });
+
+  it('refuses a bad postal code, an over-long value and a missing consent', async () => {
+    await expectRefused(
+      await server.post(PATH, registration(undefined, { postalCode: 'abc' })),
+      422,
+      'VALIDATION_FAILED',
+      {
+        postalCode: 'invalid_postal_code',
+      },
+    );
+    await expectRefused(
+      await server.post(PATH, registration(undefined, { budget: 'x'.repeat(41) })),
+      422,
+      'VALIDATION_FAILED',
+      { budget: 'too_long' },
+    );
+    await expectRefused(
+      await server.post(PATH, { ...registration(), consent: { privacy: false, version: '2026-01' } }),
+      422,
+      'VALIDATION_FAILED',
+      { consent: 'consent_required' },
+    );
+  });
+
+  it('refuses a CR/LF in a one-line field', async () => {
+    await expectRefused(
+      await server.post(PATH, registration(undefined, { lastName: 'Muster\r\nBcc: victim@example.org' })),
+      422,
+      'VALIDATION_FAILED',
+      { lastName: 'invalid' },
+    );
+  });
+
+  it('refuses an unknown tour', async () => {
+    await expectRefused(
+      await server.post('/v1/tours/no-such-tour/registrations', registration()),
+      404,
+      'TOUR_NOT_FOUND',
+    );
+    const gate = await server.get('/v1/tours/no-such-tour/gate');
+    expect(gate.status).toBe(404);
+    expect(((await gate.json()) as { error: { code: string } }).error.code).toBe('TOUR_NOT_FOUND');
+  });
+
+  it('refuses an oversized body, non-JSON, a wrong media type and a wrong shape', async () => {
+    const huge = registration(undefined, { message: 'x'.repeat(40_000) });
+    await expectRefused(await server.post(PATH, huge), 413, 'PAYLOAD_TOO_LARGE');
+    await expectRefused(await server.post(PATH, '{"fields": '), 400, 'INVALID_JSON');
+    await expectRefused(await server.post(PATH, '\xff\xfe'), 400, 'INVALID_JSON');
+    await expectRefused(
+      await server.app.request(PATH, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
+    await expectRefused(await server.post(PATH, { fields: 'nope' }), 422, 'VALIDATION_FAILED');
+    await expectRefused(await server.post(PATH, []), 422, 'VALIDATION_FAILED');
+  });
+
+  it('refuses a POST from an origin the tour does not allow, before reading anything', async () => {
+    await expectRefused(
+      await server.post(PATH, registration(), { origin: 'https://evil.example' }),
+      403,
+      'ORIGIN_NOT_ALLOWED',
+    );
+    const preflight = await server.app.request(PATH, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    const ok = await server.app.request(PATH, {
+      method: 'OPTIONS',
+      headers: { origin: TOUR_ORIGIN, 'access-control-request-method': 'POST' },
+    });
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get('access-control-allow-origin')).toBe(TOUR_ORIGIN);
+  });
+
+  it('answers unknown paths and methods with codes, never a 500', async () => {
+    const res = await server.get('/v1/nothing-here');
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+    const unlock = await server.post('/v1/unlock', { token: 42 });
+    expect(unlock.status).toBe(422);
+  });
+});
+
+describe('gate config', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ startWorker: false });
+  });
+  afterAll(() => server.close());
+
+  it('is public, cacheable with an ETag, and carries no secrets', async () => {
+    const res = await server.get('/v1/tours/musterstrasse-12/gate', { origin: TOUR_ORIGIN });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toContain('max-age=');
+    expect(res.headers.get('access-control-allow-origin')).toBe(TOUR_ORIGIN);
+    const etag = res.headers.get('etag');
+    expect(etag).toMatch(/^".+"$/);
+    const gate = (await res.json()) as Record<string, unknown> & { fields: { key: string; required: boolean }[] };
+    expect(gate.mode).toBe('email');
+    expect(gate.fields.map((f) => f.key)).toEqual([
+      'salutation',
+      'firstName',
+      'lastName',
+      'email',
+      'phone',
+      'postalCode',
+      'city',
+      'message',
+      'budget',
+    ]);
+    expect(gate.fields.find((f) => f.key === 'phone')?.required).toBe(true);
+    expect(gate.viewpoints).toEqual({ protect: 'list', ids: ['schlafzimmer', 'bad'] });
+    const again = await server.get('/v1/tours/musterstrasse-12/gate', { 'if-none-match': etag! });
+    expect(again.status).toBe(304);
+  });
+});
+
+describe('visitor data in mails', () => {
+  const smtp = new TestSmtp();
+  let server: TestServer;
+  beforeAll(async () => {
+    await smtp.start();
+    server = await startTestServer({ smtpUrl: smtp.url });
+  });
+  afterAll(async () => {
+    await server.close();
+    await smtp.stop();
+  });
+
+  it('never puts a name into a header and escapes it in the HTML part', async () => {
+    const evil = '<script>alert(1)</script> & "Bob"';
+    const res = await server.post(PATH, registration('bob@example.org', { firstName: evil }));
+    expect(res.status).toBe(202);
+    const [mail] = await smtp.waitFor(1);
+    const headerBlock = mail!.raw.split(/\r?\n\r?\n/)[0]!;
+    expect(headerBlock).not.toContain('script');
+    expect(headerBlock).not.toContain('Bob');
+    expect(mail!.parsed.html).not.toContain('<script>');
+    expect(mail!.parsed.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Bob&quot;');
+    expect(mail!.parsed.text).toContain(evil);
+  });
+});
+
+describe('stored data', () => {
+  it('keeps the visitor data as sent (trimmed), with the email normalised', async () => {
+    const server = await startTestServer({ startWorker: false });
+    await server.post(PATH, registration('  Erika@Example.ORG ', { firstName: '  Erika ' }));
+    const { registrations } = await dumpTables(server);
+    expect(registrations).toHaveLength(1);
+    const row = registrations![0] as { email: string; fields: string };
+    expect(row.email).toBe('erika@example.org');
+    expect(JSON.parse(row.fields)).toMatchObject({ firstName: 'Erika', email: 'erika@example.org' });
+    await server.close();
+  });
+});
