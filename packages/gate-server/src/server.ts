@@ -17,6 +17,7 @@ import { DEFAULT_LIMITS, type RateLimits } from './http/rate-limit.ts';
 import { OutboxWorker, type OutboxWorkerOptions } from './mail/outbox-worker.ts';
 import { DevMailbox, type MailTransport, SmtpTransport } from './mail/transport.ts';
 import { AccessTokens } from './security/access-token.ts';
+import { AssetGrants } from './security/asset-grant.ts';
 import { type CaptchaVerifier, HCaptchaVerifier } from './security/captcha.ts';
 import { GateStore } from './store/store.ts';
 import { jsonLogger, type Logger } from './util/logger.ts';
@@ -69,6 +70,7 @@ export async function createGateServer(options: GateServerOptions = {}): Promise
     transport,
     outbox,
     accessTokens: await AccessTokens.create(env.secret, env.publicUrl),
+    assetGrants: new AssetGrants(env.secret),
     captcha: options.captcha ?? new HCaptchaVerifier(env.hcaptchaSecret, env.hcaptchaVerifyUrl),
     clock,
     log,

@@ -94,11 +94,23 @@ export type RegistrationResponse = z.infer<typeof registrationResponseSchema>;
 export const unlockRequestSchema = z.object({ token: linkTokenSchema });
 export type UnlockRequest = z.infer<typeof unlockRequestSchema>;
 
+/**
+ * A short-lived grant for protected panorama files: append `query` to an asset URL
+ * (`/v1/tours/:tour/assets/<path>?<query>`) where a viewer can't send an Authorization header.
+ */
+export const assetGrantSchema = z.object({
+  query: z.string(),
+  /** ISO 8601; ask `/access` for a fresh one before then. */
+  expiresAt: z.string(),
+});
+export type AssetGrant = z.infer<typeof assetGrantSchema>;
+
 export const unlockResponseSchema = z.object({
   accessToken: z.string(),
   /** ISO 8601 */
   expiresAt: z.string(),
   tour: z.string(),
+  assets: z.optional(assetGrantSchema),
 });
 export type UnlockResponse = z.infer<typeof unlockResponseSchema>;
 
@@ -122,6 +134,7 @@ export const accessResponseSchema = z.object({
   valid: z.literal(true),
   tour: z.string(),
   expiresAt: z.string(),
+  assets: z.optional(assetGrantSchema),
 });
 export type AccessResponse = z.infer<typeof accessResponseSchema>;
 

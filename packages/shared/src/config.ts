@@ -67,6 +67,13 @@ export const tourConfigSchema = z
       .strict()
       .default({ protect: 'all-except', ids: [] })
       .describe('Protected viewpoints: a list, or all except a list'),
+    assetsDir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Folder of protected panorama files, served at /v1/tours/:tour/assets/* to unlocked visitors only (relative to the config file)',
+      ),
     linkValidityDays: z.number().positive().max(365).default(14),
     accessValidityDays: z.number().positive().max(3650).default(90),
     reviewValidityDays: z.number().positive().max(365).default(30),

@@ -3,7 +3,7 @@
  * wrong, so a broken config stops the start with a message a person can act on.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { type GateConfigFile, parseConfigFile } from '@tour-gate/shared/config';
 
 export class ConfigFileError extends Error {
@@ -31,7 +31,10 @@ export function loadConfigFile(path: string): GateConfigFile {
   } catch (err) {
     throw new ConfigFileError(file, [{ path: '(file)', message: `not valid JSON: ${(err as Error).message}` }]);
   }
-  return parseConfig(json, file);
+  const config = parseConfig(json, file);
+  // Folders in the file are relative to the file, wherever the server is started from.
+  for (const tour of config.tours) if (tour.assetsDir) tour.assetsDir = resolve(dirname(file), tour.assetsDir);
+  return config;
 }
 
 export function parseConfig(json: unknown, file = '(inline config)'): GateConfigFile {

@@ -3,6 +3,7 @@ import type { TourDirectory } from '../config/tours.ts';
 import type { OutboxWorker } from '../mail/outbox-worker.ts';
 import type { MailTransport } from '../mail/transport.ts';
 import type { AccessTokens } from '../security/access-token.ts';
+import type { AssetGrants } from '../security/asset-grant.ts';
 import type { CaptchaVerifier } from '../security/captcha.ts';
 import type { GateStore } from '../store/store.ts';
 import type { Logger } from '../util/logger.ts';
@@ -17,6 +18,7 @@ export interface GateDeps {
   transport: MailTransport;
   outbox: OutboxWorker;
   accessTokens: AccessTokens;
+  assetGrants: AssetGrants;
   captcha: CaptchaVerifier;
   clock: Clock;
   log: Logger;

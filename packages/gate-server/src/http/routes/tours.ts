@@ -1,7 +1,8 @@
 /** The widget's API for one tour: `/v1/tours/:tour/…`. */
-import { eventsRequestSchema, newLinkRequestSchema, registrationRequestSchema } from '@tour-gate/shared';
+import { eventsRequestSchema, GateError, newLinkRequestSchema, registrationRequestSchema } from '@tour-gate/shared';
 import { Hono } from 'hono';
 import { bearerOf, checkAccess } from '../../services/access.ts';
+import { authorizeAsset, openAsset } from '../../services/assets.ts';
 import { countEvents } from '../../services/events.ts';
 import { requestNewLink } from '../../services/new-link.ts';
 import { register } from '../../services/register.ts';
@@ -41,6 +42,25 @@ export const tourRoutes = new Hono<GateEnv>()
     const answer = await checkAccess(deps, tour.config.id, bearerOf(c.req.header('authorization')));
     c.header('Cache-Control', 'no-store');
     return c.json(answer);
+  })
+  .get('/:tour/assets/*', async (c) => {
+    const deps = c.get('deps');
+    const tour = deps.tours.get(c.req.param('tour'));
+    await authorizeAsset(deps, tour, bearerOf(c.req.header('authorization')), c.req.query());
+    const prefix = `/v1/tours/${tour.config.id}/assets/`;
+    let path: string;
+    try {
+      path = decodeURIComponent(c.req.path.slice(prefix.length));
+    } catch {
+      throw new GateError('NOT_FOUND');
+    }
+    const asset = await openAsset(tour, path);
+    // Private: a shared cache must never hand a protected room to someone else.
+    c.header('Cache-Control', 'private, max-age=3600');
+    c.header('Content-Type', asset.type);
+    c.header('Content-Length', String(asset.size));
+    c.header('Cross-Origin-Resource-Policy', 'cross-origin');
+    return c.body(asset.body);
   })
   .post('/:tour/events', async (c) => {
     const deps = c.get('deps');

@@ -1,0 +1,121 @@
+/** Protected panorama files: only for a visitor whose access holds, never outside the folder. */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config/config-file.ts';
+import { registration, TOUR_ORIGIN } from './fixtures.ts';
+import { startTestServer, type TestServer } from './harness.ts';
+
+const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 0xff, 0xd9]);
+
+describe('protected assets', () => {
+  let server: TestServer;
+  let accessToken: string;
+  let query: string;
+  const dir = mkdtempSync(join(tmpdir(), 'tg-assets-'));
+
+  beforeAll(async () => {
+    mkdirSync(join(dir, 'rooms'));
+    writeFileSync(join(dir, 'rooms', 'schlafzimmer.jpg'), JPEG);
+    writeFileSync(join(tmpdir(), 'outside.jpg'), JPEG);
+    const config = parseConfig({
+      brokers: [{ id: 'b', name: 'B', email: 'b@example.org' }],
+      tours: [
+        {
+          id: 't1',
+          broker: 'b',
+          title: 'T1',
+          pageUrl: `${TOUR_ORIGIN}/t1`,
+          assetsDir: dir,
+          fields: { postalCode: 'optional' },
+          consent: { privacyUrl: 'https://b.example/p' },
+        },
+        {
+          id: 't2',
+          broker: 'b',
+          title: 'T2',
+          pageUrl: `${TOUR_ORIGIN}/t2`,
+          consent: { privacyUrl: 'https://b.example/p' },
+        },
+      ],
+    });
+    server = await startTestServer({ config, startWorker: false });
+    const body = { ...registration('asset@example.org'), consent: { privacy: true, version: '1' } };
+    body.fields = { firstName: 'A', lastName: 'B', email: 'asset@example.org' } as typeof body.fields;
+    expect((await server.post('/v1/tours/t1/registrations', body)).status).toBe(202);
+    const mail = (await server.store.listMails())[0]!;
+    const token = /#tour-gate-unlock=([\w-]+)/.exec(mail.text_body)![1]!;
+    const unlock = (await (await server.post('/v1/unlock', { token })).json()) as {
+      accessToken: string;
+      assets: { query: string; expiresAt: string };
+    };
+    accessToken = unlock.accessToken;
+    query = unlock.assets.query;
+  });
+  afterAll(() => server.close());
+
+  const code = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
+
+  it('serves a file with the access token or the signed query, and nothing without', async () => {
+    const withBearer = await server.get('/v1/tours/t1/assets/rooms/schlafzimmer.jpg', {
+      authorization: `Bearer ${accessToken}`,
+    });
+    expect(withBearer.status).toBe(200);
+    expect(withBearer.headers.get('content-type')).toBe('image/jpeg');
+    expect(withBearer.headers.get('cache-control')).toBe('private, max-age=3600');
+    expect(Buffer.from(await withBearer.arrayBuffer())).toEqual(JPEG);
+
+    const signed = await server.get(`/v1/tours/t1/assets/rooms/schlafzimmer.jpg?${query}`);
+    expect(signed.status).toBe(200);
+
+    const none = await server.get('/v1/tours/t1/assets/rooms/schlafzimmer.jpg');
+    expect(none.status).toBe(401);
+    expect(await code(none)).toBe('TOKEN_INVALID');
+  });
+
+  it('refuses a tampered or expired signature and another tour', async () => {
+    const tampered = query.replace(/sig=([\w-])/, (_m, c) => `sig=${c === 'A' ? 'B' : 'A'}`);
+    expect((await server.get(`/v1/tours/t1/assets/rooms/schlafzimmer.jpg?${tampered}`)).status).toBe(401);
+    expect((await server.get(`/v1/tours/t2/assets/rooms/schlafzimmer.jpg?${query}`)).status).toBe(401);
+    expect(
+      (await server.get('/v1/tours/t2/assets/rooms/schlafzimmer.jpg', { authorization: `Bearer ${accessToken}` }))
+        .status,
+    ).toBe(401);
+    server.clock.advance(60 * 60_000 + 1000);
+    const expired = await server.get(`/v1/tours/t1/assets/rooms/schlafzimmer.jpg?${query}`);
+    expect(await code(expired)).toBe('ACCESS_EXPIRED');
+    // The access check hands out a fresh grant.
+    const access = (await (
+      await server.get('/v1/tours/t1/access', { authorization: `Bearer ${accessToken}` })
+    ).json()) as {
+      assets: { query: string };
+    };
+    expect((await server.get(`/v1/tours/t1/assets/rooms/schlafzimmer.jpg?${access.assets.query}`)).status).toBe(200);
+  });
+
+  it('never leaves the folder', async () => {
+    const auth = { authorization: `Bearer ${accessToken}` };
+    for (const path of [
+      '../outside.jpg',
+      '..%2Foutside.jpg',
+      'rooms/../../outside.jpg',
+      '%E0%A4%A.jpg',
+      'rooms/missing.jpg',
+      'rooms',
+    ]) {
+      const res = await server.get(`/v1/tours/t1/assets/${path}`, auth);
+      expect(res.status, path).toBe(404);
+    }
+  });
+
+  it('stops serving once access is revoked', async () => {
+    const reg = await server.store.findRegistration('t1', 'asset@example.org');
+    await server.store.revokeAccessTokens(reg!.id, server.clock.now);
+    const res = await server.get('/v1/tours/t1/assets/rooms/schlafzimmer.jpg', {
+      authorization: `Bearer ${accessToken}`,
+    });
+    expect(res.status).toBe(403);
+    expect(await code(res)).toBe('ACCESS_REVOKED');
+  });
+});
