@@ -1,0 +1,56 @@
+/**
+ * Prints the gzip size of the script-tag bundle: what a tour page loads up front (`widget.js`
+ * and every chunk it imports statically), what loads only when needed (dynamic imports, like
+ * the mask), and the total. Exits non-zero when a budget is exceeded.
+ *
+ * Run after `pnpm build`: `pnpm size`.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const BUDGET_UP_FRONT = 10 * 1024;
+const BUDGET_TOTAL = 20 * 1024;
+
+const dist = resolve(dirname(fileURLToPath(import.meta.url)), '../dist');
+const entry = join(dist, 'widget.js');
+
+const gzip = (file: string) => gzipSync(readFileSync(file), { level: 9 }).length;
+
+/** Relative specifiers of static `import … from "./x.js"` and `import "./x.js"` statements. */
+function staticImports(file: string): string[] {
+  const code = readFileSync(file, 'utf8');
+  const found = [...code.matchAll(/(?:^|[;\s])(?:import|export)\s*(?:[^'"();]*?from\s*)?["'](\.{1,2}\/[^"']+)["']/g)];
+  return found.map((m) => resolve(dirname(file), m[1] ?? ''));
+}
+
+const upFront = new Set<string>();
+const queue = [entry];
+while (queue.length) {
+  const file = queue.pop() as string;
+  if (upFront.has(file)) continue;
+  upFront.add(file);
+  queue.push(...staticImports(file));
+}
+
+const chunkDir = join(dist, 'widget-chunks');
+const all = [entry, ...readdirSync(chunkDir).map((name) => join(chunkDir, name))].filter((f) => f.endsWith('.js'));
+const lazy = all.filter((f) => !upFront.has(f));
+
+const sum = (files: string[]) => files.reduce((total, f) => total + gzip(f), 0);
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`;
+const list = (files: string[]) => files.map((f) => `    ${relative(dist, f)}  ${kb(gzip(f))}`).join('\n');
+
+const upFrontSize = sum([...upFront]);
+const lazySize = sum(lazy);
+const total = upFrontSize + lazySize;
+
+console.log(`up front  ${kb(upFrontSize)} gzip (budget ${kb(BUDGET_UP_FRONT)})\n${list([...upFront])}`);
+console.log(`lazy      ${kb(lazySize)} gzip\n${list(lazy)}`);
+console.log(`total     ${kb(total)} gzip (budget ${kb(BUDGET_TOTAL)})`);
+
+if (upFrontSize > BUDGET_UP_FRONT || total > BUDGET_TOTAL) {
+  console.error('over budget');
+  process.exit(1);
+}

@@ -1,0 +1,107 @@
+/** German texts; the shape comes from the English table. */
+import type { Translation } from './en.ts';
+
+export const de: Translation = {
+  close: 'Schließen',
+  maskTitle: 'Den ganzen Rundgang freischalten',
+  maskIntroEmail: (broker) =>
+    `Einmal registrieren, und ${broker} schickt Ihnen einen Link per E-Mail, der alle Räume dieses Rundgangs öffnet.`,
+  maskIntroManual: (broker) =>
+    `Einmal registrieren, und ${broker} prüft Ihre Anfrage. Sobald sie freigegeben ist, erhalten Sie einen Link per E-Mail.`,
+  requiredNote: 'Mit * markierte Felder sind Pflichtfelder.',
+  requiredMarker: '*',
+  chooseOption: 'Bitte wählen',
+  fields: {
+    salutation: 'Anrede',
+    firstName: 'Vorname',
+    lastName: 'Nachname',
+    email: 'E-Mail',
+    phone: 'Telefon',
+    street: 'Straße und Hausnummer',
+    postalCode: 'Postleitzahl',
+    city: 'Ort',
+    company: 'Firma',
+    message: 'Nachricht',
+  },
+  salutations: { ms: 'Frau', mr: 'Herr', diverse: 'Divers' },
+  consentPrivacy:
+    'Ich bin einverstanden, dass {broker} meine Daten zur Bearbeitung dieser Anfrage verarbeitet, wie in der {privacy} beschrieben.',
+  consentPrivacyTerms:
+    'Ich akzeptiere die {terms} und bin einverstanden, dass {broker} meine Daten zur Bearbeitung dieser Anfrage verarbeitet, wie in der {privacy} beschrieben.',
+  privacyLink: 'Datenschutzerklärung',
+  termsLink: 'Nutzungsbedingungen',
+  consentMarketing: (broker) =>
+    `${broker} darf mich auch per E-Mail über ähnliche Immobilien informieren. Freiwillig; jederzeit widerrufbar.`,
+  captchaLabel: 'Sicherheitsprüfung',
+  submit: 'Anfrage senden',
+  sending: 'Wird gesendet…',
+  retry: 'Erneut versuchen',
+  checkFieldsSummary: (count) =>
+    count === 1 ? 'Bitte prüfen Sie das markierte Feld.' : `Bitte prüfen Sie die ${count} markierten Felder.`,
+  checkEmailTitle: 'Bitte sehen Sie in Ihr Postfach',
+  checkEmailText: (broker) =>
+    `Wir haben Ihnen im Auftrag von ${broker} eine E-Mail mit einem Link geschickt, der den Rundgang freischaltet. Falls sie in ein paar Minuten nicht im Posteingang ist, sehen Sie bitte auch im Spam-Ordner nach.`,
+  awaitingTitle: 'Anfrage gesendet',
+  awaitingText: (broker) =>
+    `${broker} prüft Ihre Anfrage. Sobald sie freigegeben ist, erhalten Sie eine E-Mail mit einem Link, der den Rundgang freischaltet.`,
+  linkExpiredTitle: 'Dieser Link ist abgelaufen',
+  linkExpiredText:
+    'Freischalt-Links gelten nur eine begrenzte Zeit. Wir können einen neuen an dieselbe Adresse schicken wie den alten.',
+  newLinkButton: 'Neuen Link schicken',
+  linkInvalidTitle: 'Dieser Link funktioniert nicht',
+  linkInvalidText:
+    'Er ist vielleicht unvollständig oder wurde durch einen neueren ersetzt. Bitte öffnen Sie den neuesten Link aus Ihrer E-Mail oder registrieren Sie sich erneut.',
+  linkRevokedTitle: 'Dieser Link gilt nicht mehr',
+  linkRevokedText:
+    'Ein neuerer Link hat ihn ersetzt, oder er wurde zurückgezogen. Bitte öffnen Sie den neuesten Link aus Ihrer E-Mail.',
+  registerAgain: 'Erneut registrieren',
+  accessDeniedTitle: 'Zugang nicht freigegeben',
+  accessDeniedText: (broker) =>
+    `${broker} hat entschieden, diesen Rundgang für Sie nicht freizugeben. Wenn Sie das für einen Irrtum halten, melden Sie sich bitte direkt.`,
+  accessRevokedTitle: 'Zugang zurückgezogen',
+  accessRevokedText: (broker) =>
+    `${broker} hat den Zugang zu diesem Rundgang zurückgezogen. Bei Fragen melden Sie sich bitte direkt.`,
+  errorTitle: 'Etwas ist schiefgelaufen',
+  contactHeading: 'Kontakt',
+  errors: {
+    INVALID_JSON: 'Die Anfrage konnte nicht gelesen werden. Bitte versuchen Sie es erneut.',
+    UNSUPPORTED_MEDIA_TYPE: 'Die Anfrage konnte nicht gelesen werden. Bitte versuchen Sie es erneut.',
+    PAYLOAD_TOO_LARGE: 'Ihre Angaben sind zu lang. Bitte kürzen Sie sie.',
+    VALIDATION_FAILED: 'Einige Felder fehlen oder sind ungültig.',
+    NOT_FOUND: 'Das wurde nicht gefunden.',
+    METHOD_NOT_ALLOWED: 'Diese Aktion ist nicht möglich.',
+    TOUR_NOT_FOUND: 'Dieser Rundgang ist nicht verfügbar.',
+    ORIGIN_NOT_ALLOWED: 'Diese Seite darf die Registrierung für diesen Rundgang nicht anzeigen.',
+    RATE_LIMITED: 'Zu viele Versuche. Bitte warten Sie einen Moment und versuchen Sie es erneut.',
+    CAPTCHA_REQUIRED: 'Bitte schließen Sie die Sicherheitsprüfung ab.',
+    CAPTCHA_FAILED: 'Die Sicherheitsprüfung wurde nicht akzeptiert. Bitte versuchen Sie es erneut.',
+    CAPTCHA_UNAVAILABLE: 'Die Sicherheitsprüfung ist gerade nicht erreichbar. Bitte versuchen Sie es erneut.',
+    LINK_INVALID: 'Dieser Link ist ungültig.',
+    LINK_EXPIRED: 'Dieser Link ist abgelaufen.',
+    LINK_REVOKED: 'Dieser Link wurde zurückgezogen.',
+    ACCESS_DENIED: 'Der Zugang zu diesem Rundgang wurde nicht freigegeben.',
+    ACCESS_REVOKED: 'Der Zugang zu diesem Rundgang wurde zurückgezogen.',
+    ACCESS_EXPIRED: 'Ihr Zugang zu diesem Rundgang ist abgelaufen. Bitte registrieren Sie sich erneut.',
+    ACCESS_PENDING: 'Über Ihre Anfrage wurde noch nicht entschieden.',
+    TOKEN_INVALID: 'Ihr Zugang konnte nicht bestätigt werden. Bitte öffnen Sie Ihren Link erneut.',
+    UNAUTHORIZED: 'Bitte melden Sie sich an.',
+    FORBIDDEN: 'Das ist nicht erlaubt.',
+    NONCE_INVALID: 'Dieses Formular ist abgelaufen. Bitte laden Sie die Seite neu.',
+    ALREADY_DECIDED: 'Über diese Anfrage wurde bereits entschieden.',
+    CONFLICT: 'Gleichzeitig hat sich etwas geändert. Bitte versuchen Sie es erneut.',
+    NOT_READY: 'Der Dienst startet gerade. Bitte versuchen Sie es gleich noch einmal.',
+    INTERNAL: 'Bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es später erneut.',
+    NETWORK_ERROR:
+      'Die Verbindung ist fehlgeschlagen. Bitte prüfen Sie Ihre Internetverbindung und versuchen Sie es erneut.',
+    BAD_RESPONSE: 'Die Antwort des Servers konnte nicht gelesen werden. Bitte versuchen Sie es später erneut.',
+  },
+  fieldErrors: {
+    required: 'Bitte füllen Sie dieses Feld aus.',
+    invalid: 'Bitte prüfen Sie diese Eingabe.',
+    invalid_email: 'Bitte geben Sie eine gültige E-Mail-Adresse ein, etwa name@beispiel.de.',
+    invalid_postal_code: 'Bitte geben Sie eine gültige Postleitzahl ein.',
+    too_long: 'Diese Eingabe ist zu lang.',
+    unknown: 'Dieses Feld gehört nicht zum Formular.',
+    consent_required: 'Bitte stimmen Sie zu, um fortzufahren.',
+  },
+};

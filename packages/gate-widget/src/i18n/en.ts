@@ -1,0 +1,114 @@
+/**
+ * English texts. This table defines the shape every other language must fill (`Translation`);
+ * the nested tables are checked against the shared lists, so a new error code or field that
+ * has no text here fails the type check.
+ */
+import type { FieldErrorCode, StandardFieldKey } from '@tour-gate/shared';
+import type { GateErrorCode } from '../internal/api.ts';
+
+export type SalutationValue = 'ms' | 'mr' | 'diverse';
+
+export const en = {
+  close: 'Close',
+  maskTitle: 'Unlock the whole tour',
+  maskIntroEmail: (broker: string) =>
+    `Register once and ${broker} will send you a link by email that opens every room of this tour.`,
+  maskIntroManual: (broker: string) =>
+    `Register once and ${broker} will check your request. You get a link by email as soon as it is granted.`,
+  requiredNote: 'Fields marked with * are required.',
+  requiredMarker: '*',
+  chooseOption: 'Please choose',
+  fields: {
+    salutation: 'Salutation',
+    firstName: 'First name',
+    lastName: 'Last name',
+    email: 'Email',
+    phone: 'Phone',
+    street: 'Street and number',
+    postalCode: 'Postal code',
+    city: 'City',
+    company: 'Company',
+    message: 'Message',
+  } satisfies Record<StandardFieldKey, string>,
+  salutations: { ms: 'Ms', mr: 'Mr', diverse: 'Diverse' } satisfies Record<SalutationValue, string>,
+  /** `{privacy}` and `{terms}` become links; `{broker}` the broker's name. */
+  consentPrivacy: 'I agree that {broker} processes my data to answer this request, as described in the {privacy}.',
+  consentPrivacyTerms:
+    'I accept the {terms} and agree that {broker} processes my data to answer this request, as described in the {privacy}.',
+  privacyLink: 'privacy notice',
+  termsLink: 'terms',
+  consentMarketing: (broker: string) =>
+    `${broker} may also email me about similar properties. Optional; I can withdraw this at any time.`,
+  captchaLabel: 'Security check',
+  submit: 'Send request',
+  sending: 'Sending…',
+  retry: 'Try again',
+  checkFieldsSummary: (count: number) =>
+    count === 1 ? 'Please check the marked field.' : `Please check the ${count} marked fields.`,
+  checkEmailTitle: 'Look in your mailbox',
+  checkEmailText: (broker: string) =>
+    `We have sent you an email on behalf of ${broker} with a link that unlocks the tour. If it is not in your inbox within a few minutes, please look in your spam folder too.`,
+  awaitingTitle: 'Request sent',
+  awaitingText: (broker: string) =>
+    `${broker} will check your request. As soon as it is granted, you get an email with a link that unlocks the tour.`,
+  linkExpiredTitle: 'This link has expired',
+  linkExpiredText:
+    'Unlock links are valid for a limited time. We can send a new one to the address the old one went to.',
+  newLinkButton: 'Send me a new link',
+  linkInvalidTitle: 'This link does not work',
+  linkInvalidText:
+    'It may be incomplete or already replaced by a newer one. Please open the latest link from your email, or register again.',
+  linkRevokedTitle: 'This link is no longer valid',
+  linkRevokedText: 'A newer link has replaced it, or it was withdrawn. Please open the latest link from your email.',
+  registerAgain: 'Register again',
+  accessDeniedTitle: 'Access not granted',
+  accessDeniedText: (broker: string) =>
+    `${broker} has decided not to open this tour for you. If you think this is a mistake, please get in touch directly.`,
+  accessRevokedTitle: 'Access withdrawn',
+  accessRevokedText: (broker: string) =>
+    `${broker} has withdrawn the access to this tour. Please get in touch directly if you have questions.`,
+  errorTitle: 'Something went wrong',
+  contactHeading: 'Contact',
+  errors: {
+    INVALID_JSON: 'The request could not be read. Please try again.',
+    UNSUPPORTED_MEDIA_TYPE: 'The request could not be read. Please try again.',
+    PAYLOAD_TOO_LARGE: 'Your entries are too long. Please shorten them.',
+    VALIDATION_FAILED: 'Some fields are missing or invalid.',
+    NOT_FOUND: 'This could not be found.',
+    METHOD_NOT_ALLOWED: 'This action is not possible.',
+    TOUR_NOT_FOUND: 'This tour is not available.',
+    ORIGIN_NOT_ALLOWED: 'This page may not show the registration for this tour.',
+    RATE_LIMITED: 'Too many attempts. Please wait a moment and try again.',
+    CAPTCHA_REQUIRED: 'Please complete the security check.',
+    CAPTCHA_FAILED: 'The security check was not accepted. Please try it again.',
+    CAPTCHA_UNAVAILABLE: 'The security check is not reachable right now. Please try again.',
+    LINK_INVALID: 'This link is not valid.',
+    LINK_EXPIRED: 'This link has expired.',
+    LINK_REVOKED: 'This link was withdrawn.',
+    ACCESS_DENIED: 'Access to this tour was not granted.',
+    ACCESS_REVOKED: 'Access to this tour was withdrawn.',
+    ACCESS_EXPIRED: 'Your access to this tour has expired. Please register again.',
+    ACCESS_PENDING: 'Your request has not been decided yet.',
+    TOKEN_INVALID: 'Your access could not be confirmed. Please open your link again.',
+    UNAUTHORIZED: 'Please sign in.',
+    FORBIDDEN: 'This is not allowed.',
+    NONCE_INVALID: 'This form has expired. Please reload the page.',
+    ALREADY_DECIDED: 'This request was already decided.',
+    CONFLICT: 'Something changed at the same time. Please try again.',
+    NOT_READY: 'The service is starting. Please try again in a moment.',
+    INTERNAL: 'Something went wrong on our side. Please try again later.',
+    NETWORK_ERROR: 'The connection failed. Please check your internet connection and try again.',
+    BAD_RESPONSE: 'The answer from the server could not be read. Please try again later.',
+  } satisfies Record<GateErrorCode, string>,
+  fieldErrors: {
+    required: 'Please fill in this field.',
+    invalid: 'Please check this entry.',
+    invalid_email: 'Please enter a valid email address, like name@example.com.',
+    invalid_postal_code: 'Please enter a valid postal code.',
+    too_long: 'This entry is too long.',
+    unknown: 'This field is not part of the form.',
+    consent_required: 'Please agree to continue.',
+  } satisfies Record<FieldErrorCode, string>,
+};
+
+export type Translation = typeof en;

@@ -1,0 +1,33 @@
+/**
+ * Stops clicks on locked viewpoints before any of the page's own handlers see them.
+ *
+ * The listener sits on `window` in the capture phase: that is the first stop of every click, so
+ * even a page handler registered on `document` in the capture phase never runs. It is one
+ * delegated listener, so viewpoints added after the gate (a viewer rendering its hotspots
+ * late) are covered too, and `composedPath()` finds viewpoints inside other shadow roots.
+ */
+export const VIEWPOINT_ATTRIBUTE = 'data-gate-viewpoint';
+
+/** Decides on one click; `true` stops it. */
+export type ViewpointClickHandler = (viewpoint: string, element: HTMLElement) => boolean;
+
+export function findViewpoint(event: Event): HTMLElement | undefined {
+  for (const target of event.composedPath()) {
+    if (target instanceof HTMLElement && target.hasAttribute(VIEWPOINT_ATTRIBUTE)) return target;
+  }
+  return undefined;
+}
+
+/** Starts guarding; returns the function that stops. */
+export function guardClicks(handler: ViewpointClickHandler): () => void {
+  const onClick = (event: MouseEvent) => {
+    const element = findViewpoint(event);
+    if (!element) return;
+    const viewpoint = element.getAttribute(VIEWPOINT_ATTRIBUTE) ?? '';
+    if (!handler(viewpoint, element)) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  };
+  window.addEventListener('click', onClick, { capture: true });
+  return () => window.removeEventListener('click', onClick, { capture: true });
+}

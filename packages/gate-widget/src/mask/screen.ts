@@ -1,0 +1,40 @@
+/**
+ * What the modal shows when `<tour-gate>` opens it. The host only picks the first screen; the
+ * mask moves on from there (form → outcome, expired link → "new link sent").
+ */
+import type { GateErrorCode } from '../internal/api.ts';
+
+export type Screen =
+  /** The registration form. */
+  | { kind: 'form' }
+  /** An unlock link failed; `token` is kept so an expired link can ask for a new one. */
+  | { kind: 'link'; code: GateErrorCode; token: string }
+  /** Anything else that failed, with the action that tries again. */
+  | { kind: 'error'; code: GateErrorCode; retry?: () => void };
+
+/**
+ * Every `::part` of the mask, forwarded through `<tour-gate>` so a page can style them as
+ * `tour-gate::part(dialog)`.
+ */
+export const MASK_PARTS = [
+  'backdrop',
+  'dialog',
+  'header',
+  'title',
+  'close-button',
+  'body',
+  'intro',
+  'form',
+  'field',
+  'label',
+  'control',
+  'field-error',
+  'consent',
+  'captcha',
+  'alert',
+  'button',
+  'submit-button',
+  'screen-title',
+  'screen-text',
+  'contact',
+].join(', ');

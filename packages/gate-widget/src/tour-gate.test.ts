@@ -1,0 +1,198 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import {
+  addToPage,
+  cleanUp,
+  fakeJwt,
+  isMaskOpen,
+  mountGate,
+  openMask,
+  requestsOf,
+  revokeAccess,
+  SERVER,
+  serveTour,
+  uniqueTour,
+  viewpointButton,
+} from '../test/harness.ts';
+import type { GateErrorEvent, GateLockedEvent } from './events.ts';
+import { accessKey } from './storage.ts';
+
+describe('<tour-gate> click guard', () => {
+  afterEach(cleanUp);
+
+  it('stops a locked click before any page handler and opens the mask; after unlock the click goes through', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    const gate = await mountGate(tour);
+    const button = viewpointButton('bedroom');
+    const seen: string[] = [];
+    button.addEventListener('click', () => seen.push('button'));
+    const onDocumentCapture = () => seen.push('document-capture');
+    document.addEventListener('click', onDocumentCapture, { capture: true });
+    const locked: string[] = [];
+    gate.addEventListener('gate-locked', (event) => locked.push(event.viewpoint ?? ''));
+
+    try {
+      button.click();
+      await openMask(gate);
+      expect(seen).to.deep.equal([]);
+      expect(locked).to.deep.equal(['bedroom']);
+
+      // Unlock the way another tab would: a stored access token arrives via the storage event.
+      gate.close();
+      await gate.updateComplete;
+      const key = accessKey(SERVER, tour);
+      const value = JSON.stringify({
+        accessToken: fakeJwt(tour, 600),
+        expiresAt: new Date(Date.now() + 600e3).toISOString(),
+      });
+      localStorage.setItem(key, value);
+      window.dispatchEvent(new StorageEvent('storage', { key, newValue: value, storageArea: localStorage }));
+      expect(gate.unlocked).to.equal(true);
+
+      button.click();
+      expect(seen).to.deep.equal(['document-capture', 'button']);
+      expect(isMaskOpen(gate)).to.equal(false);
+    } finally {
+      document.removeEventListener('click', onDocumentCapture, { capture: true });
+    }
+  });
+
+  it('lets clicks on unprotected viewpoints through untouched', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    const gate = await mountGate(tour);
+    const button = viewpointButton('living');
+    let clicked = 0;
+    button.addEventListener('click', () => clicked++);
+    button.click();
+    expect(clicked).to.equal(1);
+    expect(isMaskOpen(gate)).to.equal(false);
+  });
+
+  it('guards viewpoints added after it, also inside other shadow roots', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    const gate = await mountGate(tour);
+    const host = addToPage(document.createElement('div'));
+    const root = host.attachShadow({ mode: 'open' });
+    const hotspot = document.createElement('span');
+    hotspot.dataset.gateViewpoint = 'kitchen';
+    let clicked = 0;
+    hotspot.addEventListener('click', () => clicked++);
+    root.append(hotspot);
+    hotspot.click();
+    await openMask(gate);
+    expect(clicked).to.equal(0);
+  });
+
+  it('keeps the mask closed when a gate-locked listener cancels', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    const gate = await mountGate(tour);
+    gate.addEventListener('gate-locked', (event: GateLockedEvent) => event.preventDefault());
+    let clicked = 0;
+    const button = viewpointButton('bedroom');
+    button.addEventListener('click', () => clicked++);
+    button.click();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(clicked).to.equal(0);
+    expect(isMaskOpen(gate)).to.equal(false);
+  });
+
+  it('holds a click that comes before the config, and replays it when the viewpoint is free', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    const button = viewpointButton('living');
+    let clicked = 0;
+    button.addEventListener('click', () => clicked++);
+    const gate = await mountGate(tour, {}, { waitForConfig: false });
+    button.click();
+    expect(clicked).to.equal(0);
+    await waitUntil(() => clicked === 1, 'the held click was not replayed');
+    expect(isMaskOpen(gate)).to.equal(false);
+  });
+});
+
+describe('<tour-gate> JS API', () => {
+  afterEach(cleanUp);
+
+  it('guard() resolves true for free viewpoints and false (opening the mask) for locked ones', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    const gate = await mountGate(tour);
+    expect(await gate.guard('living')).to.equal(true);
+    expect(isMaskOpen(gate)).to.equal(false);
+    expect(await gate.guard('bedroom')).to.equal(false);
+    await openMask(gate);
+    expect(gate.isUnlocked('bedroom')).to.equal(false);
+    expect(gate.isUnlocked('living')).to.equal(true);
+  });
+
+  it('open() and close() show and hide the mask with gate-open and gate-close', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    const gate = await mountGate(tour);
+    const events: string[] = [];
+    gate.addEventListener('gate-open', () => events.push('open'));
+    gate.addEventListener('gate-close', () => events.push('close'));
+    await gate.open();
+    await openMask(gate);
+    gate.close();
+    await gate.updateComplete;
+    expect(isMaskOpen(gate)).to.equal(false);
+    expect(events).to.deep.equal(['open', 'close']);
+  });
+
+  it('builds asset URLs with the access token once unlocked', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    const accessToken = fakeJwt(tour, 600);
+    localStorage.setItem(
+      accessKey(SERVER, tour),
+      JSON.stringify({ accessToken, expiresAt: new Date(Date.now() + 600e3).toISOString() }),
+    );
+    const gate = await mountGate(tour);
+    expect(gate.unlocked).to.equal(true);
+    expect(gate.accessToken).to.equal(accessToken);
+    expect(gate.assetUrl('panos/bed room.jpg')).to.equal(
+      `${SERVER}/v1/tours/${tour}/assets/panos/bed%20room.jpg?access_token=${encodeURIComponent(accessToken)}`,
+    );
+    expect(gate.assetUrl('../../secret')).to.equal(
+      `${SERVER}/v1/tours/${tour}/assets/secret?access_token=${encodeURIComponent(accessToken)}`,
+    );
+  });
+
+  it('locks again quietly when the stored token has expired', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    const key = accessKey(SERVER, tour);
+    localStorage.setItem(
+      key,
+      JSON.stringify({ accessToken: fakeJwt(tour, -5), expiresAt: new Date(Date.now() + 600e3).toISOString() }),
+    );
+    const gate = await mountGate(tour);
+    expect(gate.unlocked).to.equal(false);
+    expect(gate.accessToken).to.equal(undefined);
+    expect(gate.assetUrl('x.jpg')).to.equal(undefined);
+    expect(localStorage.getItem(key)).to.equal(null);
+    expect(isMaskOpen(gate)).to.equal(false);
+  });
+
+  it('notices a revoked access on load and locks', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    await revokeAccess(tour);
+    const accessToken = fakeJwt(tour, 600);
+    localStorage.setItem(
+      accessKey(SERVER, tour),
+      JSON.stringify({ accessToken, expiresAt: new Date(Date.now() + 600e3).toISOString() }),
+    );
+    const codes: string[] = [];
+    document.addEventListener('gate-error', (event) => codes.push((event as GateErrorEvent).code), { once: true });
+    const gate = await mountGate(tour);
+    await waitUntil(() => !gate.unlocked, 'revoked access stayed unlocked');
+    expect(codes).to.deep.equal(['ACCESS_REVOKED']);
+    const access = (await requestsOf(tour)).find((r) => r.path.endsWith('/access'));
+    expect(access?.authorization).to.equal(`Bearer ${accessToken}`);
+  });
+});

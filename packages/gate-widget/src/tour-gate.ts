@@ -1,0 +1,413 @@
+import { type GateConfig, isProtected } from '@tour-gate/shared';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import {
+  GateCloseEvent,
+  GateErrorEvent,
+  GateLockedEvent,
+  GateOpenEvent,
+  GateRegisteredEvent,
+  GateUnlockedEvent,
+} from './events.ts';
+import { type Endpoint, errorCode, type GateErrorCode, requestJson, tourUrl } from './internal/api.ts';
+import { guardClicks } from './internal/click-guard.ts';
+import { deepActiveElement } from './internal/focus.ts';
+import { readUnlockToken, removeUnlockToken } from './internal/fragment.ts';
+import { resolveLocale } from './internal/locale.ts';
+import { isAccessResponse, isGateConfig, isUnlockResponse } from './internal/wire.ts';
+import type { MaskRegisteredDetail } from './mask/gate-mask.ts';
+import { MASK_PARTS, type Screen } from './mask/screen.ts';
+import {
+  accessEndsAt,
+  accessKey,
+  clearAccess,
+  readAccess,
+  type StoredAccess,
+  watchAccess,
+  writeAccess,
+} from './storage.ts';
+import { styles } from './tour-gate.styles.ts';
+
+/** hCaptcha's loader; `captcha-script` replaces it (tests use a local stand-in). */
+export const HCAPTCHA_SCRIPT = 'https://js.hcaptcha.com/1/api.js';
+
+/** Answers of `GET …/access` after which a stored token is worthless. */
+const LOST_ACCESS: readonly GateErrorCode[] = ['ACCESS_REVOKED', 'ACCESS_EXPIRED', 'ACCESS_DENIED', 'TOKEN_INVALID'];
+
+/** The mask is a separate chunk: a page whose visitor never clicks a locked viewpoint never loads it. */
+const loadMask = () => import('./mask/gate-mask.ts');
+
+/**
+ * Protects the viewpoints of a virtual tour: a click on a locked `[data-gate-viewpoint]` opens a
+ * registration mask; the unlock link from the mail opens every viewpoint, in every tab.
+ *
+ * @summary Access gate for a virtual property tour.
+ *
+ * @attr lang - Language of the mask (`de`, `en`); without it the page's `<html lang>`, then English.
+ *
+ * @slot captcha - Used by the gate itself: hCaptcha's widget lives in the light DOM, where its challenge works.
+ *
+ * @event {GateLockedEvent} gate-locked - A locked viewpoint was requested (`detail.viewpoint`). Cancelable: `preventDefault()` keeps the mask closed.
+ * @event {GateOpenEvent} gate-open - The mask or a link screen was shown.
+ * @event {GateCloseEvent} gate-close - The mask was closed.
+ * @event {GateRegisteredEvent} gate-registered - The server accepted a registration (`detail.mode`, `detail.status`).
+ * @event {GateUnlockedEvent} gate-unlocked - The tour was unlocked: by a link, or by another tab. Read `unlocked` for the state at load.
+ * @event {GateErrorEvent} gate-error - Something failed (`detail.code`: a shared error code, `NETWORK_ERROR` or `BAD_RESPONSE`).
+ *
+ * @csspart backdrop - The dimmed layer behind the mask.
+ * @csspart dialog - The mask's box.
+ * @csspart header - Title row with the close button.
+ * @csspart title - The mask's heading.
+ * @csspart close-button - The × button.
+ * @csspart body - Everything below the header.
+ * @csspart intro - The sentence above the form.
+ * @csspart form - The registration `<form>`.
+ * @csspart field - One field: label, control and message.
+ * @csspart label - A field's label.
+ * @csspart control - A field's `<input>`, `<select>` or `<textarea>`.
+ * @csspart field-error - The message under an invalid field.
+ * @csspart consent - A consent checkbox with its text.
+ * @csspart captcha - The box around hCaptcha's widget.
+ * @csspart alert - A message about the whole form (network error, server refusal).
+ * @csspart button - Every button of the mask.
+ * @csspart submit-button - The send button.
+ * @csspart screen-title - Heading of an outcome or link screen.
+ * @csspart screen-text - Text of an outcome or link screen.
+ * @csspart contact - The broker's contact data.
+ *
+ * @cssproperty --tour-gate-accent - Buttons, focus rings, links. Default `#1f5fbf`.
+ * @cssproperty --tour-gate-accent-contrast - Text on the accent colour. Default `#fff`.
+ * @cssproperty --tour-gate-surface - Background of the mask. Default `#fff`.
+ * @cssproperty --tour-gate-text - Text colour. Default `#1b1b1f`.
+ * @cssproperty --tour-gate-muted - Secondary text and borders. Default `#5c5f66`.
+ * @cssproperty --tour-gate-danger - Error messages and invalid fields. Default `#b3261e`.
+ * @cssproperty --tour-gate-backdrop - Colour of the backdrop. Default `rgb(0 0 0 / 0.55)`.
+ * @cssproperty --tour-gate-radius - Corner radius of the mask and its controls. Default `0.5rem`.
+ * @cssproperty --tour-gate-font - Font family. Default: inherited from the page.
+ * @cssproperty --tour-gate-width - Largest width of the mask. Default `32rem`.
+ * @cssproperty --tour-gate-z-index - Stacking level of the mask; keep it below hCaptcha's challenge. Default `100000`.
+ */
+export class TourGate extends LitElement {
+  static override styles = styles;
+
+  static override properties = {
+    server: { type: String },
+    tour: { type: String },
+    captchaScript: { type: String, attribute: 'captcha-script' },
+    screen: { state: true },
+  };
+
+  // Reactive properties are `declare`d and set in the constructor: a class field initializer
+  // would shadow Lit's accessors wherever a tool compiles with `useDefineForClassFields: true`.
+
+  /** Base URL of the gate server, like `https://gate.example.com`. */
+  declare server: string;
+  /** The tour's id in the gate server's configuration. */
+  declare tour: string;
+  /** URL of hCaptcha's loader script; only for tests and self-hosting. */
+  declare captchaScript: string;
+  /** What the mask shows; `undefined` while it is closed. */
+  declare private screen: Screen | undefined;
+
+  #endpoint: Endpoint | undefined;
+  #config: Promise<GateConfig> | undefined;
+  #configValue: GateConfig | undefined;
+  #access: StoredAccess | undefined;
+  #viewpoint: string | undefined;
+  #returnFocus: HTMLElement | undefined;
+  #captchaContainer: HTMLElement | undefined;
+  #stopGuard: (() => void) | undefined;
+  #stopWatch: (() => void) | undefined;
+
+  constructor() {
+    super();
+    this.server = '';
+    this.tour = '';
+    this.captchaScript = HCAPTCHA_SCRIPT;
+  }
+
+  /** Whether the tour is unlocked in this browser (an access token that has not run out). */
+  get unlocked(): boolean {
+    const access = this.#access;
+    if (access && accessEndsAt(access) <= Date.now()) this.#lockQuietly();
+    return this.#access !== undefined;
+  }
+
+  /** The access token for the viewer's own requests (`Authorization: Bearer …`); undefined while locked. */
+  get accessToken(): string | undefined {
+    return this.unlocked ? this.#access?.accessToken : undefined;
+  }
+
+  /** Whether a click on this viewpoint goes through now. Locked while the gate config is still loading. */
+  isUnlocked(viewpointId: string): boolean {
+    if (this.unlocked) return true;
+    return this.#configValue ? !isProtected(this.#configValue.viewpoints, viewpointId) : false;
+  }
+
+  /**
+   * Asks before showing a viewpoint: `true` to go on now, `false` when it is locked (the mask is
+   * then shown unless a `gate-locked` listener cancelled it). For viewers that switch scenes
+   * in script rather than through clicks.
+   */
+  async guard(viewpointId: string): Promise<boolean> {
+    if (this.unlocked) return true;
+    const returnFocus = deepActiveElement();
+    let config: GateConfig;
+    try {
+      config = await this.#loadConfig();
+    } catch (error) {
+      this.#fail(error, () => void this.guard(viewpointId));
+      return false;
+    }
+    if (this.unlocked || !isProtected(config.viewpoints, viewpointId)) return true;
+    this.#locked(viewpointId, returnFocus);
+    return false;
+  }
+
+  /**
+   * URL of a protected file of this tour (`GET {server}/v1/tours/{tour}/assets/{path}`), carrying
+   * the access token so an `<img>` or a viewer's loader can fetch it; undefined while locked.
+   */
+  assetUrl(path: string): string | undefined {
+    const token = this.accessToken;
+    if (!token || !this.#endpoint) return undefined;
+    // Dot segments would let the URL parser climb out of the tour's asset folder.
+    const clean = path
+      .split('/')
+      .filter((segment) => segment !== '' && segment !== '.' && segment !== '..')
+      .map(encodeURIComponent)
+      .join('/');
+    return `${tourUrl(this.#endpoint, `assets/${clean}`)}?access_token=${encodeURIComponent(token)}`;
+  }
+
+  /** Opens the registration mask. */
+  async open(): Promise<void> {
+    await this.#show({ kind: 'form' }, deepActiveElement());
+  }
+
+  /** Closes the mask and gives focus back to where it was. */
+  close(): void {
+    if (!this.screen) return;
+    this.screen = undefined;
+    this.dispatchEvent(new GateCloseEvent());
+    this.#returnFocus?.focus();
+    this.#returnFocus = undefined;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#stopGuard = guardClicks(this.#onViewpointClick);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#stopGuard?.();
+    this.#stopWatch?.();
+    this.#stopGuard = this.#stopWatch = undefined;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if ((changed.has('server') || changed.has('tour')) && this.server && this.tour) this.#start();
+  }
+
+  protected override render() {
+    const screen = this.screen;
+    const config = this.#configValue;
+    if (!screen || !this.#endpoint) return nothing;
+    return html`<tour-gate-mask
+      exportparts=${MASK_PARTS}
+      .screen=${screen}
+      .config=${config}
+      .endpoint=${this.#endpoint}
+      .locale=${resolveLocale(this.getAttribute('lang'))}
+      .viewpoint=${this.#viewpoint}
+      .captchaScript=${this.captchaScript}
+      .captchaContainer=${this.#captchaContainer}
+      @mask-close=${this.close}
+      @mask-registered=${this.#onRegistered}
+      @mask-error=${this.#onMaskError}
+      ><slot name="captcha" slot="captcha"></slot
+    ></tour-gate-mask>`;
+  }
+
+  /** (Re)starts everything that depends on server and tour. */
+  #start(): void {
+    this.#endpoint = { server: this.server.replace(/\/+$/, ''), tour: this.tour };
+    this.#config = undefined;
+    this.#configValue = undefined;
+    void this.#loadConfig().catch((error: unknown) => this.#emitError(errorCode(error)));
+
+    const key = accessKey(this.#endpoint.server, this.tour);
+    this.#access = readAccess(key);
+    this.#stopWatch?.();
+    this.#stopWatch = watchAccess(key, this.#onOtherTab);
+
+    const token = readUnlockToken();
+    if (token) {
+      removeUnlockToken();
+      void this.#unlock(token);
+    } else if (this.#access) {
+      void this.#checkAccess(this.#access);
+    }
+  }
+
+  /** The gate config, fetched once per server and tour; a failed load is tried again on the next call. */
+  #loadConfig(): Promise<GateConfig> {
+    const endpoint = this.#endpoint;
+    if (!endpoint) return Promise.reject(new Error('server and tour are not set'));
+    this.#config ??= requestJson(tourUrl(endpoint, 'gate'), isGateConfig).then(
+      (config) => {
+        if (endpoint === this.#endpoint) this.#configValue = config;
+        return config;
+      },
+      (error: unknown) => {
+        if (endpoint === this.#endpoint) this.#config = undefined;
+        throw error;
+      },
+    );
+    return this.#config;
+  }
+
+  #onViewpointClick = (viewpoint: string, element: HTMLElement): boolean => {
+    if (this.unlocked) return false;
+    const config = this.#configValue;
+    if (config) {
+      if (!isProtected(config.viewpoints, viewpoint)) return false;
+      this.#locked(viewpoint, element);
+      return true;
+    }
+    // Not known yet whether this viewpoint is protected: hold the click, and replay it once the
+    // config says it is free. Failing open here would hand out protected rooms on a slow network.
+    this.#loadConfig().then(
+      (loaded) => {
+        if (this.unlocked || !isProtected(loaded.viewpoints, viewpoint)) element.click();
+        else this.#locked(viewpoint, element);
+      },
+      (error: unknown) => this.#fail(error, () => element.click(), element),
+    );
+    return true;
+  };
+
+  #locked(viewpoint: string, returnFocus: HTMLElement | undefined): void {
+    if (!this.dispatchEvent(new GateLockedEvent(viewpoint))) return;
+    void this.#show({ kind: 'form' }, returnFocus, viewpoint);
+  }
+
+  async #show(screen: Screen, returnFocus: HTMLElement | undefined, viewpoint?: string): Promise<void> {
+    try {
+      await this.#loadConfig();
+    } catch (error) {
+      // Link and error screens do without the config (they only lack the broker's name).
+      if (screen.kind === 'form') {
+        this.#fail(error, () => void this.#show(screen, returnFocus, viewpoint), returnFocus);
+        return;
+      }
+    }
+    try {
+      await loadMask();
+    } catch {
+      // The chunk itself did not load (offline, or a deploy replaced it): nothing to show it with.
+      this.#emitError('NETWORK_ERROR');
+      return;
+    }
+    if (!this.screen) this.#returnFocus = returnFocus;
+    this.#viewpoint = viewpoint;
+    if (this.#configValue?.captcha && !this.#captchaContainer) {
+      // hCaptcha must render into the light DOM: its challenge breaks inside a shadow root.
+      const container = document.createElement('div');
+      container.slot = 'captcha';
+      this.#captchaContainer = this.appendChild(container);
+    }
+    const wasOpen = this.screen !== undefined;
+    this.screen = screen;
+    if (!wasOpen) {
+      await this.updateComplete;
+      this.dispatchEvent(new GateOpenEvent());
+    }
+  }
+
+  #fail(error: unknown, retry: () => void, returnFocus?: HTMLElement): void {
+    const code = errorCode(error);
+    this.#emitError(code);
+    void this.#show({ kind: 'error', code, retry }, returnFocus ?? deepActiveElement());
+  }
+
+  #emitError(code: GateErrorCode): void {
+    this.dispatchEvent(new GateErrorEvent(code));
+  }
+
+  async #unlock(token: string): Promise<void> {
+    const endpoint = this.#endpoint;
+    if (!endpoint) return;
+    try {
+      const answer = await requestJson(`${endpoint.server}/v1/unlock`, isUnlockResponse, {
+        method: 'POST',
+        body: { token },
+      });
+      const access = { accessToken: answer.accessToken, expiresAt: answer.expiresAt };
+      // Stored under the tour the server names, so a link of another tour never unlocks this one.
+      writeAccess(accessKey(endpoint.server, answer.tour), access);
+      if (answer.tour === endpoint.tour) this.#grant(access);
+      else this.#showLinkError('LINK_INVALID', token);
+    } catch (error) {
+      this.#showLinkError(errorCode(error), token);
+    }
+  }
+
+  #showLinkError(code: GateErrorCode, token: string): void {
+    this.#emitError(code);
+    const known = ['LINK_EXPIRED', 'LINK_INVALID', 'LINK_REVOKED', 'ACCESS_DENIED', 'ACCESS_REVOKED'];
+    const screen: Screen = known.includes(code)
+      ? { kind: 'link', code, token }
+      : { kind: 'error', code, retry: () => void this.#unlock(token) };
+    void this.#show(screen, deepActiveElement());
+  }
+
+  /** Notices a revoked access early instead of at the first protected file. */
+  async #checkAccess(access: StoredAccess): Promise<void> {
+    const endpoint = this.#endpoint;
+    if (!endpoint) return;
+    try {
+      await requestJson(tourUrl(endpoint, 'access'), isAccessResponse, { accessToken: access.accessToken });
+    } catch (error) {
+      const code = errorCode(error);
+      // A network failure says nothing about the access; keep it.
+      if (!LOST_ACCESS.includes(code) || this.#access !== access) return;
+      this.#lockQuietly();
+      this.#emitError(code);
+    }
+  }
+
+  #grant(access: StoredAccess): void {
+    const wasUnlocked = this.unlocked;
+    this.#access = access;
+    if (this.screen) this.close();
+    this.requestUpdate();
+    if (!wasUnlocked) this.dispatchEvent(new GateUnlockedEvent());
+  }
+
+  #lockQuietly(): void {
+    this.#access = undefined;
+    if (this.#endpoint) clearAccess(accessKey(this.#endpoint.server, this.#endpoint.tour));
+  }
+
+  /** Another tab stored or dropped the access of this tour. */
+  #onOtherTab = (access: StoredAccess | undefined): void => {
+    if (access) this.#grant(access);
+    else this.#access = undefined;
+  };
+
+  #onRegistered(event: CustomEvent<MaskRegisteredDetail>): void {
+    const mode = this.#configValue?.mode ?? 'email';
+    this.dispatchEvent(new GateRegisteredEvent(mode, event.detail.status));
+  }
+
+  #onMaskError(event: CustomEvent<{ code: GateErrorCode }>): void {
+    this.#emitError(event.detail.code);
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'tour-gate': TourGate;
+  }
+}

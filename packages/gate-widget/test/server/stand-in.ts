@@ -1,0 +1,228 @@
+/**
+ * A stand-in for gate-server's widget routes, run as middleware of the test runner's dev
+ * server (same origin as the test pages, so no CORS). It validates every request with the
+ * shared wire schemas and records it, so browser tests can assert what the widget sent; tests
+ * script its answers through `/__stand-in/…` (see `test/harness.ts`). State is kept per tour id,
+ * and every test uses a fresh tour id.
+ *
+ * The real server is exercised end to end in a later issue.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  type ErrorCode,
+  type GateConfig,
+  GateError,
+  gateConfigSchema,
+  newLinkRequestSchema,
+  registrationRequestSchema,
+  unlockRequestSchema,
+} from '@tour-gate/shared';
+
+/** One request as the widget sent it. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  body: unknown;
+  authorization: string | undefined;
+  /** Whether the body passed the shared schema of its route. */
+  valid: boolean;
+  issues: unknown[];
+}
+
+/** A scripted answer for the next request to a route. */
+export interface ScriptedAnswer {
+  status?: number;
+  body?: unknown;
+  /** Close the connection without an answer: the widget sees a network error. */
+  network?: boolean;
+  delayMs?: number;
+}
+
+interface TourState {
+  config: GateConfig;
+  requests: RecordedRequest[];
+  answers: Record<string, ScriptedAnswer[]>;
+  revoked: boolean;
+}
+
+/** What `POST /v1/unlock` answers for a token. */
+interface TokenState {
+  tour: string;
+  outcome: 'ok' | ErrorCode;
+  /** Seconds until the issued access token expires. */
+  ttl: number;
+}
+
+const tours = new Map<string, TourState>();
+const tokens = new Map<string, TokenState>();
+const unlockRequests: RecordedRequest[] = [];
+
+/** Koa's context, reduced to what this middleware touches. */
+interface Ctx {
+  method: string;
+  path: string;
+  req: IncomingMessage;
+  res: ServerResponse;
+  status: number;
+  body: unknown;
+  respond?: boolean;
+  set(name: string, value: string): void;
+  get(name: string): string;
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** A JWT-shaped access token; unsigned — the widget only reads its `exp`. */
+export function fakeAccessToken(tour: string, ttlSeconds: number): string {
+  const exp = Math.floor(Date.now() / 1000) + ttlSeconds;
+  return `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ aud: tour, exp, jti: crypto.randomUUID() })}.sig`;
+}
+
+function json(ctx: Ctx, status: number, body: unknown): void {
+  ctx.status = status;
+  ctx.set('content-type', 'application/json');
+  ctx.body = JSON.stringify(body);
+}
+
+function fail(ctx: Ctx, code: ErrorCode): void {
+  const error = new GateError(code);
+  json(ctx, error.status, error.toBody());
+}
+
+/** Plays a scripted answer if one is queued; true when it did. */
+async function scripted(ctx: Ctx, state: TourState, route: string): Promise<boolean> {
+  const answer = state.answers[route]?.shift();
+  if (!answer) return false;
+  if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
+  if (answer.network) {
+    ctx.req.socket.destroy();
+    ctx.respond = false;
+    return true;
+  }
+  json(ctx, answer.status ?? 200, answer.body ?? {});
+  return true;
+}
+
+function record(
+  list: RecordedRequest[],
+  ctx: Ctx,
+  body: unknown,
+  result: { success: boolean; error?: { issues: unknown[] } },
+): void {
+  list.push({
+    method: ctx.method,
+    path: ctx.path,
+    body,
+    authorization: ctx.get('authorization') || undefined,
+    valid: result.success,
+    issues: result.error?.issues ?? [],
+  });
+}
+
+const TOUR_ROUTE = /^\/v1\/tours\/([^/]+)\/(gate|registrations|links|access|events)$/;
+const CONTROL_TOUR = /^\/__stand-in\/tours\/([^/]+)(?:\/(requests|answers|revoke))?$/;
+
+export async function standInMiddleware(ctx: Ctx, next: () => Promise<void>): Promise<void> {
+  const control = CONTROL_TOUR.exec(ctx.path);
+  if (control) {
+    const tour = decodeURIComponent(control[1] ?? '');
+    const action = control[2];
+    if (!action && ctx.method === 'PUT') {
+      const parsed = gateConfigSchema.safeParse(await readBody(ctx.req));
+      if (!parsed.success) return json(ctx, 400, { issues: parsed.error.issues });
+      tours.set(tour, { config: parsed.data, requests: [], answers: {}, revoked: false });
+      return json(ctx, 204, null);
+    }
+    const state = tours.get(tour);
+    if (!state) return json(ctx, 404, { message: `stand-in knows no tour ${tour}` });
+    if (action === 'requests') return json(ctx, 200, state.requests);
+    if (action === 'revoke') {
+      state.revoked = true;
+      return json(ctx, 204, null);
+    }
+    if (action === 'answers' && ctx.method === 'POST') {
+      const { route, answer } = (await readBody(ctx.req)) as { route: string; answer: ScriptedAnswer };
+      const queue = state.answers[route] ?? [];
+      queue.push(answer);
+      state.answers[route] = queue;
+      return json(ctx, 204, null);
+    }
+  }
+  if (ctx.path === '/__stand-in/tokens' && ctx.method === 'POST') {
+    const { token, ...state } = (await readBody(ctx.req)) as TokenState & { token: string };
+    tokens.set(token, { ...state, ttl: state.ttl ?? 3600 });
+    return json(ctx, 204, null);
+  }
+  if (ctx.path === '/__stand-in/unlock-requests') return json(ctx, 200, unlockRequests);
+
+  if (ctx.path === '/v1/unlock' && ctx.method === 'POST') {
+    const body = await readBody(ctx.req);
+    const parsed = unlockRequestSchema.safeParse(body);
+    record(unlockRequests, ctx, body, parsed);
+    if (!parsed.success) return fail(ctx, 'VALIDATION_FAILED');
+    const token = tokens.get(parsed.data.token);
+    if (!token) return fail(ctx, 'LINK_INVALID');
+    if (token.outcome !== 'ok') return fail(ctx, token.outcome);
+    return json(ctx, 200, {
+      accessToken: fakeAccessToken(token.tour, token.ttl),
+      expiresAt: new Date(Date.now() + token.ttl * 1000).toISOString(),
+      tour: token.tour,
+    });
+  }
+
+  const route = TOUR_ROUTE.exec(ctx.path);
+  if (!route) return next();
+  const state = tours.get(decodeURIComponent(route[1] ?? ''));
+  if (!state) return fail(ctx, 'TOUR_NOT_FOUND');
+  const kind = route[2] ?? '';
+  const body = ctx.method === 'POST' ? await readBody(ctx.req) : undefined;
+
+  switch (kind) {
+    case 'gate':
+      record(state.requests, ctx, body, { success: true });
+      if (await scripted(ctx, state, kind)) return;
+      return json(ctx, 200, state.config);
+    case 'registrations': {
+      const parsed = registrationRequestSchema.safeParse(body);
+      record(state.requests, ctx, body, parsed);
+      if (await scripted(ctx, state, kind)) return;
+      if (!parsed.success) return fail(ctx, 'VALIDATION_FAILED');
+      // Stands in for hCaptcha's siteverify: only the stand-in script's tokens pass.
+      if (state.config.captcha && !parsed.data.captcha) return fail(ctx, 'CAPTCHA_REQUIRED');
+      if (state.config.captcha && !parsed.data.captcha?.startsWith('stand-in-token-'))
+        return fail(ctx, 'CAPTCHA_FAILED');
+      return json(ctx, 202, { status: state.config.mode === 'email' ? 'check-email' : 'awaiting-approval' });
+    }
+    case 'links': {
+      const parsed = newLinkRequestSchema.safeParse(body);
+      record(state.requests, ctx, body, parsed);
+      if (await scripted(ctx, state, kind)) return;
+      if (!parsed.success) return fail(ctx, 'VALIDATION_FAILED');
+      return json(ctx, 202, { status: 'check-email' });
+    }
+    case 'access':
+      record(state.requests, ctx, body, { success: true });
+      if (await scripted(ctx, state, kind)) return;
+      if (state.revoked) return fail(ctx, 'ACCESS_REVOKED');
+      if (!ctx.get('authorization').startsWith('Bearer ')) return fail(ctx, 'TOKEN_INVALID');
+      return json(ctx, 200, {
+        valid: true,
+        tour: state.config.tour,
+        expiresAt: new Date(Date.now() + 3600e3).toISOString(),
+      });
+    default:
+      return fail(ctx, 'NOT_FOUND');
+  }
+}

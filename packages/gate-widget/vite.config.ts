@@ -1,0 +1,42 @@
+/**
+ * Two builds of the same entry:
+ * - default: the script-tag bundle the gate server serves — `dist/widget.js` plus lazily loaded,
+ *   content-hashed chunks in `dist/widget-chunks/`, imported relatively so they resolve against
+ *   wherever `widget.js` is served; everything (Lit, zod/mini) is inside.
+ * - `--mode module`: an ES module for bundlers in `dist/module/`, with Lit and the shared contract
+ *   left as imports so the page's bundler shares them.
+ */
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const entry = fileURLToPath(new URL('./src/index.ts', import.meta.url));
+
+export default defineConfig(({ mode }) => {
+  const module = mode === 'module';
+  return {
+    build: {
+      target: 'es2022',
+      minify: true,
+      sourcemap: module,
+      outDir: module ? 'dist/module' : 'dist',
+      emptyOutDir: true,
+      copyPublicDir: false,
+      reportCompressedSize: false,
+      lib: {
+        entry,
+        formats: ['es'],
+        fileName: () => (module ? 'index.js' : 'widget.js'),
+      },
+      rolldownOptions: {
+        // The shared contract builds its schemas at module level (`z.object(…)`); marked pure,
+        // the schemas the widget never uses drop out of the bundle.
+        treeshake: { manualPureFunctions: ['z'] },
+        external: module ? [/^lit(\/|$)/, /^@tour-gate\/shared/, /^zod(\/|$)/] : [],
+        output: {
+          minify: true,
+          chunkFileNames: module ? 'chunks/[name]-[hash].js' : 'widget-chunks/[name]-[hash].js',
+        },
+      },
+    },
+  };
+});
