@@ -80,6 +80,14 @@ export async function createGateServer(options: GateServerOptions = {}): Promise
   };
   const app = createApp(deps);
   if (options.startWorker !== false) outbox.start();
+  // Housekeeping: rate-limit windows that ended are of no use to anyone.
+  const longestWindow = Math.max(...Object.values(deps.limits).map((l) => l.windowMs));
+  const sweeper = setInterval(() => {
+    store
+      .sweepRateLimits(clock(), longestWindow)
+      .catch((err) => log.warn('rate-limit sweep failed', { error: String(err) }));
+  }, 10 * 60_000);
+  sweeper.unref();
 
   let server: ServerType | undefined;
   return {
@@ -93,6 +101,7 @@ export async function createGateServer(options: GateServerOptions = {}): Promise
       });
     },
     async close() {
+      clearInterval(sweeper);
       await outbox.stop();
       if (server) await new Promise<void>((r) => server?.close(() => r()));
       transport.close();
