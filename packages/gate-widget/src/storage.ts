@@ -3,12 +3,15 @@
  * opened in one tab unlocks every tab of the same browser (through the `storage` event) and
  * survives a reload. An entry whose token has run out is dropped when read.
  */
+import type { AssetGrant } from '@tour-gate/shared';
 import { jwtExpiresAt } from './internal/jwt.ts';
 
 export interface StoredAccess {
   accessToken: string;
   /** ISO 8601, from the unlock answer; used when the token's own `exp` can't be read. */
   expiresAt: string;
+  /** The short-lived signed query for asset URLs, if the server hands one out. */
+  assets?: AssetGrant | undefined;
 }
 
 const PREFIX = 'tour-gate:access:';
@@ -29,7 +32,9 @@ export function parseAccess(raw: string | null, now = Date.now()): StoredAccess 
   try {
     const value = JSON.parse(raw) as Partial<StoredAccess>;
     if (typeof value.accessToken !== 'string' || typeof value.expiresAt !== 'string') return undefined;
-    const access = { accessToken: value.accessToken, expiresAt: value.expiresAt };
+    const assets = value.assets;
+    const access: StoredAccess = { accessToken: value.accessToken, expiresAt: value.expiresAt };
+    if (assets && typeof assets.query === 'string' && typeof assets.expiresAt === 'string') access.assets = assets;
     // NaN (an unreadable date and no `exp`) compares false, so such an entry counts as expired.
     return accessEndsAt(access) > now ? access : undefined;
   } catch {

@@ -9,9 +9,11 @@ import {
   requestsOf,
   revokeAccess,
   SERVER,
+  scriptAnswer,
   serveTour,
   uniqueTour,
   viewpointButton,
+  waitForRequests,
 } from '../test/harness.ts';
 import type { GateErrorEvent, GateLockedEvent } from './events.ts';
 import { accessKey } from './storage.ts';
@@ -143,7 +145,7 @@ describe('<tour-gate> JS API', () => {
     expect(events).to.deep.equal(['open', 'close']);
   });
 
-  it('builds asset URLs with the access token once unlocked', async () => {
+  it('signs asset URLs with the grant from /access, renewing it in the background', async () => {
     const tour = uniqueTour();
     await serveTour(tour);
     const accessToken = fakeJwt(tour, 600);
@@ -154,11 +156,32 @@ describe('<tour-gate> JS API', () => {
     const gate = await mountGate(tour);
     expect(gate.unlocked).to.equal(true);
     expect(gate.accessToken).to.equal(accessToken);
-    expect(gate.assetUrl('panos/bed room.jpg')).to.equal(
-      `${SERVER}/v1/tours/${tour}/assets/panos/bed%20room.jpg?access_token=${encodeURIComponent(accessToken)}`,
+    await waitUntil(() => gate.assetUrl('x.jpg')?.includes('sig='), 'no asset grant arrived');
+    expect(gate.assetUrl('panos/bed room.jpg')).to.match(
+      new RegExp(`^${SERVER}/v1/tours/${tour}/assets/panos/bed%20room\\.jpg\\?t=grant-\\d+&exp=\\d+&sig=stand-in$`),
     );
-    expect(gate.assetUrl('../../secret')).to.equal(
-      `${SERVER}/v1/tours/${tour}/assets/secret?access_token=${encodeURIComponent(accessToken)}`,
+    // Dot segments never climb out of the tour's asset folder.
+    expect(gate.assetUrl('../../secret')).to.match(new RegExp(`^${SERVER}/v1/tours/${tour}/assets/secret\\?t=`));
+    // The renewed grant is stored for the other tabs too.
+    expect(JSON.parse(localStorage.getItem(accessKey(SERVER, tour)) ?? '{}').assets?.query).to.match(/^t=grant-/);
+  });
+
+  it('falls back to the access token in asset URLs when the server gives no grant', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    await scriptAnswer(tour, 'access', {
+      status: 200,
+      body: { valid: true, tour, expiresAt: new Date(Date.now() + 600e3).toISOString() },
+    });
+    const accessToken = fakeJwt(tour, 600);
+    localStorage.setItem(
+      accessKey(SERVER, tour),
+      JSON.stringify({ accessToken, expiresAt: new Date(Date.now() + 600e3).toISOString() }),
+    );
+    const gate = await mountGate(tour);
+    await waitForRequests(tour, (r) => r.path.endsWith('/access'));
+    expect(gate.assetUrl('a/b.jpg')).to.equal(
+      `${SERVER}/v1/tours/${tour}/assets/a/b.jpg?access_token=${encodeURIComponent(accessToken)}`,
     );
   });
 

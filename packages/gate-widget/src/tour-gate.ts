@@ -33,6 +33,9 @@ export const HCAPTCHA_SCRIPT = 'https://js.hcaptcha.com/1/api.js';
 /** Answers of `GET …/access` after which a stored token is worthless. */
 const LOST_ACCESS: readonly GateErrorCode[] = ['ACCESS_REVOKED', 'ACCESS_EXPIRED', 'ACCESS_DENIED', 'TOKEN_INVALID'];
 
+/** How long before an asset grant runs out the widget asks for a fresh one. */
+const RENEW_BEFORE_MS = 60_000;
+
 /** The mask is a separate chunk: a page whose visitor never clicks a locked viewpoint never loads it. */
 const loadMask = () => import('./mask/gate-mask.ts');
 
@@ -117,6 +120,7 @@ export class TourGate extends LitElement {
   #captchaContainer: HTMLElement | undefined;
   #stopGuard: (() => void) | undefined;
   #stopWatch: (() => void) | undefined;
+  #renewal: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     super();
@@ -164,8 +168,10 @@ export class TourGate extends LitElement {
   }
 
   /**
-   * URL of a protected file of this tour (`GET {server}/v1/tours/{tour}/assets/{path}`), carrying
-   * the access token so an `<img>` or a viewer's loader can fetch it; undefined while locked.
+   * URL of a protected file of this tour (`GET {server}/v1/tours/{tour}/assets/{path}`) that an
+   * `<img>` or a viewer's texture loader can fetch without headers: signed with the short-lived
+   * grant the server hands out with the access (renewed in the background before it runs out),
+   * or carrying the access token where the server gave no grant. Undefined while locked.
    */
   assetUrl(path: string): string | undefined {
     const token = this.accessToken;
@@ -176,7 +182,10 @@ export class TourGate extends LitElement {
       .filter((segment) => segment !== '' && segment !== '.' && segment !== '..')
       .map(encodeURIComponent)
       .join('/');
-    return `${tourUrl(this.#endpoint, `assets/${clean}`)}?access_token=${encodeURIComponent(token)}`;
+    const grant = this.#access?.assets;
+    const query =
+      grant && Date.parse(grant.expiresAt) > Date.now() ? grant.query : `access_token=${encodeURIComponent(token)}`;
+    return `${tourUrl(this.#endpoint, `assets/${clean}`)}?${query}`;
   }
 
   /** Opens the registration mask. */
@@ -196,6 +205,11 @@ export class TourGate extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#stopGuard = guardClicks(this.#onViewpointClick);
+    // Moved in the page: pick up where it left off.
+    if (this.#endpoint) {
+      this.#watch();
+      this.#setAccess(this.#access);
+    }
   }
 
   override disconnectedCallback(): void {
@@ -203,6 +217,7 @@ export class TourGate extends LitElement {
     this.#stopGuard?.();
     this.#stopWatch?.();
     this.#stopGuard = this.#stopWatch = undefined;
+    clearTimeout(this.#renewal);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -237,9 +252,8 @@ export class TourGate extends LitElement {
     void this.#loadConfig().catch((error: unknown) => this.#emitError(errorCode(error)));
 
     const key = accessKey(this.#endpoint.server, this.tour);
-    this.#access = readAccess(key);
-    this.#stopWatch?.();
-    this.#stopWatch = watchAccess(key, this.#onOtherTab);
+    this.#setAccess(readAccess(key));
+    this.#watch();
 
     const token = readUnlockToken();
     if (token) {
@@ -343,7 +357,11 @@ export class TourGate extends LitElement {
         method: 'POST',
         body: { token },
       });
-      const access = { accessToken: answer.accessToken, expiresAt: answer.expiresAt };
+      const access: StoredAccess = {
+        accessToken: answer.accessToken,
+        expiresAt: answer.expiresAt,
+        assets: answer.assets,
+      };
       // Stored under the tour the server names, so a link of another tour never unlocks this one.
       writeAccess(accessKey(endpoint.server, answer.tour), access);
       if (answer.tour === endpoint.tour) this.#grant(access);
@@ -367,7 +385,15 @@ export class TourGate extends LitElement {
     const endpoint = this.#endpoint;
     if (!endpoint) return;
     try {
-      await requestJson(tourUrl(endpoint, 'access'), isAccessResponse, { accessToken: access.accessToken });
+      const answer = await requestJson(tourUrl(endpoint, 'access'), isAccessResponse, {
+        accessToken: access.accessToken,
+      });
+      if (answer.assets && this.#access === access) {
+        // Shared with the other tabs, which then need not ask themselves.
+        const renewed = { ...access, assets: answer.assets };
+        writeAccess(accessKey(endpoint.server, endpoint.tour), renewed);
+        this.#setAccess(renewed);
+      }
     } catch (error) {
       const code = errorCode(error);
       // A network failure says nothing about the access; keep it.
@@ -379,21 +405,42 @@ export class TourGate extends LitElement {
 
   #grant(access: StoredAccess): void {
     const wasUnlocked = this.unlocked;
-    this.#access = access;
+    this.#setAccess(access);
     if (this.screen) this.close();
     this.requestUpdate();
     if (!wasUnlocked) this.dispatchEvent(new GateUnlockedEvent());
   }
 
+  /** Sets the access and plans the renewal of its asset grant shortly before the grant runs out. */
+  #setAccess(access: StoredAccess | undefined): void {
+    this.#access = access;
+    clearTimeout(this.#renewal);
+    this.#renewal = undefined;
+    const grant = access?.assets;
+    if (!access || !grant || !this.isConnected) return;
+    const due = Date.parse(grant.expiresAt) - Date.now() - RENEW_BEFORE_MS;
+    // Never sooner than a few seconds (no loop on a grant that is already short), never beyond
+    // what setTimeout can count (2^31 - 1 ms).
+    const delay = Math.min(Math.max(due, 5_000), 2 ** 31 - 1);
+    this.#renewal = setTimeout(() => void this.#checkAccess(access), delay);
+  }
+
+  #watch(): void {
+    const endpoint = this.#endpoint;
+    if (!endpoint) return;
+    this.#stopWatch?.();
+    this.#stopWatch = watchAccess(accessKey(endpoint.server, endpoint.tour), this.#onOtherTab);
+  }
+
   #lockQuietly(): void {
-    this.#access = undefined;
+    this.#setAccess(undefined);
     if (this.#endpoint) clearAccess(accessKey(this.#endpoint.server, this.#endpoint.tour));
   }
 
   /** Another tab stored or dropped the access of this tour. */
   #onOtherTab = (access: StoredAccess | undefined): void => {
     if (access) this.#grant(access);
-    else this.#access = undefined;
+    else this.#setAccess(undefined);
   };
 
   #onRegistered(event: CustomEvent<MaskRegisteredDetail>): void {

@@ -55,11 +55,13 @@ export const isGateConfig: Guard<GateConfig> = (v): v is GateConfig =>
 export const isRegistrationResponse: Guard<RegistrationResponse> = (v): v is RegistrationResponse =>
   isObj(v) && (v.status === 'check-email' || v.status === 'awaiting-approval');
 
+const isAssetGrant = (v: unknown): boolean => v === undefined || (isObj(v) && isStr(v.query) && isStr(v.expiresAt));
+
 export const isUnlockResponse: Guard<UnlockResponse> = (v): v is UnlockResponse =>
-  isObj(v) && isStr(v.accessToken) && isStr(v.expiresAt) && isStr(v.tour);
+  isObj(v) && isStr(v.accessToken) && isStr(v.expiresAt) && isStr(v.tour) && isAssetGrant(v.assets);
 
 export const isNewLinkResponse: Guard<NewLinkResponse> = (v): v is NewLinkResponse =>
   isObj(v) && v.status === 'check-email';
 
 export const isAccessResponse: Guard<AccessResponse> = (v): v is AccessResponse =>
-  isObj(v) && v.valid === true && isStr(v.tour);
+  isObj(v) && v.valid === true && isStr(v.tour) && isAssetGrant(v.assets);

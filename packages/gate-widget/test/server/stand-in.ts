@@ -33,7 +33,7 @@ export interface RecordedRequest {
 export interface ScriptedAnswer {
   status?: number;
   body?: unknown;
-  /** Close the connection without an answer: the widget sees a network error. */
+  /** No usable answer: the widget's fetch fails as on a network error. */
   network?: boolean;
   delayMs?: number;
 }
@@ -65,7 +65,6 @@ interface Ctx {
   res: ServerResponse;
   status: number;
   body: unknown;
-  respond?: boolean;
   set(name: string, value: string): void;
   get(name: string): string;
 }
@@ -90,6 +89,14 @@ export function fakeAccessToken(tour: string, ttlSeconds: number): string {
   return `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ aud: tour, exp, jti: crypto.randomUUID() })}.sig`;
 }
 
+let grants = 0;
+/** Shaped like gate-server's signed asset query (`t`, `exp`, `sig`), good for an hour. */
+function assetGrant(): { query: string; expiresAt: string } {
+  grants += 1;
+  const exp = Math.floor(Date.now() / 1000) + 3600;
+  return { query: `t=grant-${grants}&exp=${exp}&sig=stand-in`, expiresAt: new Date(exp * 1000).toISOString() };
+}
+
 function json(ctx: Ctx, status: number, body: unknown): void {
   ctx.status = status;
   ctx.set('content-type', 'application/json');
@@ -107,8 +114,11 @@ async function scripted(ctx: Ctx, state: TourState, route: string): Promise<bool
   if (!answer) return false;
   if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
   if (answer.network) {
-    ctx.req.socket.destroy();
-    ctx.respond = false;
+    // A redirect to a non-HTTP scheme is a network error for fetch, deterministically; a
+    // dropped connection is not (Chrome silently retries a request whose reused socket died).
+    ctx.status = 302;
+    ctx.set('location', 'data:text/plain,stand-in-network-failure');
+    ctx.body = '';
     return true;
   }
   json(ctx, answer.status ?? 200, answer.body ?? {});
@@ -179,6 +189,7 @@ export async function standInMiddleware(ctx: Ctx, next: () => Promise<void>): Pr
       accessToken: fakeAccessToken(token.tour, token.ttl),
       expiresAt: new Date(Date.now() + token.ttl * 1000).toISOString(),
       tour: token.tour,
+      assets: assetGrant(),
     });
   }
 
@@ -221,6 +232,7 @@ export async function standInMiddleware(ctx: Ctx, next: () => Promise<void>): Pr
         valid: true,
         tour: state.config.tour,
         expiresAt: new Date(Date.now() + 3600e3).toISOString(),
+        assets: assetGrant(),
       });
     default:
       return fail(ctx, 'NOT_FOUND');
