@@ -13,7 +13,7 @@ import { readEnv, type ServerEnv } from './config/env.ts';
 import { TourDirectory } from './config/tours.ts';
 import { createApp } from './http/app.ts';
 import type { GateDeps, GateEnv } from './http/context.ts';
-import { DEFAULT_LIMITS, type RateLimits } from './http/rate-limit.ts';
+import { DEFAULT_LIMITS, MemoryRateCounter, type RateLimits } from './http/rate-limit.ts';
 import { OutboxWorker, type OutboxWorkerOptions } from './mail/outbox-worker.ts';
 import { DevMailbox, type MailTransport, SmtpTransport } from './mail/transport.ts';
 import { AccessTokens } from './security/access-token.ts';
@@ -62,6 +62,7 @@ export async function createGateServer(options: GateServerOptions = {}): Promise
 
   const transport =
     options.transport ?? (env.smtpUrl ? new SmtpTransport(env.smtpUrl, env.mailFrom) : new DevMailbox());
+  const memoryCounter = store.dialect === 'sqlite' ? new MemoryRateCounter() : undefined;
   const outbox = new OutboxWorker(store, transport, clock, { log: (m, e) => log.warn(m, e), ...options.outbox });
   const deps: GateDeps = {
     env,
@@ -75,6 +76,7 @@ export async function createGateServer(options: GateServerOptions = {}): Promise
     clock,
     log,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
+    rateCounter: memoryCounter ?? store,
     trustProxy: options.trustProxy ?? process.env.GATE_TRUST_PROXY === '1',
     widgetDist: options.widgetDist ?? process.env.GATE_WIDGET_DIST ?? DEFAULT_WIDGET_DIST,
   };

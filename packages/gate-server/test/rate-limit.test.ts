@@ -77,3 +77,23 @@ describe('rate limits', () => {
     await server.close();
   });
 });
+
+describe('rate limits shared through PostgreSQL', () => {
+  it('counts across two server instances on one database', async () => {
+    const { tempPostgres } = await import('./harness.ts');
+    const db = await tempPostgres();
+    const limits = { registrationPerIp: { max: 2, windowMs: 600_000 } };
+    const a = await startTestServer({ databaseUrl: db.url, startWorker: false, limits });
+    const b = await startTestServer({ databaseUrl: db.url, startWorker: false, limits });
+    const ip = { 'x-forwarded-for': '198.51.100.7' };
+    expect((await a.post(REG, registration('p1@example.org'), ip)).status).toBe(202);
+    expect((await b.post(REG, registration('p2@example.org'), ip)).status).toBe(202);
+    const third = await a.post(REG, registration('p3@example.org'), ip);
+    expect(third.status).toBe(429);
+    expect(Number(third.headers.get('retry-after'))).toBe(600);
+    expect(await countRows(a, 'outbox')).toBe(2);
+    await a.close();
+    await b.close();
+    await db.drop();
+  });
+});

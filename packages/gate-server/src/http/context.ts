@@ -8,7 +8,7 @@ import type { CaptchaVerifier } from '../security/captcha.ts';
 import type { GateStore } from '../store/store.ts';
 import type { Logger } from '../util/logger.ts';
 import type { Clock } from '../util/time.ts';
-import type { RateLimits } from './rate-limit.ts';
+import type { RateCounter, RateLimits } from './rate-limit.ts';
 
 /** Everything the routes use; injected, so tests pass their own clock, mailer and captcha. */
 export interface GateDeps {
@@ -23,6 +23,7 @@ export interface GateDeps {
   clock: Clock;
   log: Logger;
   limits: RateLimits;
+  rateCounter: RateCounter;
   /** Trust `X-Forwarded-For` (behind a reverse proxy). */
   trustProxy: boolean;
   /** Folder with the built widget (`widget.js`, `widget-chunks/`). */

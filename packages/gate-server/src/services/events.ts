@@ -7,7 +7,7 @@ import { dayOf } from '../store/store.ts';
 
 export async function countEvents(deps: GateDeps, tour: Tour, req: EventsRequest, ip: string): Promise<void> {
   const now = deps.clock();
-  await enforce(deps.store, `events:ip:${ip}`, deps.limits.eventsPerIp, now);
+  await enforce(deps.rateCounter, `events:ip:${ip}`, deps.limits.eventsPerIp, now);
   const counts = new Map<string, number>();
   for (const e of req.events) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
   const day = dayOf(now);

@@ -20,14 +20,14 @@ export async function requestNewLink(deps: GateDeps, tour: Tour, req: NewLinkReq
     throw new GateError('VALIDATION_FAILED', { fields: { email: 'invalid_email' } });
   }
   const now = clock();
-  await enforce(store, `link:ip:${ip}`, limits.linkPerIp, now);
+  await enforce(deps.rateCounter, `link:ip:${ip}`, limits.linkPerIp, now);
 
   let registrationId: string | undefined;
   if (req.token) {
     // Holding a link of this tour (even an expired one) proves the address; no captcha needed.
     const link = await store.findLinkByHash(hashToken(req.token));
     if (link && link.purpose === 'unlock' && link.tour_id === t.id) registrationId = link.subject_id;
-    if (registrationId) await enforce(store, `link:reg:${registrationId}`, limits.linkPerEmail, now);
+    if (registrationId) await enforce(deps.rateCounter, `link:reg:${registrationId}`, limits.linkPerEmail, now);
   } else if (req.email) {
     if (tour.gate.captcha) {
       await deps.captcha.verify({
@@ -38,7 +38,7 @@ export async function requestNewLink(deps: GateDeps, tour: Tour, req: NewLinkReq
       });
     }
     const email = normalizeEmail(req.email);
-    await enforce(store, `link:email:${t.id}:${emailKey(email)}`, limits.linkPerEmail, now);
+    await enforce(deps.rateCounter, `link:email:${t.id}:${emailKey(email)}`, limits.linkPerEmail, now);
     registrationId = (await store.findRegistration(t.id, email))?.id;
   }
   if (!registrationId) return;

@@ -35,8 +35,8 @@ export async function register(deps: GateDeps, { tour, request, ip }: RegisterIn
 
   const email = normalizeEmail(String(values.email));
   let now = clock();
-  await enforce(store, `reg:ip:${ip}`, limits.registrationPerIp, now);
-  await enforce(store, `reg:tour:${t.id}`, limits.registrationPerTour, now);
+  await enforce(deps.rateCounter, `reg:ip:${ip}`, limits.registrationPerIp, now);
+  await enforce(deps.rateCounter, `reg:tour:${t.id}`, limits.registrationPerTour, now);
   if (tour.gate.captcha) {
     await deps.captcha.verify({
       token: request.captcha,
@@ -45,7 +45,7 @@ export async function register(deps: GateDeps, { tour, request, ip }: RegisterIn
       hostnames: tour.hostnames,
     });
   }
-  await enforce(store, `reg:email:${t.id}:${emailKey(email)}`, limits.registrationPerEmail, now);
+  await enforce(deps.rateCounter, `reg:email:${t.id}:${emailKey(email)}`, limits.registrationPerEmail, now);
 
   now = clock();
   const locale = request.locale ?? t.locale;
@@ -89,9 +89,11 @@ export async function register(deps: GateDeps, { tour, request, ip }: RegisterIn
       consentVersion: consent.consent_version,
       marketing: Boolean(consent.consent_marketing),
     });
+    await afterRegistration(deps, tx, tour, reg, now, true);
+    // Counters last: their rows are shared by every registration of the day, and a row lock
+    // is held until commit.
     await tx.bumpStat(t.id, reg.day, 'registrations');
     if (reg.status === 'released') await tx.bumpStat(t.id, reg.day, 'released');
-    await afterRegistration(deps, tx, tour, reg, now, true);
   });
   deps.outbox.nudge();
   return { status: t.mode === 'email' ? 'check-email' : 'awaiting-approval' };

@@ -251,6 +251,22 @@ export class StoreOps {
     if (toDay) q = q.where('day', '<=', toDay);
     return q.orderBy('day').execute();
   }
+
+  // ---- added for manual release ---------------------------------------------------------
+
+  /** Whether `subjectId` holds a link of `purpose` that is still valid at `now`. */
+  async hasActiveLink(subjectId: string, purpose: LinkPurpose, now: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('link_tokens')
+      .select('id')
+      .where('subject_id', '=', subjectId)
+      .where('purpose', '=', purpose)
+      .where('expires_at', '>', now)
+      .where('revoked_at', 'is', null)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
 }
 
 /** The store: `StoreOps` on the pool, plus transactions, the outbox queue and rate limits. */
@@ -353,17 +369,26 @@ export class GateStore extends StoreOps {
    * (including this hit) and when the window ends.
    */
   async hit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }> {
-    const row = await this.kysely
-      .insertInto('rate_limits')
-      .values({ key, window_start: now, count: 1 })
-      .onConflict((oc) =>
-        oc.column('key').doUpdateSet({
-          window_start: sql<number>`case when rate_limits.window_start <= ${now - windowMs} then ${now} else rate_limits.window_start end`,
-          count: sql<number>`case when rate_limits.window_start <= ${now - windowMs} then 1 else rate_limits.count + 1 end`,
-        }),
-      )
-      .returning(['count', 'window_start'])
-      .executeTakeFirstOrThrow();
+    const upsert = (db: DbLike) =>
+      db
+        .insertInto('rate_limits')
+        .values({ key, window_start: now, count: 1 })
+        .onConflict((oc) =>
+          oc.column('key').doUpdateSet({
+            window_start: sql<number>`case when rate_limits.window_start <= ${now - windowMs} then ${now} else rate_limits.window_start end`,
+            count: sql<number>`case when rate_limits.window_start <= ${now - windowMs} then 1 else rate_limits.count + 1 end`,
+          }),
+        )
+        .returning(['count', 'window_start'])
+        .executeTakeFirstOrThrow();
+    const row =
+      this.dialect === 'postgres'
+        ? // A counter lost in a crash harms nobody: don't wait for the disk.
+          await this.kysely.transaction().execute(async (trx) => {
+            await sql`set local synchronous_commit to off`.execute(trx);
+            return upsert(trx);
+          })
+        : await upsert(this.kysely);
     return { count: Number(row.count), resetAt: Number(row.window_start) + windowMs };
   }
 

@@ -10,7 +10,7 @@ import { enforce } from '../rate-limit.ts';
 export const unlockRoutes = new Hono<GateEnv>().post('/', async (c) => {
   const deps = c.get('deps');
   const { token } = await readJson(c, unlockRequestSchema);
-  await enforce(deps.store, `unlock:ip:${clientIp(c)}`, deps.limits.unlockPerIp, deps.clock());
+  await enforce(deps.rateCounter, `unlock:ip:${clientIp(c)}`, deps.limits.unlockPerIp, deps.clock());
   const answer = await redeem(deps, token, c.req.header('origin'));
   c.header('Cache-Control', 'no-store');
   return c.json(answer);
