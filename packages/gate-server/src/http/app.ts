@@ -8,6 +8,7 @@ import { tourCors } from './cors.ts';
 import { notFound, onError } from './errors.ts';
 import { devMailboxRoutes } from './routes/dev-mailbox.ts';
 import { opsRoutes } from './routes/ops.ts';
+import { reviewRoutes } from './routes/review.ts';
 import { tourRoutes } from './routes/tours.ts';
 import { unlockRoutes } from './routes/unlock.ts';
 import { widgetRoutes } from './routes/widget.ts';
@@ -26,6 +27,7 @@ export function createApp(deps: GateDeps): Hono<GateEnv> {
   app.use('/v1/unlock', tourCors());
   app.route('/v1/tours', tourRoutes);
   app.route('/v1/unlock', unlockRoutes);
+  app.route('/review', reviewRoutes);
   app.route('/', opsRoutes);
   app.route('/', widgetRoutes);
   if (deps.transport.kind === 'dev-mailbox' && !deps.env.production) app.route('/dev', devMailboxRoutes);

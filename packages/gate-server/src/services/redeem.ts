@@ -9,6 +9,7 @@ import { hashToken } from '../security/tokens.ts';
 import type { Registration } from '../store/schema.ts';
 import { dayOf, newId } from '../store/store.ts';
 import { DAY_MS } from '../util/time.ts';
+import { notifyBroker } from './notify.ts';
 
 /** Why a registration in this state gives no access, or undefined when it does. */
 export function statusError(reg: Registration | undefined): GateError | undefined {
@@ -61,12 +62,17 @@ export async function redeem(deps: GateDeps, token: string, origin: string | und
       revoked_at: null,
     });
     await tx.log(reg.id, reg.tour_id, now, 'link-redeemed', { use: outcome.link.use_count });
-    if (await tx.markFirstOpened(reg.id, now)) await tx.bumpStat(reg.tour_id, dayOf(now), 'opened');
-    return { ok: { tour: reg.tour_id, registrationId: reg.id, jti, expiresAt } };
+    let notified = false;
+    if (await tx.markFirstOpened(reg.id, now)) {
+      await tx.bumpStat(reg.tour_id, dayOf(now), 'opened');
+      notified = await notifyBroker(tx, tour, reg, now, 'opened');
+    }
+    return { ok: { tour: reg.tour_id, registrationId: reg.id, jti, expiresAt, notified } };
   });
 
   if ('error' in result) throw result.error;
-  const { tour, registrationId, jti, expiresAt } = result.ok;
+  const { tour, registrationId, jti, expiresAt, notified } = result.ok;
+  if (notified) deps.outbox.nudge();
   const accessToken = await deps.accessTokens.sign({ tour, registrationId, jti, issuedAt: now, expiresAt });
   return { accessToken, expiresAt: new Date(expiresAt).toISOString(), tour };
 }

@@ -6,20 +6,26 @@ import type { Tour } from '../config/tours.ts';
 import type { GateDeps } from '../http/context.ts';
 import type { Registration } from '../store/schema.ts';
 import type { StoreOps } from '../store/store.ts';
+import { notifyBroker } from './notify.ts';
+import { requestReview } from './review.ts';
 import { issueUnlockLink } from './unlock-link.ts';
 
 export async function afterRegistration(
-  _deps: GateDeps,
+  deps: GateDeps,
   tx: StoreOps,
   tour: Tour,
   reg: Registration,
   now: number,
-  _isNew: boolean,
+  isNew: boolean,
 ): Promise<void> {
   if (reg.status === 'released' || reg.status === 'granted') {
     // Known visitor or new: a fresh link either way (the old one may be lost or expired).
     await issueUnlockLink(tx, tour, reg, now, 'registered');
+    // Each new lead, once; a visitor who only asks again is no new lead.
+    if (isNew) await notifyBroker(tx, tour, reg, now, 'registered');
+  } else if (reg.status === 'pending') {
+    await requestReview(deps, tx, tour, reg, now, isNew);
   }
-  // pending (manual release): handled by the review flow; denied / revoked: nothing is sent,
-  // and the answer stays the same so it tells nobody about the decision.
+  // denied / revoked: nothing is sent, and the answer stays the same so it tells nobody
+  // about the decision.
 }

@@ -1,0 +1,166 @@
+/**
+ * `GET /review/:token` and `POST /review/:token`: the broker's review page. GET and HEAD only
+ * read (mail scanners fetch and even "click" links); only a POST from the page's own forms,
+ * carrying the page's nonce, decides. Every answer is an HTML page, never cached, never framed,
+ * never leaking the token in a Referer.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ERROR_CODES, type ErrorCode, matchLocale } from '@tour-gate/shared';
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Tour } from '../../config/tours.ts';
+import { deriveKey } from '../../security/access-token.ts';
+import { hashToken } from '../../security/tokens.ts';
+import { DECISIONS, type Decision, decide } from '../../services/decide.ts';
+import type { LinkToken, Registration } from '../../store/schema.ts';
+import type { GateDeps, GateEnv } from '../context.ts';
+import {
+  type PageLocale,
+  REVIEW_CSP,
+  type ReviewProblem,
+  renderReviewPage,
+  renderReviewProblem,
+} from '../review-page.ts';
+
+/** How long a rendered page's forms stay usable. */
+export const NONCE_TTL_MS = 12 * 60 * 60_000;
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
+
+/**
+ * A per-page nonce: a fresh random value and the render time, signed together with the hash
+ * of this review token. Stateless, so several server instances agree; bound to one request,
+ * so a nonce from another request's page does not count here.
+ */
+export function issueNonce(secret: string, tokenHash: string, now: number): string {
+  const rand = randomBytes(16).toString('base64url');
+  const issued = now.toString(36);
+  return `${rand}.${issued}.${nonceMac(secret, tokenHash, rand, issued)}`;
+}
+
+export function checkNonce(secret: string, tokenHash: string, nonce: unknown, now: number): boolean {
+  if (typeof nonce !== 'string' || nonce.length > 200) return false;
+  const [rand, issued, mac, extra] = nonce.split('.');
+  if (!rand || !issued || !mac || extra !== undefined) return false;
+  const at = Number.parseInt(issued, 36);
+  if (!Number.isFinite(at) || at > now + 60_000 || now - at > NONCE_TTL_MS) return false;
+  const want = Buffer.from(nonceMac(secret, tokenHash, rand, issued));
+  const got = Buffer.from(mac);
+  return want.length === got.length && timingSafeEqual(want, got);
+}
+
+function nonceMac(secret: string, tokenHash: string, rand: string, issued: string): string {
+  return createHmac('sha256', deriveKey(secret, 'review-nonce'))
+    .update(`${tokenHash}.${rand}.${issued}`)
+    .digest('base64url');
+}
+
+type Loaded =
+  | { ok: true; hash: string; link: LinkToken; reg: Registration; tour: Tour }
+  | { ok: false; problem: ReviewProblem; tour?: Tour };
+
+/** Reads the request behind a review token without touching anything. */
+async function load(deps: GateDeps, token: string): Promise<Loaded> {
+  if (!TOKEN_PATTERN.test(token)) return { ok: false, problem: 'LINK_INVALID' };
+  const hash = hashToken(token);
+  const outcome = await deps.store.peekLink(hash, 'review', deps.clock());
+  const tour = outcome.link?.tour_id ? deps.tours.find(outcome.link.tour_id) : undefined;
+  if (!outcome.ok) {
+    const problem =
+      outcome.reason === 'expired' ? 'LINK_EXPIRED' : outcome.reason === 'revoked' ? 'LINK_REVOKED' : 'LINK_INVALID';
+    return { ok: false, problem, ...(tour ? { tour } : {}) };
+  }
+  const reg = await deps.store.getRegistration(outcome.link.subject_id);
+  if (!reg || !tour || reg.tour_id !== tour.config.id) return { ok: false, problem: 'LINK_INVALID' };
+  return { ok: true, hash, link: outcome.link, reg, tour };
+}
+
+/** `?lang=`, else the broker's language, else the browser's, else German. */
+function localeFor(c: Context<GateEnv>, tour: Tour | undefined): PageLocale {
+  return (
+    matchLocale(c.req.query('lang')) ??
+    tour?.broker.locale ??
+    matchLocale(c.req.header('accept-language')?.split(',')[0]) ??
+    'de'
+  );
+}
+
+function page(c: Context<GateEnv>, body: string, status: number): Response {
+  return c.html(body, status as ContentfulStatusCode);
+}
+
+function problemPage(c: Context<GateEnv>, problem: ReviewProblem, tour?: Tour): Response {
+  return page(c, renderReviewProblem(localeFor(c, tour), problem, tour), ERROR_CODES[problem as ErrorCode].status);
+}
+
+async function requestPage(
+  c: Context<GateEnv>,
+  loaded: Extract<Loaded, { ok: true }>,
+  status: number,
+  notice?: 'decided' | 'already-decided',
+): Promise<Response> {
+  const deps = c.get('deps');
+  const body = renderReviewPage({
+    locale: localeFor(c, loaded.tour),
+    tour: loaded.tour,
+    reg: loaded.reg,
+    logbook: await deps.store.logbook(loaded.reg.id),
+    nonce: issueNonce(deps.env.secret, loaded.hash, deps.clock()),
+    ...(notice ? { notice: { kind: notice } } : {}),
+  });
+  return page(c, body, status);
+}
+
+async function readForm(c: Context<GateEnv>): Promise<Record<string, unknown>> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) return {};
+  try {
+    return (await c.req.parseBody()) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+export const reviewRoutes = new Hono<GateEnv>()
+  .use('*', async (c, next) => {
+    await next();
+    const h = c.res.headers;
+    h.set('Cache-Control', 'no-store');
+    h.set('Referrer-Policy', 'no-referrer');
+    h.set('Content-Security-Policy', REVIEW_CSP);
+    h.set('X-Frame-Options', 'DENY');
+    h.set('X-Robots-Tag', 'noindex, nofollow');
+  })
+  // GET (and HEAD, which Hono answers from the GET handler) only reads.
+  .get('/:token', async (c) => {
+    const loaded = await load(c.get('deps'), c.req.param('token'));
+    if (!loaded.ok) return problemPage(c, loaded.problem, loaded.tour);
+    return requestPage(c, loaded, 200);
+  })
+  .post('/:token', bodyLimit({ maxSize: 8 * 1024, onError: (c) => c.text('Payload too large', 413) }), async (c) => {
+    const deps = c.get('deps');
+    const form = await readForm(c);
+    const loaded = await load(deps, c.req.param('token'));
+    if (!loaded.ok) return problemPage(c, loaded.problem, loaded.tour);
+    // No page nonce, an old one, or one from another request's page: nothing happens.
+    if (!checkNonce(deps.env.secret, loaded.hash, form.nonce, deps.clock())) {
+      return problemPage(c, 'NONCE_INVALID', loaded.tour);
+    }
+    const decision = form.decision;
+    if (typeof decision !== 'string' || !DECISIONS.includes(decision as Decision)) {
+      return requestPage(c, loaded, 400);
+    }
+    const { registration, decided } = await decide(deps, {
+      registrationId: loaded.reg.id,
+      decision: decision as Decision,
+      by: loaded.tour.broker.email,
+      via: 'review-link',
+    });
+    // Both answers of two racing decisions show the one decision that was recorded.
+    return requestPage(
+      c,
+      { ...loaded, reg: registration },
+      decided ? 200 : 409,
+      decided ? 'decided' : 'already-decided',
+    );
+  });

@@ -1,0 +1,93 @@
+/**
+ * Manual release, first step: a new request gets one review link (bound to this registration,
+ * valid `reviewValidityDays`), the broker gets it by mail with the visitor's data, and the
+ * visitor optionally gets a confirmation. All in the caller's transaction.
+ */
+import type { Tour } from '../config/tours.ts';
+import type { GateDeps } from '../http/context.ts';
+import { renderConfirmationMail } from '../mail/confirmation-mail.ts';
+import { renderReviewRequestMail } from '../mail/review-request-mail.ts';
+import { hashToken, newLinkToken } from '../security/tokens.ts';
+import type { Registration } from '../store/schema.ts';
+import type { StoreOps } from '../store/store.ts';
+import { DAY_MS } from '../util/time.ts';
+import { brokerReplyTo, queueRegistrationMail, visitorReplyTo } from './notify.ts';
+import { localeOf, visitorName } from './unlock-link.ts';
+
+/**
+ * The review link in the broker's mail. The token may sit in the path: GET and HEAD of the
+ * review page never change anything (only the page's POST forms, with their nonce, decide), so
+ * a mail scanner that fetches or "clicks" the link does no harm.
+ */
+export function reviewUrl(deps: Pick<GateDeps, 'env'>, token: string): string {
+  return `${deps.env.publicUrl}/review/${token}`;
+}
+
+/**
+ * Asks the broker to review a pending registration. A visitor who sends the mask again while
+ * the broker still holds a valid review link causes no second mail (the broker's page shows
+ * the latest data); after that link expired, a new one goes out.
+ * Returns the review token when one was issued.
+ */
+export async function requestReview(
+  deps: Pick<GateDeps, 'env'>,
+  tx: StoreOps,
+  tour: Tour,
+  reg: Registration,
+  now: number,
+  isNew: boolean,
+): Promise<{ token: string; expiresAt: number } | undefined> {
+  const t = tour.config;
+  if (!isNew && (await tx.hasActiveLink(reg.id, 'review', now))) return undefined;
+
+  const token = newLinkToken();
+  const expiresAt = now + t.reviewValidityDays * DAY_MS;
+  await tx.insertLink({
+    token_hash: hashToken(token),
+    purpose: 'review',
+    tour_id: t.id,
+    subject_id: reg.id,
+    created_at: now,
+    expires_at: expiresAt,
+    revoked_at: null,
+    last_used_at: null,
+  });
+  const review = renderReviewRequestMail({
+    tour: t,
+    broker: tour.broker,
+    registration: reg,
+    requestedAt: now,
+    link: reviewUrl(deps, token),
+    expiresAt,
+  });
+  await queueRegistrationMail(tx, {
+    tour,
+    reg,
+    kind: 'review-request',
+    recipient: tour.broker.email,
+    replyTo: visitorReplyTo(reg),
+    mail: review,
+    now,
+  });
+  await tx.log(reg.id, t.id, now, 'mail-queued', { mail: 'review-request', validUntil: expiresAt });
+
+  if (t.notifications.visitorConfirmation) {
+    const confirmation = renderConfirmationMail({
+      tour: t,
+      broker: tour.broker,
+      locale: localeOf(reg),
+      name: visitorName(reg),
+    });
+    await queueRegistrationMail(tx, {
+      tour,
+      reg,
+      kind: 'confirmation',
+      recipient: reg.email,
+      replyTo: brokerReplyTo(tour),
+      mail: confirmation,
+      now,
+    });
+    await tx.log(reg.id, t.id, now, 'mail-queued', { mail: 'confirmation' });
+  }
+  return { token, expiresAt };
+}
