@@ -1,0 +1,96 @@
+/**
+ * What the viewer adapters share: finding `<tour-gate>`, waiting until it runs, and a guarded
+ * navigation that remembers the scene a visitor asked for while the tour was locked and shows it
+ * once the tour is unlocked (by the link in another tab, say).
+ *
+ * Only types come from the widget: the element itself is the one the gate server's
+ * `widget.js` defines, so a page bundling an adapter never carries a second copy of the widget.
+ */
+import type { TourGate } from '../tour-gate.ts';
+
+/** The `<tour-gate>` element, or a CSS selector for it; default: the first `<tour-gate>` of the page. */
+export type GateRef = TourGate | string | undefined;
+
+/** Resolves once the element is defined and has started (server and tour read). */
+export async function readyGate(ref: GateRef): Promise<TourGate> {
+  const element = typeof ref === 'object' ? ref : document.querySelector(ref ?? 'tour-gate');
+  if (!element) throw new Error(`tour-gate: no element matches ${ref ?? '<tour-gate>'}`);
+  await customElements.whenDefined('tour-gate');
+  const gate = element as TourGate;
+  // The gate reads `server` and `tour` in its first update; a `guard()` before that would fail.
+  await gate.updateComplete;
+  return gate;
+}
+
+/** A guarded way to show scenes; `A` are the viewer's extra arguments (a view direction, say). */
+export interface GatedNavigation<A extends unknown[]> {
+  /**
+   * Shows the scene if it is free or the tour is unlocked (`true`). Otherwise the mask opens,
+   * the scene is remembered and shown as soon as the tour is unlocked, and this resolves `false`.
+   */
+  go(id: string, ...args: A): Promise<boolean>;
+  /**
+   * For the first scene (a deep link like `#scene=bad`): `id` when it may be shown now, else
+   * `fallback` — and `id` is remembered like in `go`, so it follows once the tour is unlocked.
+   */
+  start(id: string, fallback: string | (() => string)): Promise<string>;
+  /** The scene waiting for the unlock, if any. */
+  readonly pending: string | undefined;
+  /** Stops listening to the gate. */
+  dispose(): void;
+}
+
+export function gatedNavigation<A extends unknown[]>(
+  gate: TourGate,
+  show: (id: string, ...args: A) => unknown,
+): GatedNavigation<A> {
+  let waiting: { id: string; args: A } | undefined;
+  // Each request gets a number; an older request whose guard resolves late does nothing.
+  let latest = 0;
+
+  const onUnlocked = () => {
+    const next = waiting;
+    waiting = undefined;
+    if (next) show(next.id, ...next.args);
+  };
+  gate.addEventListener('gate-unlocked', onUnlocked);
+
+  return {
+    async go(id, ...args) {
+      const request = ++latest;
+      waiting = undefined;
+      const open = await gate.guard(id);
+      if (request !== latest) return false;
+      if (!open) {
+        waiting = { id, args };
+        return false;
+      }
+      show(id, ...args);
+      return true;
+    },
+    async start(id, fallback) {
+      const request = ++latest;
+      const open = await gate.guard(id);
+      if (open) return id;
+      if (request === latest) waiting = { id, args: [] as unknown as A };
+      return typeof fallback === 'function' ? fallback() : fallback;
+    },
+    get pending() {
+      return waiting?.id;
+    },
+    dispose() {
+      gate.removeEventListener('gate-unlocked', onUnlocked);
+      waiting = undefined;
+    },
+  };
+}
+
+/** The first of `ids` a visitor may see now (after `guard` has loaded the gate config). */
+export function firstOpen(
+  gate: TourGate,
+  ids: Iterable<string>,
+  exclude: (id: string) => boolean = () => false,
+): string {
+  for (const id of ids) if (!exclude(id) && gate.isUnlocked(id)) return id;
+  throw new Error('tour-gate: every scene is locked; name a free fallback scene');
+}
