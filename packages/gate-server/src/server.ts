@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { type ServerType, serve } from '@hono/node-server';
 import type { GateConfigFile } from '@tour-gate/shared/config';
 import type { Hono } from 'hono';
+import { loadManaged } from './admin/managed.ts';
 import { loadConfigFile } from './config/config-file.ts';
 import { readEnv, type ServerEnv } from './config/env.ts';
 import { TourDirectory } from './config/tours.ts';
@@ -80,6 +81,8 @@ export async function createGateServer(options: GateServerOptions = {}): Promise
     trustProxy: options.trustProxy ?? process.env.GATE_TRUST_PROXY === '1',
     widgetDist: options.widgetDist ?? process.env.GATE_WIDGET_DIST ?? DEFAULT_WIDGET_DIST,
   };
+  // Tours and brokers created through the admin API live in the database.
+  await loadManaged(store, deps.tours);
   const app = createApp(deps);
   if (options.startWorker !== false) outbox.start();
   // Housekeeping: rate-limit windows that ended are of no use to anyone.

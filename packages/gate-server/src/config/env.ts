@@ -15,6 +15,8 @@ export interface ServerEnv {
   hcaptchaVerifyUrl: string;
   port: number;
   configPath: string;
+  /** `GATE_ADMIN_KEY`: the platform's bearer key for `/v1/admin` (unset: only broker keys work). */
+  adminKey?: string | undefined;
 }
 
 export class EnvError extends Error {
@@ -51,6 +53,9 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
   if (!/^https?:\/\/[^/]+/.test(publicUrl)) problems.push(`GATE_PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
   if (production && !env.GATE_PUBLIC_URL) problems.push('GATE_PUBLIC_URL is required in production');
 
+  const adminKey = env.GATE_ADMIN_KEY || undefined;
+  if (adminKey && adminKey.length < 32) problems.push('GATE_ADMIN_KEY must be at least 32 characters long');
+
   if (problems.length) throw new EnvError(problems);
   return {
     production,
@@ -63,5 +68,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     hcaptchaVerifyUrl: env.GATE_HCAPTCHA_VERIFY_URL || HCAPTCHA_VERIFY_URL,
     port,
     configPath: env.GATE_CONFIG || './tour-gate.config.json',
+    adminKey,
   };
 }

@@ -97,19 +97,35 @@ function resolveTour(tour: TourConfig, broker: BrokerConfig): Tour {
   };
 }
 
+/**
+ * Tours and brokers come from the config file and, since the admin API, from the database
+ * (`managed_tours`, `managed_brokers`, loaded at start by admin/managed.ts). The config file
+ * wins: its ids are read-only through the API, so what an operator wrote in the file is never
+ * changed behind their back.
+ */
 export class TourDirectory {
   private readonly tours = new Map<string, Tour>();
-  private readonly origins = new Set<string>();
+  private readonly brokerMap = new Map<string, BrokerConfig>();
+  /** Ids defined in the config file (read-only through the admin API). */
+  private readonly fromFile = { tours: new Set<string>(), brokers: new Set<string>() };
+  private origins = new Set<string>();
 
   constructor(config: GateConfigFile) {
-    const brokers = new Map(config.brokers.map((b) => [b.id, b]));
-    for (const t of config.tours) {
-      const broker = brokers.get(t.broker);
-      if (!broker) continue; // the schema already refuses this
-      const tour = resolveTour(t, broker);
-      this.tours.set(t.id, tour);
-      for (const o of tour.origins) this.origins.add(o);
+    for (const b of config.brokers) {
+      this.brokerMap.set(b.id, b);
+      this.fromFile.brokers.add(b.id);
     }
+    for (const t of config.tours) {
+      const broker = this.brokerMap.get(t.broker);
+      if (!broker) continue; // the schema already refuses this
+      this.tours.set(t.id, resolveTour(t, broker));
+      this.fromFile.tours.add(t.id);
+    }
+    this.indexOrigins();
+  }
+
+  private indexOrigins(): void {
+    this.origins = new Set([...this.tours.values()].flatMap((t) => t.origins));
   }
 
   find(id: string): Tour | undefined {
@@ -130,5 +146,38 @@ export class TourDirectory {
   /** Whether any tour lets `origin` embed its gate (for routes without a tour in the path). */
   anyAllows(origin: string): boolean {
     return this.origins.has(origin);
+  }
+
+  broker(id: string): BrokerConfig | undefined {
+    return this.brokerMap.get(id);
+  }
+
+  brokers(): BrokerConfig[] {
+    return [...this.brokerMap.values()];
+  }
+
+  /** Whether the config file defines this tour or broker (then the admin API may not change it). */
+  inConfigFile(kind: 'tour' | 'broker', id: string): boolean {
+    return (kind === 'tour' ? this.fromFile.tours : this.fromFile.brokers).has(id);
+  }
+
+  /** Adds or replaces a broker from the database; its tours pick up the new contact data. */
+  upsertBroker(broker: BrokerConfig): void {
+    if (this.fromFile.brokers.has(broker.id)) throw new GateError('CONFLICT');
+    this.brokerMap.set(broker.id, broker);
+    for (const t of this.tours.values()) {
+      if (t.config.broker === broker.id) this.tours.set(t.config.id, resolveTour(t.config, broker));
+    }
+  }
+
+  /** Adds or replaces a tour from the database; its broker must be known. */
+  upsert(tour: TourConfig): Tour {
+    if (this.fromFile.tours.has(tour.id)) throw new GateError('CONFLICT');
+    const broker = this.brokerMap.get(tour.broker);
+    if (!broker) throw new GateError('VALIDATION_FAILED', { fields: { broker: 'unknown' } });
+    const resolved = resolveTour(tour, broker);
+    this.tours.set(tour.id, resolved);
+    this.indexOrigins();
+    return resolved;
   }
 }

@@ -3,6 +3,8 @@
  * without opening a port.
  */
 import { Hono } from 'hono';
+import { adminRoutes } from '../admin/routes.ts';
+import { dashboardRoutes } from '../dashboard/routes.ts';
 import type { GateDeps, GateEnv } from './context.ts';
 import { tourCors } from './cors.ts';
 import { notFound, onError } from './errors.ts';
@@ -30,6 +32,8 @@ export function createApp(deps: GateDeps): Hono<GateEnv> {
   app.route('/review', reviewRoutes);
   app.route('/', opsRoutes);
   app.route('/', widgetRoutes);
+  app.route('/v1/admin', adminRoutes as unknown as Hono<GateEnv>);
+  app.route('/dashboard', dashboardRoutes);
   if (deps.transport.kind === 'dev-mailbox' && !deps.env.production) app.route('/dev', devMailboxRoutes);
   return app;
 }

@@ -132,6 +132,58 @@ const migrations: Record<string, Migration> = {
       await sql`select 1`.execute(db);
     },
   },
+  // Broker dashboard sessions, admin API keys, tours and brokers created through the admin
+  // API, and the index that keeps a tour's median release time fast on large stores.
+  '0002_dashboard_admin': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('dashboard_sessions')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('broker_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('dashboard_sessions_broker').on('dashboard_sessions').column('broker_id').execute();
+
+      await db.schema
+        .createTable('api_keys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('broker_id', 'text', (c) => c.notNull())
+        .addColumn('label', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .execute();
+
+      await db.schema
+        .createTable('managed_brokers')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('config', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('managed_tours')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('broker_id', 'text', (c) => c.notNull())
+        .addColumn('config', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      // Median time registration → release: ordered by the delay within a tour, so the
+      // median is an index walk, not a sort (same expression in stats/tour-stats.ts).
+      await sql`create index registrations_tour_release_delay on registrations (tour_id, (released_at - created_at)) where released_at is not null`.execute(
+        db,
+      );
+      await db.schema.createIndex('registrations_tour_day').on('registrations').columns(['tour_id', 'day']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex('registrations_tour_day').ifExists().execute();
+      await db.schema.dropIndex('registrations_tour_release_delay').ifExists().execute();
+      for (const t of ['managed_tours', 'managed_brokers', 'api_keys', 'dashboard_sessions']) {
+        await db.schema.dropTable(t).ifExists().execute();
+      }
+    },
+  },
 };
 
 class InCodeProvider implements MigrationProvider {

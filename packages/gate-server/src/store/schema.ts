@@ -118,6 +118,38 @@ export interface DailyStatsTable {
   count: number;
 }
 
+/** A broker's dashboard login; only the SHA-256 of the cookie value is stored. */
+export interface DashboardSessionsTable {
+  token_hash: string;
+  broker_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+/** A per-broker admin API key, stored as its SHA-256. */
+export interface ApiKeysTable {
+  id: string;
+  key_hash: string;
+  broker_id: string;
+  label: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+/** Brokers and tours created through the admin API; `config` is the validated JSON. */
+export interface ManagedBrokersTable {
+  id: string;
+  config: string;
+  updated_at: number;
+}
+
+export interface ManagedToursTable {
+  id: string;
+  broker_id: string;
+  config: string;
+  updated_at: number;
+}
+
 export interface Database {
   registrations: RegistrationsTable;
   link_tokens: LinkTokensTable;
@@ -126,6 +158,10 @@ export interface Database {
   outbox: OutboxTable;
   rate_limits: RateLimitsTable;
   daily_stats: DailyStatsTable;
+  dashboard_sessions: DashboardSessionsTable;
+  api_keys: ApiKeysTable;
+  managed_brokers: ManagedBrokersTable;
+  managed_tours: ManagedToursTable;
 }
 
 export type Registration = Selectable<RegistrationsTable>;

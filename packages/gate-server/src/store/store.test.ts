@@ -56,7 +56,7 @@ describe.each(backends)('GateStore on %s', (_name, makeDb) => {
   beforeAll(async () => {
     db = await makeDb();
     store = GateStore.open(db.url);
-    expect(await store.migrate()).toEqual(['0001_initial']);
+    expect(await store.migrate()).toContain('0001_initial');
   });
   afterAll(async () => {
     await store.close();

@@ -1,0 +1,70 @@
+/**
+ * Tours and brokers created through the admin API: validated with the config file's own
+ * schemas, written to `managed_tours` / `managed_brokers`, and put into the running
+ * `TourDirectory`. `loadManaged` reads them at start, so they survive a restart and the gate
+ * endpoints serve them like config-file tours. Another server instance sees a change after its
+ * next start (or `reloadManaged`).
+ */
+import { GateError } from '@tour-gate/shared';
+import { type BrokerConfig, brokerConfigSchema, type TourConfig, tourConfigSchema } from '@tour-gate/shared/config';
+import type { TourDirectory } from '../config/tours.ts';
+import type { GateStore } from '../store/store.ts';
+
+/** Validates with a config-file schema; problems come back as field errors by path. */
+export function parseWith<T>(
+  schema: {
+    safeParse(
+      v: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[] }[] } };
+  },
+  value: unknown,
+): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const fields: Record<string, 'invalid'> = {};
+  for (const issue of r.error.issues) fields[issue.path.map(String).join('.') || '(body)'] = 'invalid';
+  throw new GateError('VALIDATION_FAILED', { fields });
+}
+
+export const parseBroker = (v: unknown): BrokerConfig => parseWith(brokerConfigSchema, v);
+export const parseTour = (v: unknown): TourConfig => parseWith(tourConfigSchema, v);
+
+export async function saveBroker(
+  store: GateStore,
+  tours: TourDirectory,
+  broker: BrokerConfig,
+  now: number,
+): Promise<void> {
+  if (tours.inConfigFile('broker', broker.id))
+    throw new GateError('CONFLICT', { message: 'This broker is defined in the config file and is read-only here.' });
+  tours.upsertBroker(broker);
+  await store.kysely
+    .insertInto('managed_brokers')
+    .values({ id: broker.id, config: JSON.stringify(broker), updated_at: now })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ config: JSON.stringify(broker), updated_at: now }))
+    .execute();
+}
+
+export async function saveTour(store: GateStore, tours: TourDirectory, tour: TourConfig, now: number): Promise<void> {
+  if (tours.inConfigFile('tour', tour.id))
+    throw new GateError('CONFLICT', { message: 'This tour is defined in the config file and is read-only here.' });
+  tours.upsert(tour);
+  await store.kysely
+    .insertInto('managed_tours')
+    .values({ id: tour.id, broker_id: tour.broker, config: JSON.stringify(tour), updated_at: now })
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet({ broker_id: tour.broker, config: JSON.stringify(tour), updated_at: now }),
+    )
+    .execute();
+}
+
+/** Loads the database's brokers, then its tours, into the directory (config-file ids win). */
+export async function loadManaged(store: GateStore, tours: TourDirectory): Promise<void> {
+  for (const row of await store.kysely.selectFrom('managed_brokers').selectAll().execute()) {
+    if (!tours.inConfigFile('broker', row.id)) tours.upsertBroker(brokerConfigSchema.parse(JSON.parse(row.config)));
+  }
+  for (const row of await store.kysely.selectFrom('managed_tours').selectAll().execute()) {
+    if (tours.inConfigFile('tour', row.id) || !tours.broker(row.broker_id)) continue;
+    tours.upsert(tourConfigSchema.parse(JSON.parse(row.config)));
+  }
+}

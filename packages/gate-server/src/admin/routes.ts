@@ -1,0 +1,152 @@
+/**
+ * `/v1/admin`: tours and brokers as JSON, stats and lead exports, for the platform (the key in
+ * `GATE_ADMIN_KEY`) and for brokers (their own keys). A broker key sees and changes only its
+ * broker's tours; any other tour id answers TOUR_NOT_FOUND, exactly like an id that does not
+ * exist, so ids cannot be probed.
+ */
+import { GateError } from '@tour-gate/shared';
+import { type Context, Hono } from 'hono';
+import * as z from 'zod/mini';
+import type { Tour } from '../config/tours.ts';
+import { EXPORT_TYPES, exportChunks, toByteStream } from '../export/stream.ts';
+import { readJson } from '../http/body.ts';
+import type { GateEnv } from '../http/context.ts';
+import { parseFilter } from '../stats/params.ts';
+import { tourStats } from '../stats/tour-stats.ts';
+import { createBrokerKey, type Principal, principalOf } from './keys.ts';
+import { parseBroker, parseTour, saveBroker, saveTour } from './managed.ts';
+
+type AdminEnv = { Variables: GateEnv['Variables'] & { principal: Principal } };
+type C = Context<AdminEnv>;
+
+const anyJson = z.unknown();
+
+function platformOnly(c: C): void {
+  if (c.get('principal').kind !== 'platform') throw new GateError('FORBIDDEN');
+}
+
+function visibleTour(c: C, id: string): Tour {
+  const p = c.get('principal');
+  const tour = c.get('deps').tours.find(id);
+  if (!tour || (p.kind === 'broker' && tour.broker.id !== p.brokerId)) throw new GateError('TOUR_NOT_FOUND');
+  return tour;
+}
+
+function tourJson(c: C, t: Tour) {
+  return { ...t.config, source: c.get('deps').tours.inConfigFile('tour', t.config.id) ? 'config-file' : 'api' };
+}
+
+/** A broker key may create or change tours of its own broker only. */
+function checkTourWrite(c: C, body: unknown, id?: string) {
+  const tour = parseTour(id ? { ...(body as object), id } : body);
+  const p = c.get('principal');
+  if (p.kind === 'broker') {
+    if (tour.broker !== p.brokerId) throw new GateError('FORBIDDEN');
+    const existing = c.get('deps').tours.find(tour.id);
+    if (existing && existing.broker.id !== p.brokerId) throw new GateError('TOUR_NOT_FOUND');
+  }
+  return tour;
+}
+
+export const adminRoutes = new Hono<AdminEnv>()
+  .use(async (c, next) => {
+    c.header('Cache-Control', 'no-store');
+    const auth = c.req.header('authorization') ?? '';
+    const m = /^Bearer\s+(\S+)$/i.exec(auth);
+    const deps = c.get('deps');
+    const principal = m?.[1] ? await principalOf(deps.store, deps.env.adminKey, m[1]) : undefined;
+    if (!principal) {
+      c.header('WWW-Authenticate', 'Bearer realm="tour-gate admin"');
+      throw new GateError('UNAUTHORIZED');
+    }
+    c.set('principal', principal);
+    await next();
+  })
+  .get('/brokers', (c) => {
+    const p = c.get('principal');
+    const { tours } = c.get('deps');
+    const list = tours.brokers().filter((b) => p.kind === 'platform' || b.id === p.brokerId);
+    return c.json({
+      brokers: list.map((b) => ({ ...b, source: tours.inConfigFile('broker', b.id) ? 'config-file' : 'api' })),
+    });
+  })
+  .get('/brokers/:id', (c) => {
+    const p = c.get('principal');
+    const b = c.get('deps').tours.broker(c.req.param('id'));
+    if (!b || (p.kind === 'broker' && b.id !== p.brokerId)) throw new GateError('NOT_FOUND');
+    return c.json(b);
+  })
+  .post('/brokers', async (c) => {
+    platformOnly(c);
+    const deps = c.get('deps');
+    const broker = parseBroker(await readJson(c, anyJson));
+    if (deps.tours.broker(broker.id)) throw new GateError('CONFLICT', { message: 'A broker with this id exists.' });
+    await saveBroker(deps.store, deps.tours, broker, deps.clock());
+    return c.json(broker, 201);
+  })
+  .put('/brokers/:id', async (c) => {
+    platformOnly(c);
+    const deps = c.get('deps');
+    const broker = parseBroker({ ...((await readJson(c, anyJson)) as object), id: c.req.param('id') });
+    const existed = Boolean(deps.tours.broker(broker.id));
+    await saveBroker(deps.store, deps.tours, broker, deps.clock());
+    return c.json(broker, existed ? 200 : 201);
+  })
+  .post('/brokers/:id/keys', async (c) => {
+    platformOnly(c);
+    const deps = c.get('deps');
+    const id = c.req.param('id');
+    if (!deps.tours.broker(id)) throw new GateError('NOT_FOUND');
+    const body = c.req.header('content-type')
+      ? await readJson(c, z.object({ label: z.optional(z.string().check(z.maxLength(100))) }))
+      : {};
+    const key = await createBrokerKey(deps.store, id, body.label ?? null, deps.clock());
+    return c.json({ ...key, broker: id }, 201);
+  })
+  .get('/tours', (c) => {
+    const p = c.get('principal');
+    const tours = c
+      .get('deps')
+      .tours.all()
+      .filter((t) => p.kind === 'platform' || t.broker.id === p.brokerId);
+    return c.json({ tours: tours.map((t) => tourJson(c, t)) });
+  })
+  .get('/tours/:id', (c) => c.json(tourJson(c, visibleTour(c, c.req.param('id')))))
+  .post('/tours', async (c) => {
+    const deps = c.get('deps');
+    const tour = checkTourWrite(c, await readJson(c, anyJson));
+    if (deps.tours.find(tour.id)) throw new GateError('CONFLICT', { message: 'A tour with this id exists.' });
+    await saveTour(deps.store, deps.tours, tour, deps.clock());
+    return c.json(tourJson(c, deps.tours.get(tour.id)), 201);
+  })
+  .put('/tours/:id', async (c) => {
+    const deps = c.get('deps');
+    const tour = checkTourWrite(c, await readJson(c, anyJson), c.req.param('id'));
+    const existed = Boolean(deps.tours.find(tour.id));
+    await saveTour(deps.store, deps.tours, tour, deps.clock());
+    return c.json(tourJson(c, deps.tours.get(tour.id)), existed ? 200 : 201);
+  })
+  .get('/tours/:id/stats', async (c) => {
+    const tour = visibleTour(c, c.req.param('id'));
+    const { from, to } = parseFilter((k) => c.req.query(k));
+    return c.json(await tourStats(c.get('deps').store.kysely, tour.config.id, { from, to }));
+  })
+  .get('/tours/:id/leads', (c) => {
+    const tour = visibleTour(c, c.req.param('id'));
+    const format = c.req.query('format') ?? 'json';
+    const separator = c.req.query('separator') ?? ',';
+    if ((format !== 'csv' && format !== 'json') || (separator !== ',' && separator !== ';')) {
+      throw new GateError('VALIDATION_FAILED', {
+        fields: format !== 'csv' && format !== 'json' ? { format: 'invalid' } : { separator: 'invalid' },
+      });
+    }
+    const filter = parseFilter((k) => c.req.query(k));
+    const chunks = exportChunks(c.get('deps').store.kysely, tour.config.id, tour.config, { format, separator, filter });
+    return new Response(toByteStream(chunks), {
+      headers: {
+        'content-type': EXPORT_TYPES[format],
+        'content-disposition': `attachment; filename="${tour.config.id}-leads.${format}"`,
+        'cache-control': 'no-store',
+      },
+    });
+  });

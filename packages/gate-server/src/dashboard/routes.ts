@@ -1,0 +1,309 @@
+/**
+ * `/dashboard`: the broker's statistics, server-rendered. Every page below the login needs a
+ * session; every POST needs the session's CSRF token; every tour, lead and export is looked up
+ * through the signed-in broker's own tours, so another broker's id is simply not found.
+ */
+import { GateError } from '@tour-gate/shared';
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie } from 'hono/cookie';
+import type { Tour } from '../config/tours.ts';
+import { EXPORT_TYPES, exportChunks, toByteStream } from '../export/stream.ts';
+import { clientIp } from '../http/client.ts';
+import type { GateEnv } from '../http/context.ts';
+import { onError } from '../http/errors.ts';
+import { emailKey, enforce } from '../http/rate-limit.ts';
+import { hashToken, newLinkToken } from '../security/tokens.ts';
+import { DECISIONS, type Decision, decide } from '../services/decide.ts';
+import { eraseRegistration } from '../services/erase.ts';
+import { getLead, listLeads } from '../stats/leads.ts';
+import { parseFilter } from '../stats/params.ts';
+import { tourStats } from '../stats/tour-stats.ts';
+import { dayOf } from '../store/store.ts';
+import { html } from '../util/html.ts';
+import { DAY_MS } from '../util/time.ts';
+import { renderLoginMail } from './login-mail.ts';
+import { localeOf, page, stringsFor } from './page.ts';
+import {
+  csrfFor,
+  csrfValid,
+  currentSession,
+  endSession,
+  PRE_COOKIE,
+  preSession,
+  SESSION_COOKIE,
+  type Session,
+  startSession,
+} from './session.ts';
+import { leadView } from './views/lead.ts';
+import { leadsView } from './views/leads.ts';
+import { loginConfirm, loginForm, loginProblem } from './views/login.ts';
+import { overviewView } from './views/overview.ts';
+import { PERIODS, tourView } from './views/tour.ts';
+
+type DashEnv = { Variables: GateEnv['Variables'] & { session: Session } };
+type C = Context<DashEnv>;
+type G = Context<GateEnv>;
+
+export const LOGIN_LINK_TTL_MS = 15 * 60_000;
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+async function form(c: Context): Promise<Record<string, string>> {
+  const body = await c.req.parseBody();
+  return Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+}
+
+function checkCsrf(c: G, cookie: string, f: Record<string, string>): void {
+  if (!csrfValid(c.get('deps').env.secret, getCookie(c, cookie), f.csrf)) throw new GateError('NONCE_INVALID');
+}
+
+/** The signed-in broker's tour, or NOT_FOUND — the same for another broker's tour as for none. */
+function ownTour(c: C): Tour {
+  const tour = c.get('deps').tours.find(c.req.param('tour') ?? '');
+  if (!tour || tour.broker.id !== c.get('session').broker.id) throw new GateError('NOT_FOUND');
+  return tour;
+}
+
+const login = new Hono<GateEnv>()
+  .get('/login', async (c) => {
+    if (await currentSession(c)) return c.redirect('/dashboard', 303);
+    const l = localeOf(c);
+    const csrf = csrfForPre(c);
+    return page(c, { locale: l, title: stringsFor(l).login.heading, body: loginForm(stringsFor(l), csrf) });
+  })
+  .post('/login', bodyLimit({ maxSize: 4096 }), async (c) => {
+    const deps = c.get('deps');
+    const f = await form(c);
+    checkCsrf(c, PRE_COOKIE, f);
+    const l = localeOf(c);
+    const s = stringsFor(l);
+    const email = (f.email ?? '').trim().toLowerCase().slice(0, 254);
+    const now = deps.clock();
+    await enforce(deps.store, `login:ip:${clientIp(c)}`, deps.limits.linkPerIp, now);
+    await enforce(deps.store, `login:email:${emailKey(email)}`, deps.limits.linkPerEmail, now);
+    const brokers = deps.tours.brokers().filter((b) => b.email.toLowerCase() === email);
+    if (brokers.length) {
+      await deps.store.transaction(async (tx) => {
+        for (const broker of brokers) {
+          const token = newLinkToken();
+          await tx.insertLink({
+            token_hash: hashToken(token),
+            purpose: 'login',
+            tour_id: null,
+            subject_id: broker.id,
+            created_at: now,
+            expires_at: now + LOGIN_LINK_TTL_MS,
+            revoked_at: null,
+            last_used_at: null,
+          });
+          const mail = renderLoginMail(broker, `${deps.env.publicUrl}/dashboard/login/${token}`);
+          await tx.enqueueMail({
+            tour_id: null,
+            registration_id: null,
+            kind: 'login',
+            recipient: broker.email,
+            reply_to: null,
+            subject: mail.subject,
+            text_body: mail.text,
+            html_body: mail.html,
+            next_attempt_at: now,
+            locked_until: null,
+            last_error: null,
+            created_at: now,
+            sent_at: null,
+          });
+        }
+      });
+      deps.outbox.nudge();
+    }
+    // The same answer whether or not the address is a broker's.
+    return page(c, {
+      locale: l,
+      title: s.login.heading,
+      body: loginForm(s, csrfForPre(c), { kind: 'notice', text: s.login.sent }),
+    });
+  })
+  .get('/login/:token', async (c) => {
+    const deps = c.get('deps');
+    const token = c.req.param('token');
+    const l = localeOf(c);
+    const s = stringsFor(l);
+    const ok = TOKEN.test(token) && (await deps.store.peekLink(hashToken(token), 'login', deps.clock())).ok;
+    if (!ok) return page(c, { locale: l, title: s.login.confirmHeading, body: loginProblem(s), status: 410 });
+    return page(c, { locale: l, title: s.login.confirmHeading, body: loginConfirm(s, csrfForPre(c), token) });
+  })
+  .post('/login/:token', bodyLimit({ maxSize: 4096 }), async (c) => {
+    const deps = c.get('deps');
+    checkCsrf(c, PRE_COOKIE, await form(c));
+    const token = c.req.param('token');
+    const outcome = TOKEN.test(token)
+      ? await deps.store.consumeOne(hashToken(token), 'login', deps.clock())
+      : undefined;
+    if (!outcome?.ok || !deps.tours.broker(outcome.link.subject_id)) {
+      const l = localeOf(c);
+      return page(c, {
+        locale: l,
+        title: stringsFor(l).login.confirmHeading,
+        body: loginProblem(stringsFor(l)),
+        status: 410,
+      });
+    }
+    await startSession(c, outcome.link.subject_id);
+    return c.redirect('/dashboard', 303);
+  });
+
+function csrfForPre(c: G): string {
+  return csrfFor(c.get('deps').env.secret, preSession(c));
+}
+
+const app = new Hono<DashEnv>()
+  .use(async (c, next) => {
+    const session = await currentSession(c as unknown as G);
+    if (!session) {
+      if (c.req.method === 'GET' || c.req.method === 'HEAD') return c.redirect('/dashboard/login', 303);
+      throw new GateError('UNAUTHORIZED');
+    }
+    c.set('session', session);
+    if (c.req.method === 'POST') {
+      const f = await form(c);
+      checkCsrf(c as unknown as G, SESSION_COOKIE, f);
+    }
+    await next();
+  })
+  .post('/logout', async (c) => {
+    await endSession(c as unknown as G, c.get('session').token);
+    return c.redirect('/dashboard/login', 303);
+  })
+  .get('/', async (c) => {
+    const { tours, store } = c.get('deps');
+    const session = c.get('session');
+    const l = localeOf(c as unknown as G, session);
+    const own = tours.all().filter((t) => t.broker.id === session.broker.id);
+    const rows = await Promise.all(
+      own.map(async (tour) => ({ tour, stats: await tourStats(store.kysely, tour.config.id) })),
+    );
+    return page(c as unknown as G, {
+      locale: l,
+      title: stringsFor(l).overview.heading,
+      body: overviewView(stringsFor(l), rows),
+      session,
+    });
+  })
+  .get('/tours/:tour', async (c) => {
+    const tour = ownTour(c);
+    const session = c.get('session');
+    const { store, clock } = c.get('deps');
+    const l = localeOf(c as unknown as G, session);
+    const days = PERIODS.find((d) => String(d) === c.req.query('days'));
+    const now = clock();
+    const period = days ? { from: dayOf(now - (days - 1) * DAY_MS), to: dayOf(now) } : {};
+    const stats = await tourStats(store.kysely, tour.config.id, period);
+    const pending = await listLeads(store.kysely, tour.config.id, { status: 'pending' }, 1);
+    const s = stringsFor(l);
+    const body = tourView({ s, locale: l, tour, stats, pending: pending.rows, csrf: session.csrf, days });
+    return page(c as unknown as G, { locale: l, title: tour.config.title, body, session });
+  })
+  .get('/tours/:tour/leads', async (c) => {
+    const tour = ownTour(c);
+    const session = c.get('session');
+    const l = localeOf(c as unknown as G, session);
+    const s = stringsFor(l);
+    const filter = parseFilter((k) => c.req.query(k));
+    const pageNo = Number.parseInt(c.req.query('page') ?? '1', 10) || 1;
+    const list = await listLeads(c.get('deps').store.kysely, tour.config.id, filter, pageNo);
+    const notice = c.req.query('erased') ? s.lead.erased : undefined;
+    return page(c as unknown as G, {
+      locale: l,
+      title: s.leads.heading,
+      body: leadsView({ s, locale: l, tour, filter, ...list, notice }),
+      session,
+    });
+  })
+  .get('/tours/:tour/leads/:id', async (c) => {
+    const tour = ownTour(c);
+    const session = c.get('session');
+    const { store } = c.get('deps');
+    const lead = await getLead(store.kysely, tour.config.id, c.req.param('id'));
+    if (!lead) throw new GateError('NOT_FOUND');
+    const l = localeOf(c as unknown as G, session);
+    const s = stringsFor(l);
+    const done = c.req.query('done');
+    const notice =
+      done === 'already'
+        ? s.lead.alreadyDecided
+        : DECISIONS.includes(done as Decision)
+          ? s.lead.decided_(s.lead[done as Decision])
+          : undefined;
+    const body = leadView({ s, locale: l, tour, lead, log: await store.logbook(lead.id), csrf: session.csrf, notice });
+    return page(c as unknown as G, { locale: l, title: lead.email, body, session });
+  })
+  .post('/tours/:tour/leads/:id/decide', async (c) => {
+    const tour = ownTour(c);
+    const deps = c.get('deps');
+    const lead = await getLead(deps.store.kysely, tour.config.id, c.req.param('id'));
+    if (!lead) throw new GateError('NOT_FOUND');
+    const decision = (await form(c)).decision as Decision;
+    if (!DECISIONS.includes(decision)) throw new GateError('VALIDATION_FAILED', { fields: { decision: 'invalid' } });
+    const result = await decide(deps, {
+      registrationId: lead.id,
+      decision,
+      by: c.get('session').broker.email,
+      via: 'dashboard',
+    });
+    return c.redirect(
+      `/dashboard/tours/${tour.config.id}/leads/${lead.id}?done=${result.decided ? decision : 'already'}`,
+      303,
+    );
+  })
+  .post('/tours/:tour/leads/:id/erase', async (c) => {
+    const tour = ownTour(c);
+    const f = await form(c);
+    if (f.confirm !== 'yes') throw new GateError('VALIDATION_FAILED', { fields: { confirm: 'required' } });
+    const erased = await eraseRegistration(c.get('deps').store, c.req.param('id'), tour.config.id);
+    if (!erased) throw new GateError('NOT_FOUND');
+    return c.redirect(`/dashboard/tours/${tour.config.id}/leads?erased=1`, 303);
+  })
+  .get('/tours/:tour/export', (c) => {
+    const tour = ownTour(c);
+    const format = c.req.query('format') === 'json' ? 'json' : 'csv';
+    const separator = c.req.query('separator') === ';' ? ';' : ',';
+    const filter = parseFilter((k) => c.req.query(k));
+    const chunks = exportChunks(c.get('deps').store.kysely, tour.config.id, tour.config, { format, separator, filter });
+    return new Response(toByteStream(chunks), {
+      headers: {
+        'content-type': EXPORT_TYPES[format],
+        'content-disposition': `attachment; filename="${tour.config.id}-leads.${format}"`,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      },
+    });
+  });
+
+/** GateErrors on a dashboard page become a page, not JSON. */
+function errorPage(err: Error, c: G): Response {
+  if (!(err instanceof GateError) || err.code === 'INTERNAL' || c.req.path.endsWith('/export')) return onError(err, c);
+  const l = localeOf(c);
+  const s = stringsFor(l);
+  const text =
+    err.code === 'NONCE_INVALID'
+      ? s.formExpired
+      : err.code === 'RATE_LIMITED'
+        ? s.tooMany
+        : err.code === 'UNAUTHORIZED'
+          ? s.login.expired
+          : err.code === 'NOT_FOUND'
+            ? s.notFound
+            : err.message;
+  if (err.retryAfter !== undefined) c.header('Retry-After', String(Math.ceil(err.retryAfter)));
+  return page(c, {
+    locale: l,
+    title: text,
+    body: html`<p class="problem" role="alert">${text}</p><p><a href="/dashboard">${s.nav.tours}</a></p>`,
+    status: err.status,
+  });
+}
+
+export const dashboardRoutes = new Hono<GateEnv>()
+  .route('/', login)
+  .route('/', app as unknown as Hono<GateEnv>)
+  .onError(errorPage);

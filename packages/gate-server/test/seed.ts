@@ -1,0 +1,110 @@
+/**
+ * Fills a test server through its public API: registrations in email and manual mode, funnel
+ * events, opened unlock links and broker decisions, so the statistics have something to count.
+ */
+
+import { decide } from '../src/services/decide.ts';
+import { TOUR_ORIGIN } from './fixtures.ts';
+import type { TestServer } from './harness.ts';
+
+let ipCounter = 1;
+const ip = () => `10.0.${Math.floor(ipCounter / 250)}.${(ipCounter++ % 250) + 1}`;
+
+export function visitor(tour: string, i: number, extra: Record<string, string> = {}) {
+  const email = `${tour}-visitor-${i}@example.org`;
+  return {
+    fields: {
+      firstName: `Vorname${i}`,
+      lastName: `Nachname-${tour}`,
+      email,
+      phone: `+49 170 ${String(1000000 + i)}`,
+      postalCode: '50667',
+      ...extra,
+    },
+    consent: {
+      privacy: true,
+      marketing: tour === 'musterstrasse-12' && i % 2 === 0,
+      version: tour === 'musterstrasse-12' ? '2026-01' : '1',
+    },
+    locale: 'de' as const,
+  };
+}
+
+export async function register(server: TestServer, tour: string, body: unknown): Promise<void> {
+  const res = await server.post(`/v1/tours/${tour}/registrations`, body, {
+    origin: TOUR_ORIGIN,
+    'x-forwarded-for': ip(),
+  });
+  if (res.status !== 202) throw new Error(`registration failed: ${res.status} ${await res.text()}`);
+}
+
+/** Opens the newest unlock link mailed to `email`. */
+export async function openLink(server: TestServer, email: string): Promise<void> {
+  const mails = await server.store.listMails(500);
+  const mail = mails.find((m) => m.kind === 'unlock' && m.recipient === email);
+  const token = mail && /tour-gate-unlock=([A-Za-z0-9_-]+)/.exec(mail.text_body)?.[1];
+  if (!token) throw new Error(`no unlock mail for ${email}`);
+  const res = await server.post('/v1/unlock', { token }, { origin: TOUR_ORIGIN, 'x-forwarded-for': ip() });
+  if (res.status !== 200) throw new Error(`unlock failed: ${res.status} ${await res.text()}`);
+}
+
+export async function events(server: TestServer, tour: string, types: string[]): Promise<void> {
+  const res = await server.post(
+    `/v1/tours/${tour}/events`,
+    { events: types.map((type) => ({ type })) },
+    {
+      origin: TOUR_ORIGIN,
+      'x-forwarded-for': ip(),
+    },
+  );
+  if (res.status >= 300) throw new Error(`events failed: ${res.status} ${await res.text()}`);
+}
+
+export async function registrationId(server: TestServer, tour: string, email: string): Promise<string> {
+  const row = await server.store.findRegistration(tour, email);
+  if (!row) throw new Error(`no registration ${email}`);
+  return row.id;
+}
+
+/**
+ * Three tours, both modes: musterstrasse-12 (email, 7 visitors, 4 open their link),
+ * gartenweg-3 (manual, 6 requests: 3 granted of which 1 opened and 1 revoked, 2 denied,
+ * 1 pending), captcha-tour (email, other broker, 3 visitors, 1 opened). Days differ.
+ */
+export async function seedThreeTours(server: TestServer): Promise<void> {
+  const DAY = 86_400_000;
+  for (let i = 0; i < 7; i++) {
+    await register(server, 'musterstrasse-12', { ...visitor('musterstrasse-12', i), viewpoint: 'schlafzimmer' });
+    if (i < 4) await openLink(server, `musterstrasse-12-visitor-${i}@example.org`);
+    if (i % 3 === 2) server.clock.advance(DAY + 3_600_000);
+  }
+  await events(server, 'musterstrasse-12', ['locked-click', 'locked-click', 'mask-shown', 'viewpoint-view']);
+  await events(server, 'musterstrasse-12', ['locked-click', 'mask-shown', 'mask-shown']);
+  for (let i = 0; i < 6; i++) await register(server, 'gartenweg-3', visitor('gartenweg-3', i));
+  const by = 'anna@mueller-immobilien.example';
+  for (const [i, decision] of [
+    [0, 'grant'],
+    [1, 'grant'],
+    [2, 'grant'],
+    [3, 'deny'],
+    [4, 'deny'],
+  ] as const) {
+    server.clock.advance(3 * 3_600_000 + i * 600_000);
+    await decide(server.deps, {
+      registrationId: await registrationId(server, 'gartenweg-3', `gartenweg-3-visitor-${i}@example.org`),
+      decision,
+      by,
+    });
+  }
+  await openLink(server, 'gartenweg-3-visitor-0@example.org');
+  await decide(server.deps, {
+    registrationId: await registrationId(server, 'gartenweg-3', 'gartenweg-3-visitor-2@example.org'),
+    decision: 'revoke',
+    by,
+  });
+  await events(server, 'gartenweg-3', ['locked-click', 'mask-shown']);
+  server.clock.advance(DAY);
+  for (let i = 0; i < 3; i++) await register(server, 'captcha-tour', { ...visitor('captcha-tour', i), captcha: 'ok' });
+  await openLink(server, 'captcha-tour-visitor-0@example.org');
+  await events(server, 'captcha-tour', ['locked-click']);
+}
