@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../src/security/tokens.ts';
+import { decide } from '../src/services/decide.ts';
 import { requestReview } from '../src/services/review.ts';
 import type { Registration } from '../src/store/schema.ts';
 import { dayOf, newId } from '../src/store/store.ts';
@@ -18,6 +19,7 @@ import {
   isMail,
   mailKind,
   manualConfig,
+  nonceIn,
   openReview,
   postDecision,
   rawHeaders,
@@ -592,13 +594,31 @@ describe('review link expiry', () => {
     expect(await dumpTables(server)).toEqual(before);
     expect((await server.store.findRegistration('gartenweg-3', 'tim@example.org'))?.status).toBe('pending');
 
-    // Sending the mask again after that gives the broker a fresh review link.
-    await register(server, 'gartenweg-3', 'tim@example.org');
-    const fresh = (await server.store.listMails(50)).filter(
-      (m) => m.kind === 'review-request' && m.reply_to?.includes('tim@example.org'),
-    );
+    // The expired page offers a fresh link, mailed to the broker's own address; once, not per click.
+    const reviewMails = async () =>
+      (await server.store.listMails(50)).filter(
+        (m) => m.kind === 'review-request' && m.reply_to?.includes('tim@example.org'),
+      );
+    const renewNonce = nonceIn(page);
+    expect(page).toContain('value="renew"');
+    const noNonce = await postDecision(server, token, { action: 'renew' });
+    expect(noNonce.status).toBe(410);
+    expect(await reviewMails()).toHaveLength(1);
+    const renewed = await postDecision(server, token, { nonce: renewNonce, action: 'renew' });
+    expect(renewed.status).toBe(202);
+    expect(codeIn(renewed.html)).toBe('RENEW_SENT');
+    expect(renewed.html).toContain('Ein neuer Prüf-Link ist unterwegs');
+    const fresh = await reviewMails();
     expect(fresh).toHaveLength(2);
-    expect((await server.get(`/review/${reviewTokenIn(fresh[0]!.text_body)}`)).status).toBe(200);
+    expect(fresh[0]!.recipient).toBe(BROKER);
+    expect(fresh[0]!.text_body).toContain('Anfrage eingegangen: 21. November 2026'); // the request's own time
+    const freshToken = reviewTokenIn(fresh[0]!.text_body);
+    expect(freshToken).not.toBe(token);
+    expect(statusIn((await openReview(server, freshToken)).html)).toBe('pending');
+    expect((await postDecision(server, token, { nonce: renewNonce, action: 'renew' })).status).toBe(202);
+    // Sending the mask again while the fresh link is valid: no further mail either.
+    await register(server, 'gartenweg-3', 'tim@example.org');
+    expect(await reviewMails()).toHaveLength(2);
   });
 
   it('follows the tour setting (7 days) and an expired nonce does not count', async () => {
@@ -707,3 +727,42 @@ for (const db of ['SQLite', 'PostgreSQL'] as const) {
     });
   });
 }
+
+describe('decide() for the dashboard', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ config: manualConfig(), limits: GENEROUS_LIMITS, startWorker: false });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('revokes an email-release visitor too, and reports a decision that was made before', async () => {
+    await register(server, 'birkenweg-1', 'vera@example.org');
+    const mail = (await server.store.listMails(10)).find(
+      (m) => m.kind === 'unlock' && m.recipient === 'vera@example.org',
+    )!;
+    const token = /#tour-gate-unlock=([A-Za-z0-9_-]+)/.exec(mail.text_body)![1]!;
+    const access = (await unlock(server, token)).body.accessToken as string;
+    const reg = await registrationOf(server, 'birkenweg-1', 'vera@example.org');
+
+    const first = await decide(server.deps, {
+      registrationId: reg.id,
+      decision: 'revoke',
+      by: BROKER,
+      via: 'dashboard',
+    });
+    expect(first).toMatchObject({ decided: true, registration: { status: 'revoked', decided_by: BROKER } });
+    expect((await accessCheck(server, 'birkenweg-1', access)).body).toMatchObject({
+      error: { code: 'ACCESS_REVOKED' },
+    });
+
+    const second = await decide(server.deps, { registrationId: reg.id, decision: 'grant', by: 'someone@else' });
+    expect(second).toMatchObject({ decided: false, registration: { status: 'revoked', decided_by: BROKER } });
+    await expect(decide(server.deps, { registrationId: newId(), decision: 'grant', by: BROKER })).rejects.toMatchObject(
+      {
+        code: 'NOT_FOUND',
+      },
+    );
+  });
+});

@@ -140,8 +140,17 @@ export function renderReviewPage(v: ReviewView): string {
 
 export type ReviewProblem = 'LINK_INVALID' | 'LINK_EXPIRED' | 'LINK_REVOKED' | 'NONCE_INVALID';
 
-/** A page for a link that does not work or a form that did not count; says that nothing changed. */
-export function renderReviewProblem(locale: PageLocale, problem: ReviewProblem, tour?: Tour): string {
+/**
+ * A page for a link that does not work or a form that did not count; says that nothing
+ * changed. An expired link's page carries a form (with `nonce`) that asks for a fresh link;
+ * `RENEW_SENT` is the answer to it.
+ */
+export function renderReviewProblem(
+  locale: PageLocale,
+  problem: ReviewProblem | 'RENEW_SENT',
+  tour?: Tour,
+  nonce?: string,
+): string {
   const s = mailStrings[locale];
   const e = s.reviewPage.errors;
   const [title, text] =
@@ -151,8 +160,14 @@ export function renderReviewProblem(locale: PageLocale, problem: ReviewProblem, 
         ? [e.revokedTitle, e.revokedText]
         : problem === 'NONCE_INVALID'
           ? [e.nonceTitle, e.nonceText]
-          : [e.invalidTitle, e.invalidText];
-  const back = problem === 'NONCE_INVALID' ? html`<p><a href="?lang=${locale}">${e.backToRequest}</a></p>` : '';
-  const body = html`<div data-code="${problem}"><section><h1>${title}</h1><p>${text}</p>${back}</section></div>`;
+          : problem === 'RENEW_SENT'
+            ? [e.renewedTitle, e.renewedText]
+            : [e.invalidTitle, e.invalidText];
+  let extra: SafeHtml | string = '';
+  if (problem === 'NONCE_INVALID') extra = html`<p><a href="?lang=${locale}">${e.backToRequest}</a></p>`;
+  if (problem === 'LINK_EXPIRED' && nonce) {
+    extra = html`<form method="post"><input type="hidden" name="nonce" value="${nonce}"><input type="hidden" name="action" value="renew"><button type="submit">${e.renewButton}</button><p class="hint">${e.renewHint}</p></form>`;
+  }
+  const body = html`<div data-code="${problem}"><section><h1>${title}</h1><p>${text}</p>${extra}</section></div>`;
   return document(locale, title, s, body);
 }

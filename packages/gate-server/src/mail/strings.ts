@@ -138,6 +138,11 @@ export const en = {
       nonceTitle: 'This form has expired',
       nonceText: 'Nothing was changed. Please open the review link again and decide on the fresh page.',
       backToRequest: 'Back to the request',
+      renewButton: 'Send a new review link',
+      renewHint: "It goes to the broker's mail address, not to this browser.",
+      renewedTitle: 'A new review link is on its way',
+      renewedText:
+        "Unless this request already has a valid review link, a new one has been sent to the broker's mail address.",
     },
   },
 };
@@ -279,6 +284,11 @@ export const de: MailStrings = {
       nonceText:
         'Es wurde nichts geändert. Bitte öffnen Sie den Prüf-Link erneut und entscheiden Sie auf der neu geladenen Seite.',
       backToRequest: 'Zurück zur Anfrage',
+      renewButton: 'Neuen Prüf-Link senden',
+      renewHint: 'Er geht an die E-Mail-Adresse des Maklers, nicht an diesen Browser.',
+      renewedTitle: 'Ein neuer Prüf-Link ist unterwegs',
+      renewedText:
+        'Sofern diese Anfrage nicht schon einen gültigen Prüf-Link hat, wurde ein neuer an die E-Mail-Adresse des Maklers geschickt.',
     },
   },
 };

@@ -36,7 +36,8 @@ export interface DecideResult {
 const FROM: Record<Decision, readonly RegistrationStatus[]> = {
   grant: ['pending'],
   deny: ['pending'],
-  revoke: ['granted'],
+  // An email-release visitor's access can be revoked too (from the dashboard).
+  revoke: ['granted', 'released'],
 };
 
 const TO = { grant: 'granted', deny: 'denied', revoke: 'revoked' } as const satisfies Record<

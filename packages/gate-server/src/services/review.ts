@@ -8,7 +8,7 @@ import type { GateDeps } from '../http/context.ts';
 import { renderConfirmationMail } from '../mail/confirmation-mail.ts';
 import { renderReviewRequestMail } from '../mail/review-request-mail.ts';
 import { hashToken, newLinkToken } from '../security/tokens.ts';
-import type { Registration } from '../store/schema.ts';
+import type { LinkToken, Registration } from '../store/schema.ts';
 import type { StoreOps } from '../store/store.ts';
 import { DAY_MS } from '../util/time.ts';
 import { brokerReplyTo, queueRegistrationMail, visitorReplyTo } from './notify.ts';
@@ -39,37 +39,7 @@ export async function requestReview(
 ): Promise<{ token: string; expiresAt: number } | undefined> {
   const t = tour.config;
   if (!isNew && (await tx.hasActiveLink(reg.id, 'review', now))) return undefined;
-
-  const token = newLinkToken();
-  const expiresAt = now + t.reviewValidityDays * DAY_MS;
-  await tx.insertLink({
-    token_hash: hashToken(token),
-    purpose: 'review',
-    tour_id: t.id,
-    subject_id: reg.id,
-    created_at: now,
-    expires_at: expiresAt,
-    revoked_at: null,
-    last_used_at: null,
-  });
-  const review = renderReviewRequestMail({
-    tour: t,
-    broker: tour.broker,
-    registration: reg,
-    requestedAt: now,
-    link: reviewUrl(deps, token),
-    expiresAt,
-  });
-  await queueRegistrationMail(tx, {
-    tour,
-    reg,
-    kind: 'review-request',
-    recipient: tour.broker.email,
-    replyTo: visitorReplyTo(reg),
-    mail: review,
-    now,
-  });
-  await tx.log(reg.id, t.id, now, 'mail-queued', { mail: 'review-request', validUntil: expiresAt });
+  const issued = await issueReviewLink(deps, tx, tour, reg, now, isNew ? 'registered' : 'registered-again');
 
   if (t.notifications.visitorConfirmation) {
     const confirmation = renderConfirmationMail({
@@ -89,5 +59,69 @@ export async function requestReview(
     });
     await tx.log(reg.id, t.id, now, 'mail-queued', { mail: 'confirmation' });
   }
+  return issued;
+}
+
+/** A review link for one registration and the broker's mail that carries it. */
+export async function issueReviewLink(
+  deps: Pick<GateDeps, 'env'>,
+  tx: StoreOps,
+  tour: Tour,
+  reg: Registration,
+  now: number,
+  reason: 'registered' | 'registered-again' | 'renewed',
+): Promise<{ token: string; expiresAt: number }> {
+  const t = tour.config;
+  const token = newLinkToken();
+  const expiresAt = now + t.reviewValidityDays * DAY_MS;
+  await tx.insertLink({
+    token_hash: hashToken(token),
+    purpose: 'review',
+    tour_id: t.id,
+    subject_id: reg.id,
+    created_at: now,
+    expires_at: expiresAt,
+    revoked_at: null,
+    last_used_at: null,
+  });
+  const review = renderReviewRequestMail({
+    tour: t,
+    broker: tour.broker,
+    registration: reg,
+    // A renewed link belongs to the request as it first came in; otherwise the request is now.
+    requestedAt: reason === 'renewed' ? reg.created_at : now,
+    link: reviewUrl(deps, token),
+    expiresAt,
+  });
+  await queueRegistrationMail(tx, {
+    tour,
+    reg,
+    kind: 'review-request',
+    recipient: tour.broker.email,
+    replyTo: visitorReplyTo(reg),
+    mail: review,
+    now,
+  });
+  await tx.log(reg.id, t.id, now, 'mail-queued', { mail: 'review-request', reason, validUntil: expiresAt });
   return { token, expiresAt };
+}
+
+/**
+ * The expired review page's button: a fresh review link for the same request, mailed to the
+ * broker's own address (never to whoever holds the old link), and only while the request has
+ * no valid review link. Returns whether a mail was queued.
+ */
+export async function renewReviewLink(deps: GateDeps, expired: LinkToken): Promise<boolean> {
+  const tour = expired.tour_id ? deps.tours.find(expired.tour_id) : undefined;
+  if (!tour || expired.purpose !== 'review') return false;
+  const now = deps.clock();
+  const sent = await deps.store.transaction(async (tx) => {
+    const reg = await tx.getRegistration(expired.subject_id);
+    if (!reg || reg.tour_id !== tour.config.id) return false;
+    if (await tx.hasActiveLink(reg.id, 'review', now)) return false;
+    await issueReviewLink(deps, tx, tour, reg, now, 'renewed');
+    return true;
+  });
+  if (sent) deps.outbox.nudge();
+  return sent;
 }

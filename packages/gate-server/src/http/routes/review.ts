@@ -13,6 +13,7 @@ import type { Tour } from '../../config/tours.ts';
 import { deriveKey } from '../../security/access-token.ts';
 import { hashToken } from '../../security/tokens.ts';
 import { DECISIONS, type Decision, decide } from '../../services/decide.ts';
+import { renewReviewLink } from '../../services/review.ts';
 import type { LinkToken, Registration } from '../../store/schema.ts';
 import type { GateDeps, GateEnv } from '../context.ts';
 import {
@@ -57,7 +58,7 @@ function nonceMac(secret: string, tokenHash: string, rand: string, issued: strin
 
 type Loaded =
   | { ok: true; hash: string; link: LinkToken; reg: Registration; tour: Tour }
-  | { ok: false; problem: ReviewProblem; tour?: Tour };
+  | { ok: false; problem: ReviewProblem; tour?: Tour; hash?: string; link?: LinkToken };
 
 /** Reads the request behind a review token without touching anything. */
 async function load(deps: GateDeps, token: string): Promise<Loaded> {
@@ -68,6 +69,8 @@ async function load(deps: GateDeps, token: string): Promise<Loaded> {
   if (!outcome.ok) {
     const problem =
       outcome.reason === 'expired' ? 'LINK_EXPIRED' : outcome.reason === 'revoked' ? 'LINK_REVOKED' : 'LINK_INVALID';
+    if (problem === 'LINK_EXPIRED' && outcome.link && tour)
+      return { ok: false, problem, tour, hash, link: outcome.link };
     return { ok: false, problem, ...(tour ? { tour } : {}) };
   }
   const reg = await deps.store.getRegistration(outcome.link.subject_id);
@@ -89,8 +92,14 @@ function page(c: Context<GateEnv>, body: string, status: number): Response {
   return c.html(body, status as ContentfulStatusCode);
 }
 
-function problemPage(c: Context<GateEnv>, problem: ReviewProblem, tour?: Tour): Response {
-  return page(c, renderReviewProblem(localeFor(c, tour), problem, tour), ERROR_CODES[problem as ErrorCode].status);
+function problemPage(c: Context<GateEnv>, loaded: Extract<Loaded, { ok: false }>): Response {
+  const deps = c.get('deps');
+  const { problem, tour } = loaded;
+  // An expired link's page offers a fresh link (to the broker's own address) by a nonce form.
+  const nonce =
+    problem === 'LINK_EXPIRED' && loaded.hash ? issueNonce(deps.env.secret, loaded.hash, deps.clock()) : undefined;
+  const body = renderReviewProblem(localeFor(c, tour), problem, tour, nonce);
+  return page(c, body, ERROR_CODES[problem as ErrorCode].status);
 }
 
 async function requestPage(
@@ -134,17 +143,25 @@ export const reviewRoutes = new Hono<GateEnv>()
   // GET (and HEAD, which Hono answers from the GET handler) only reads.
   .get('/:token', async (c) => {
     const loaded = await load(c.get('deps'), c.req.param('token'));
-    if (!loaded.ok) return problemPage(c, loaded.problem, loaded.tour);
+    if (!loaded.ok) return problemPage(c, loaded);
     return requestPage(c, loaded, 200);
   })
   .post('/:token', bodyLimit({ maxSize: 8 * 1024, onError: (c) => c.text('Payload too large', 413) }), async (c) => {
     const deps = c.get('deps');
     const form = await readForm(c);
     const loaded = await load(deps, c.req.param('token'));
-    if (!loaded.ok) return problemPage(c, loaded.problem, loaded.tour);
+    if (!loaded.ok) {
+      const { hash, link, tour } = loaded;
+      if (form.action === 'renew' && link && hash && checkNonce(deps.env.secret, hash, form.nonce, deps.clock())) {
+        // The same answer whether or not a mail went out: a valid link may exist already.
+        await renewReviewLink(deps, link);
+        return page(c, renderReviewProblem(localeFor(c, tour), 'RENEW_SENT', tour), 202);
+      }
+      return problemPage(c, loaded);
+    }
     // No page nonce, an old one, or one from another request's page: nothing happens.
     if (!checkNonce(deps.env.secret, loaded.hash, form.nonce, deps.clock())) {
-      return problemPage(c, 'NONCE_INVALID', loaded.tour);
+      return problemPage(c, { ok: false, problem: 'NONCE_INVALID', tour: loaded.tour });
     }
     const decision = form.decision;
     if (typeof decision !== 'string' || !DECISIONS.includes(decision as Decision)) {
