@@ -1,9 +1,11 @@
 /**
- * `tour-gate serve | migrate | check-config | demo`
+ * `tour-gate serve | migrate | check-config | demo | tours | stats | export | purge | forget`
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { GateError } from '@tour-gate/shared';
+import { exportCommand, forgetCommand, purgeCommand, statsCommand, toursCommand } from './admin/commands.ts';
 import { ConfigFileError, loadConfigFile } from './config/config-file.ts';
 import { EnvError, readEnv } from './config/env.ts';
 import { createGateServer } from './server.ts';
@@ -16,14 +18,44 @@ Commands:
   migrate         bring the database schema up to date
   check-config    validate the config file and print its tours
   demo            start on embedded defaults with the sample config and the dev mailbox
+  tours           list the tours (config file and admin API)
+  stats <tour>    the tour's funnel and numbers [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]
+  export <tour>   the tour's leads to stdout [--format csv|json] [--separator ";"]
+                  [--status S] [--from D] [--to D]; a progress bar on a terminal
+  purge           retention: erase unconfirmed registrations after --unconfirmed-days
+                  (default 30) and leads after the broker's retentionDays [--dry-run]
+  forget <email>  erase a visitor everywhere (or only --tour ID); statistics stay
 
 Environment: GATE_CONFIG, GATE_PUBLIC_URL, GATE_SECRET, GATE_DATABASE_URL, GATE_SMTP_URL,
-GATE_MAIL_FROM, GATE_HCAPTCHA_SECRET, GATE_HCAPTCHA_VERIFY_URL, PORT (see README.md).`;
+GATE_MAIL_FROM, GATE_HCAPTCHA_SECRET, GATE_HCAPTCHA_VERIFY_URL, GATE_ADMIN_KEY, PORT (see README.md).`;
+
+const OPTIONS = {
+  format: { type: 'string' },
+  separator: { type: 'string' },
+  status: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  q: { type: 'string' },
+  tour: { type: 'string' },
+  'unconfirmed-days': { type: 'string' },
+  json: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+} as const;
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false });
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: OPTIONS });
   const command = positionals[0];
   switch (command) {
+    case 'tours':
+      return toursCommand(readEnv());
+    case 'stats':
+      return statsCommand(readEnv(), positionals[1], values);
+    case 'export':
+      return exportCommand(readEnv(), positionals[1], values);
+    case 'purge':
+      return purgeCommand(readEnv(), values);
+    case 'forget':
+      return forgetCommand(readEnv(), positionals[1], values);
     case 'serve':
       return serveCommand();
     case 'demo':
@@ -81,6 +113,8 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
     if (err instanceof EnvError || err instanceof ConfigFileError) console.error(err.message);
+    else if (err instanceof GateError)
+      console.error(`${err.code}: ${err.message}${err.fields ? ` ${JSON.stringify(err.fields)}` : ''}`);
     else console.error(err);
     process.exit(1);
   },

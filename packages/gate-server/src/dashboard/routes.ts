@@ -79,8 +79,8 @@ const login = new Hono<GateEnv>()
     const s = stringsFor(l);
     const email = (f.email ?? '').trim().toLowerCase().slice(0, 254);
     const now = deps.clock();
-    await enforce(deps.store, `login:ip:${clientIp(c)}`, deps.limits.linkPerIp, now);
-    await enforce(deps.store, `login:email:${emailKey(email)}`, deps.limits.linkPerEmail, now);
+    await enforce(deps.rateCounter, `login:ip:${clientIp(c)}`, deps.limits.linkPerIp, now);
+    await enforce(deps.rateCounter, `login:email:${emailKey(email)}`, deps.limits.linkPerEmail, now);
     const brokers = deps.tours.brokers().filter((b) => b.email.toLowerCase() === email);
     if (brokers.length) {
       await deps.store.transaction(async (tx) => {

@@ -25,7 +25,9 @@ function decisionButtons(v: LeadViewInput, action: string): SafeHtml {
     html`<form class="inline" method="post" action="${action}/decide">${csrfInput(v.csrf)}<input type="hidden" name="decision" value="${decision}"><button class="${cls}" type="submit">${text}</button></form> `;
   if (v.lead.status === 'pending')
     return html`<p>${button('grant', v.s.lead.grant, 'primary')}${button('deny', v.s.lead.deny, 'danger')}</p>`;
-  if (v.lead.status === 'granted') return html`<p>${button('revoke', v.s.lead.revoke, 'danger')}</p>`;
+  // decide() says whether a revoke applies (a released visitor may be revocable too).
+  if (v.lead.status === 'granted' || v.lead.status === 'released')
+    return html`<p>${button('revoke', v.s.lead.revoke, 'danger')}</p>`;
   return html``;
 }
 

@@ -1,0 +1,163 @@
+/**
+ * `/v1/admin`: bearer keys (the platform's from GATE_ADMIN_KEY, per-broker keys stored hashed),
+ * brokers and tours created through the API persisted and served by the gate endpoints after a
+ * restart, config-file entries read-only, and brokers kept apart by guessed ids.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOUR_ORIGIN } from './fixtures.ts';
+import { startTestServer, type TestServer } from './harness.ts';
+import { register, seedThreeTours, visitor } from './seed.ts';
+
+const PLATFORM = 'platform-key-0123456789abcdef0123456789abcdef';
+
+const newTour = (id: string, broker: string) => ({
+  id,
+  broker,
+  title: `Neue Wohnung ${id}`,
+  pageUrl: `${TOUR_ORIGIN}/${id}`,
+  mode: 'manual',
+  consent: { privacyUrl: 'https://weber.example/datenschutz' },
+});
+
+describe('admin API', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tour-gate-admin-'));
+  const databaseUrl = join(dir, 'gate.sqlite');
+  let server: TestServer;
+  const as = (key: string) => ({ authorization: `Bearer ${key}` });
+  const send = (method: string, path: string, key: string, body?: unknown) =>
+    server.app.request(path, {
+      method,
+      headers: { ...as(key), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+  async function start() {
+    server = await startTestServer({ databaseUrl, captcha: { verify: async () => {} }, startWorker: false });
+    server.deps.env.adminKey = PLATFORM;
+  }
+
+  beforeAll(async () => {
+    await start();
+    await seedThreeTours(server);
+  });
+  afterAll(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('needs a valid bearer key', async () => {
+    for (const headers of [{}, as('wrong'), as(`${PLATFORM}x`), { authorization: PLATFORM }]) {
+      const res = await server.get('/v1/admin/tours', headers);
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED');
+    }
+    expect((await server.get('/v1/admin/tours', as(PLATFORM))).status).toBe(200);
+  });
+
+  it('creates a broker, its key and its tour; the gate serves the tour, also after a restart', async () => {
+    const broker = { id: 'weber', name: 'Eva Weber', email: 'eva@weber.example', locale: 'en', retentionDays: 180 };
+    expect((await send('POST', '/v1/admin/brokers', PLATFORM, broker)).status).toBe(201);
+    expect((await send('POST', '/v1/admin/brokers', PLATFORM, broker)).status).toBe(409);
+    const bad = await send('POST', '/v1/admin/brokers', PLATFORM, { id: 'Bad Id', name: '', email: 'x' });
+    expect(bad.status).toBe(422);
+    expect(Object.keys(((await bad.json()) as { error: { fields: object } }).error.fields)).toEqual(
+      expect.arrayContaining(['id', 'name', 'email']),
+    );
+    // Config-file entries are read-only here.
+    expect((await send('PUT', '/v1/admin/brokers/mueller', PLATFORM, { ...broker, id: 'mueller' })).status).toBe(409);
+    expect((await send('PUT', '/v1/admin/tours/gartenweg-3', PLATFORM, newTour('gartenweg-3', 'mueller'))).status).toBe(
+      409,
+    );
+
+    const keyRes = await send('POST', '/v1/admin/brokers/weber/keys', PLATFORM, { label: 'CRM' });
+    expect(keyRes.status).toBe(201);
+    const { key } = (await keyRes.json()) as { key: string };
+    expect(key).toMatch(/^tgk_/);
+    const stored = await server.store.kysely.selectFrom('api_keys').selectAll().execute();
+    expect(JSON.stringify(stored)).not.toContain(key);
+
+    expect((await send('POST', '/v1/admin/tours', key, newTour('weber-loft', 'weber'))).status).toBe(201);
+    const gate = await server.get('/v1/tours/weber-loft/gate');
+    expect(gate.status).toBe(200);
+    expect(await gate.json()).toMatchObject({ tour: 'weber-loft', mode: 'manual', broker: { name: 'Eva Weber' } });
+    await register(server, 'weber-loft', visitor('weber-loft', 1));
+    const update = await send('PUT', '/v1/admin/tours/weber-loft', key, {
+      ...newTour('weber-loft', 'weber'),
+      title: 'Loft am Rhein',
+    });
+    expect(update.status).toBe(200);
+    expect(((await (await server.get('/v1/tours/weber-loft/gate')).json()) as { title: string }).title).toBe(
+      'Loft am Rhein',
+    );
+
+    await server.close();
+    await start();
+    const again = await server.get('/v1/tours/weber-loft/gate');
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { title: string }).title).toBe('Loft am Rhein');
+    const list = (await (await server.get('/v1/admin/tours', as(key))).json()) as {
+      tours: { id: string; source: string }[];
+    };
+    expect(list.tours).toEqual([expect.objectContaining({ id: 'weber-loft', source: 'api' })]);
+    const stats = (await (await server.get('/v1/admin/tours/weber-loft/stats', as(key))).json()) as {
+      funnel: { registrations: number };
+      status: { pending: number };
+    };
+    expect(stats.funnel.registrations).toBe(1);
+    expect(stats.status.pending).toBe(1);
+  });
+
+  it('keeps brokers apart: a broker key reads and writes only its own tours', async () => {
+    const { key } = (await (await send('POST', '/v1/admin/brokers/schmidt/keys', PLATFORM)).json()) as { key: string };
+    const tours = (await (await server.get('/v1/admin/tours', as(key))).json()) as { tours: { id: string }[] };
+    expect(tours.tours.map((t) => t.id)).toEqual(['captcha-tour']);
+    for (const path of [
+      '/v1/admin/tours/gartenweg-3',
+      '/v1/admin/tours/gartenweg-3/stats',
+      '/v1/admin/tours/gartenweg-3/leads',
+      '/v1/admin/tours/musterstrasse-12/leads?format=csv',
+      '/v1/admin/tours/does-not-exist/stats',
+    ]) {
+      const res = await server.get(path, as(key));
+      expect(res.status, path).toBe(404);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('TOUR_NOT_FOUND');
+    }
+    expect((await server.get('/v1/admin/brokers/mueller', as(key))).status).toBe(404);
+    expect(
+      ((await (await server.get('/v1/admin/brokers', as(key))).json()) as { brokers: { id: string }[] }).brokers.map(
+        (b) => b.id,
+      ),
+    ).toEqual(['schmidt']);
+    expect((await send('POST', '/v1/admin/tours', key, newTour('sneaky', 'mueller'))).status).toBe(403);
+    expect((await send('PUT', '/v1/admin/tours/weber-loft', key, newTour('weber-loft', 'schmidt'))).status).toBe(404);
+    expect((await send('POST', '/v1/admin/brokers', key, { id: 'x', name: 'x', email: 'x@x.example' })).status).toBe(
+      403,
+    );
+    expect((await send('POST', '/v1/admin/brokers/schmidt/keys', key)).status).toBe(403);
+    expect(server.deps.tours.find('sneaky')).toBeUndefined();
+    expect(server.deps.tours.get('weber-loft').broker.id).toBe('weber');
+  });
+
+  it('exports leads as CSV and JSON, filtered, and checks its parameters', async () => {
+    const csv = await server.get(
+      '/v1/admin/tours/gartenweg-3/leads?format=csv&separator=;&status=denied',
+      as(PLATFORM),
+    );
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-disposition')).toBe('attachment; filename="gartenweg-3-leads.csv"');
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await csv.arrayBuffer());
+    expect(text.startsWith('\uFEFFid;tour;status')).toBe(true);
+    expect(text.trim().split('\r\n')).toHaveLength(3);
+    const json = (await (await server.get('/v1/admin/tours/musterstrasse-12/leads', as(PLATFORM))).json()) as {
+      consent: { version: string };
+    }[];
+    expect(json).toHaveLength(7);
+    expect(json[0]!.consent.version).toBe('2026-01');
+    expect((await server.get('/v1/admin/tours/gartenweg-3/leads?format=xml', as(PLATFORM))).status).toBe(422);
+    expect((await server.get('/v1/admin/tours/gartenweg-3/stats?from=21.11.2026', as(PLATFORM))).status).toBe(422);
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * `tour-gate stats | export | forget | purge | tours` as an operator runs them: the real
+ * binary on an SQLite file that a test server filled.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { progressBar } from '../src/export/progress.ts';
+import { tourStats } from '../src/stats/tour-stats.ts';
+import { GateStore } from '../src/store/store.ts';
+import { testConfig } from './fixtures.ts';
+import { startTestServer } from './harness.ts';
+import { seedThreeTours } from './seed.ts';
+
+const BIN = fileURLToPath(new URL('../bin/tour-gate.js', import.meta.url));
+const run = promisify(execFile);
+
+describe('tour-gate data commands', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tour-gate-cli-'));
+  const databaseUrl = join(dir, 'gate.sqlite');
+  const configPath = join(dir, 'tour-gate.config.json');
+  const env = { ...process.env, GATE_DATABASE_URL: databaseUrl, GATE_CONFIG: configPath, NODE_ENV: 'development' };
+  const cli = (...args: string[]) => run(process.execPath, [BIN, ...args], { env, maxBuffer: 10_000_000 });
+
+  beforeAll(async () => {
+    writeFileSync(configPath, JSON.stringify(testConfig()));
+    const server = await startTestServer({ databaseUrl, captcha: { verify: async () => {} }, startWorker: false });
+    await seedThreeTours(server);
+    await server.close();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('stats prints the same numbers as the store query', async () => {
+    const { stdout } = await cli('stats', 'gartenweg-3', '--json');
+    const store = GateStore.open(databaseUrl);
+    expect(JSON.parse(stdout)).toEqual(await tourStats(store.kysely, 'gartenweg-3'));
+    await store.close();
+    const table = (await cli('stats', 'gartenweg-3')).stdout;
+    expect(table).toMatch(/registrations\s+6/);
+    expect(table).toMatch(/denied\s+2/);
+    await expect(cli('stats', 'nope')).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('TOUR_NOT_FOUND'),
+    });
+  });
+
+  it('export streams CSV and JSON to stdout, without a progress bar when stderr is no terminal', async () => {
+    const csv = await cli('export', 'musterstrasse-12', '--format', 'csv', '--separator', ';');
+    expect(csv.stdout.startsWith('\uFEFFid;tour;status;')).toBe(true);
+    expect(csv.stdout.trim().split('\r\n')).toHaveLength(8);
+    expect(csv.stderr).toBe('');
+    const json = await cli('export', 'gartenweg-3', '--format', 'json', '--status', 'denied');
+    expect(JSON.parse(json.stdout)).toHaveLength(2);
+    await expect(cli('export', 'gartenweg-3', '--format', 'xml')).rejects.toMatchObject({ code: 2 });
+  });
+
+  it('draws the progress bar on a terminal only', () => {
+    const written: string[] = [];
+    const tty = { isTTY: true, write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream;
+    const bar = progressBar('export', 10, tty);
+    bar.update(10);
+    bar.done();
+    expect(written.join('')).toBe('\rexport [##############################] 10/10\n');
+    const pipe = { isTTY: false, write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream;
+    progressBar('x', 1, pipe).update(1);
+    expect(written).toHaveLength(2);
+  });
+
+  it('forget erases a visitor everywhere; tours lists the tours; purge keeps recent data', async () => {
+    const email = 'gartenweg-3-visitor-4@example.org';
+    const out = await cli('forget', email);
+    expect(out.stdout).toMatch(/erased 1 registration/);
+    const store = GateStore.open(databaseUrl);
+    const rows = await store.kysely.selectFrom('registrations').select('email').execute();
+    expect(rows.map((r) => r.email)).not.toContain(email);
+    expect(rows).toHaveLength(15);
+    await store.close();
+    expect((await cli('forget', email)).stdout).toMatch(/no registration/);
+    expect((await cli('tours')).stdout.split('\n').filter(Boolean)).toHaveLength(3);
+    expect((await cli('purge', '--dry-run')).stdout).toMatch(
+      /would erase: 0 unconfirmed registration\(s\), 0 lead\(s\)/,
+    );
+  });
+});
