@@ -30,7 +30,9 @@ async function run(label: string, count: number, fn: (i: number) => Promise<void
   const secs = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
   const p = (q: number) => latencies[Math.floor(q * (latencies.length - 1))]!.toFixed(2);
-  console.log(`  ${label.padEnd(22)} ${String(count).padStart(6)} req  ${(count / secs).toFixed(0).padStart(6)}/s  p50 ${p(0.5)} ms  p99 ${p(0.99)} ms`);
+  console.log(
+    `  ${label.padEnd(22)} ${String(count).padStart(6)} req  ${(count / secs).toFixed(0).padStart(6)}/s  p50 ${p(0.5)} ms  p99 ${p(0.99)} ms`,
+  );
 }
 
 async function bench(name: string, server: TestServer): Promise<void> {
@@ -43,7 +45,7 @@ async function bench(name: string, server: TestServer): Promise<void> {
     const r = await server.post('/v1/tours/musterstrasse-12/registrations', registration(`bench${i}@example.org`));
     if (r.status !== 202) throw new Error(`${r.status} ${await r.text()}`);
   });
-  const mails = await server.store.kysely.selectFrom('outbox').select('text_body').limit(N).execute();
+  const mails = await server.store.listMails(N);
   const tokens = mails.map((m) => /#tour-gate-unlock=([\w-]+)/.exec(m.text_body)![1]!);
   const access: string[] = [];
   await run('POST unlock', tokens.length, async (i) => {

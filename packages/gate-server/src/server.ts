@@ -17,9 +17,10 @@ import type { GateDeps, GateEnv } from './http/context.ts';
 import { DEFAULT_LIMITS, MemoryRateCounter, type RateLimits } from './http/rate-limit.ts';
 import { OutboxWorker, type OutboxWorkerOptions } from './mail/outbox-worker.ts';
 import { DevMailbox, type MailTransport, SmtpTransport } from './mail/transport.ts';
-import { AccessTokens } from './security/access-token.ts';
+import { AccessTokens, deriveKey } from './security/access-token.ts';
 import { AssetGrants } from './security/asset-grant.ts';
 import { type CaptchaVerifier, HCaptchaVerifier } from './security/captcha.ts';
+import { Sealer } from './security/seal.ts';
 import { GateStore } from './store/store.ts';
 import { jsonLogger, type Logger } from './util/logger.ts';
 import { type Clock, systemClock } from './util/time.ts';
@@ -58,7 +59,7 @@ export async function createGateServer(options: GateServerOptions = {}): Promise
   const config = options.config ?? loadConfigFile(env.configPath);
   const clock = options.clock ?? systemClock;
   const log = options.log ?? jsonLogger();
-  const store = GateStore.open(env.databaseUrl);
+  const store = GateStore.open(env.databaseUrl, { sealer: new Sealer(deriveKey(env.secret, 'outbox-seal')) });
   await store.migrate();
 
   const transport =

@@ -4,6 +4,7 @@
  * mail server that is down delays mail but never loses it. Several server instances may run a
  * worker each: a claimed mail is leased, not locked for good.
  */
+import { redactTokens } from '../security/seal.ts';
 import type { GateStore } from '../store/store.ts';
 import type { Clock } from '../util/time.ts';
 import type { MailTransport } from './transport.ts';
@@ -104,7 +105,13 @@ export class OutboxWorker {
           await this.failed(mail.id, mail.attempts, mail.registration_id, mail.tour_id, mail.kind, err);
           continue;
         }
-        const done = await this.store.markMailSent(mail.id, this.clock());
+        // Delivered: the live tokens leave the database; the dev mailbox keeps its sealed copy,
+        // because there the mailbox is the only place the links are.
+        const keep =
+          this.transport.kind === 'smtp'
+            ? { text_body: redactTokens(mail.text_body), html_body: redactTokens(mail.html_body) }
+            : undefined;
+        const done = await this.store.markMailSent(mail.id, this.clock(), keep);
         if (done) {
           sent++;
           if (done.registration_id && done.tour_id) {

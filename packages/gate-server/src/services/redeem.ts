@@ -74,5 +74,10 @@ export async function redeem(deps: GateDeps, token: string, origin: string | und
   const { tour, registrationId, jti, expiresAt, notified } = result.ok;
   if (notified) deps.outbox.nudge();
   const accessToken = await deps.accessTokens.sign({ tour, registrationId, jti, issuedAt: now, expiresAt });
-  return { accessToken, expiresAt: new Date(expiresAt).toISOString(), tour };
+  return {
+    accessToken,
+    expiresAt: new Date(expiresAt).toISOString(),
+    tour,
+    assets: deps.assetGrants.issue(tour, jti, now, expiresAt),
+  };
 }

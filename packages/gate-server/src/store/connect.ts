@@ -31,7 +31,11 @@ export function connect(url: string): Connection {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     // An idle client that loses its connection (a database restart) must not end the process;
     // the pool replaces it and the next query reconnects.
-    pool.on('error', (err) => process.stderr.write(`${JSON.stringify({ level: 'warn', msg: 'postgres idle client error', error: err.message })}\n`));
+    pool.on('error', (err) =>
+      process.stderr.write(
+        `${JSON.stringify({ level: 'warn', msg: 'postgres idle client error', error: err.message })}\n`,
+      ),
+    );
     const redacted = url.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@');
     return {
       db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),

@@ -6,6 +6,7 @@
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { uuidv7 } from 'uuidv7';
+import type { Sealer } from '../security/seal.ts';
 import { type Connection, connect, type Dialect } from './connect.ts';
 import { migrateToLatest } from './migrations.ts';
 import type {
@@ -40,7 +41,18 @@ export class StoreOps {
   constructor(
     protected readonly db: DbLike,
     readonly dialect: Dialect,
+    /** Seals mail bodies at rest; without one they are stored as they are. */
+    protected readonly sealer?: Sealer,
   ) {}
+
+  protected seal(body: string): string {
+    return this.sealer ? this.sealer.seal(body) : body;
+  }
+
+  protected opened<T extends { text_body: string; html_body: string }>(mail: T): T {
+    if (!this.sealer) return mail;
+    return { ...mail, text_body: this.sealer.open(mail.text_body), html_body: this.sealer.open(mail.html_body) };
+  }
 
   // ---- registrations ------------------------------------------------------------------
 
@@ -223,7 +235,14 @@ export class StoreOps {
     const id = newId();
     await this.db
       .insertInto('outbox')
-      .values({ ...mail, id, status: 'queued', attempts: 0 })
+      .values({
+        ...mail,
+        id,
+        status: 'queued',
+        attempts: 0,
+        text_body: this.seal(mail.text_body),
+        html_body: this.seal(mail.html_body),
+      })
       .execute();
     return id;
   }
@@ -274,14 +293,14 @@ export class GateStore extends StoreOps {
   readonly kysely: Kysely<Database>;
   readonly description: string;
 
-  constructor(conn: Connection) {
-    super(conn.db, conn.dialect);
+  constructor(conn: Connection, sealer?: Sealer) {
+    super(conn.db, conn.dialect, sealer);
     this.kysely = conn.db;
     this.description = conn.description;
   }
 
-  static open(url: string): GateStore {
-    return new GateStore(connect(url));
+  static open(url: string, options: { sealer?: Sealer } = {}): GateStore {
+    return new GateStore(connect(url), options.sealer);
   }
 
   async migrate(): Promise<string[]> {
@@ -290,7 +309,7 @@ export class GateStore extends StoreOps {
 
   /** Runs `fn` in one transaction: all of it lands, or none of it. */
   async transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> {
-    return this.kysely.transaction().execute((trx) => fn(new StoreOps(trx, this.dialect)));
+    return this.kysely.transaction().execute((trx) => fn(new StoreOps(trx, this.dialect, this.sealer)));
   }
 
   async ping(): Promise<void> {
@@ -315,19 +334,28 @@ export class GateStore extends StoreOps {
       .orderBy('next_attempt_at')
       .limit(limit);
     if (this.dialect === 'postgres') due = due.forUpdate().skipLocked();
-    return this.kysely
+    const claimed = await this.kysely
       .updateTable('outbox')
       .set((eb) => ({ locked_until: now + leaseMs, attempts: eb('attempts', '+', 1) }))
       .where('id', 'in', due)
       .where('status', '=', 'queued')
       .returningAll()
       .execute();
+    return claimed.map((m) => this.opened(m));
   }
 
-  async markMailSent(id: string, now: number): Promise<OutboxMail | undefined> {
+  /**
+   * Marks a mail delivered. With `keep` (the bodies as delivered, tokens cut out) those
+   * replace the sealed bodies; without it (dev mailbox) the sealed bodies stay readable.
+   */
+  async markMailSent(
+    id: string,
+    now: number,
+    keep?: { text_body: string; html_body: string },
+  ): Promise<OutboxMail | undefined> {
     return this.kysely
       .updateTable('outbox')
-      .set({ status: 'sent', sent_at: now, locked_until: null, last_error: null })
+      .set({ status: 'sent', sent_at: now, locked_until: null, last_error: null, ...keep })
       .where('id', '=', id)
       .where('status', '=', 'queued')
       .returningAll()
@@ -351,17 +379,19 @@ export class GateStore extends StoreOps {
   }
 
   async getMail(id: string): Promise<OutboxMail | undefined> {
-    return this.kysely.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+    const mail = await this.kysely.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+    return mail && this.opened(mail);
   }
 
   async listMails(limit = 100): Promise<OutboxMail[]> {
-    return this.kysely
+    const mails = await this.kysely
       .selectFrom('outbox')
       .selectAll()
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(limit)
       .execute();
+    return mails.map((m) => this.opened(m));
   }
 
   /**
