@@ -31,6 +31,10 @@ export default defineConfig(({ mode }) => {
         // The shared contract builds its schemas at module level (`z.object(…)`); marked pure,
         // the schemas the widget never uses drop out of the bundle.
         treeshake: { manualPureFunctions: ['z'] },
+        // The script-tag bundle may export more than the entry declares; that lets the bundler
+        // merge the code the mask shares with the entry (Lit, the API client) into `widget.js`,
+        // so a page loads one file up front instead of two in a row.
+        preserveEntrySignatures: module ? 'strict' : 'allow-extension',
         external: module ? [/^lit(\/|$)/, /^@tour-gate\/shared/, /^zod(\/|$)/] : [],
         output: {
           minify: true,

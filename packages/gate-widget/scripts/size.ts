@@ -3,7 +3,7 @@
  * and every chunk it imports statically), what loads only when needed (dynamic imports, like
  * the mask), and the total. Exits non-zero when a budget is exceeded.
  *
- * Run after `pnpm build`: `pnpm size`.
+ * `pnpm size` builds first; `tsx scripts/size.ts` measures what is in `dist/`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';

@@ -1,5 +1,5 @@
-import { ERROR_CODE_LIST, FIELD_ERROR_CODES, STANDARD_FIELD_KEYS, STANDARD_FIELDS } from '@tour-gate/shared';
 import { expect, waitUntil } from '@open-wc/testing';
+import { ERROR_CODE_LIST, FIELD_ERROR_CODES, STANDARD_FIELD_KEYS, STANDARD_FIELDS } from '@tour-gate/shared';
 import { cleanUp, mountGate, openMask, serveTour, submit, text, uniqueTour } from '../../test/harness.ts';
 import { de } from './de.ts';
 import { en } from './en.ts';
@@ -16,8 +16,10 @@ describe('translations', () => {
       for (const code of [...ERROR_CODE_LIST, 'NETWORK_ERROR', 'BAD_RESPONSE'] as const) {
         expect(t.errors[code], `${locale} ${code}`).to.be.a('string').and.not.be.empty;
       }
-      for (const code of FIELD_ERROR_CODES) expect(t.fieldErrors[code], `${locale} ${code}`).to.be.a('string').and.not.be.empty;
-      for (const key of STANDARD_FIELD_KEYS) expect(t.fields[key], `${locale} ${key}`).to.be.a('string').and.not.be.empty;
+      for (const code of FIELD_ERROR_CODES)
+        expect(t.fieldErrors[code], `${locale} ${code}`).to.be.a('string').and.not.be.empty;
+      for (const key of STANDARD_FIELD_KEYS)
+        expect(t.fields[key], `${locale} ${key}`).to.be.a('string').and.not.be.empty;
       for (const value of STANDARD_FIELDS.salutation.options ?? []) {
         expect(t.salutations[value as keyof typeof t.salutations], `${locale} ${value}`).to.be.a('string');
       }
@@ -59,11 +61,17 @@ describe('translations', () => {
     expect(text(root.querySelector('[part~="submit-button"]'))).to.equal(en.submit);
   });
 
-  it('labels custom fields in the visitor\'s language', async () => {
+  it("labels custom fields in the visitor's language", async () => {
     const tour = uniqueTour();
     const { gateConfig } = await import('../../test/harness.ts');
     const config = gateConfig(tour);
-    config.fields.push({ key: 'moveIn', type: 'text', required: false, maxLength: 50, label: { de: 'Einzug ab', en: 'Moving in from' } });
+    config.fields.push({
+      key: 'moveIn',
+      type: 'text',
+      required: false,
+      maxLength: 50,
+      label: { de: 'Einzug ab', en: 'Moving in from' },
+    });
     await serveTour(tour, config);
     const gate = await mountGate(tour, { lang: 'de' });
     await gate.open();

@@ -30,6 +30,13 @@ function center(element: Element): [number, number] {
 
 /** A real mouse click at the element's centre, as a visitor would do after scrolling to it. */
 async function click(element: Element): Promise<void> {
+  if (element instanceof HTMLIFrameElement) {
+    // A click into a frame that has not loaded yet lands on an empty page.
+    await waitUntil(
+      () => element.contentDocument?.readyState === 'complete' && element.contentDocument.querySelector('button'),
+      'frame not loaded',
+    );
+  }
   element.scrollIntoView({ block: 'center' });
   // Let a frame paint after scrolling, so the click hits where the element now is.
   await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
@@ -68,7 +75,10 @@ describe('hCaptcha in the mask', () => {
     // Sending unsolved is refused in the mask, without a request.
     fillValid(root);
     submit(root);
-    await waitUntil(() => text(root.querySelector('#tg-error-tg-captcha')) === en.errors.CAPTCHA_REQUIRED, 'no message');
+    await waitUntil(
+      () => text(root.querySelector('#tg-error-tg-captcha')) === en.errors.CAPTCHA_REQUIRED,
+      'no message',
+    );
     expect((await requestsOf(tour)).filter((r) => r.path.endsWith('/registrations'))).to.have.length(0);
 
     // A real click on the checkbox opens the challenge, appended to <body> …

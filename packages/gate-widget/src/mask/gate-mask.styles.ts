@@ -23,6 +23,8 @@ export const styles = css`
     box-sizing: border-box;
     background: var(--tour-gate-backdrop, rgb(0 0 0 / 0.55));
     overflow-y: auto;
+    /* Scrolling the mask never scrolls the tour page behind it. */
+    overscroll-behavior: contain;
   }
 
   .dialog {

@@ -226,6 +226,29 @@ describe('registration mask', () => {
     expect((await requestsOf(tour)).filter(isRegistration)).to.have.length(2);
   });
 
+  it('can be themed through ::part and CSS custom properties', async () => {
+    const style = document.createElement('style');
+    style.textContent = `
+      tour-gate { --tour-gate-accent: rgb(10, 20, 30); --tour-gate-surface: rgb(250, 240, 230); }
+      tour-gate::part(title) { letter-spacing: 3px; }
+    `;
+    document.head.append(style);
+    try {
+      const tour = uniqueTour();
+      await serveTour(tour);
+      const gate = await mountGate(tour);
+      await gate.open();
+      const root = await openMask(gate);
+      const dialog = root.querySelector('[part="dialog"]') as HTMLElement;
+      expect(getComputedStyle(dialog).backgroundColor).to.equal('rgb(250, 240, 230)');
+      const submitButton = root.querySelector('[part~="submit-button"]') as HTMLElement;
+      expect(getComputedStyle(submitButton).backgroundColor).to.equal('rgb(10, 20, 30)');
+      expect(getComputedStyle(root.querySelector('[part="title"]') as HTMLElement).letterSpacing).to.equal('3px');
+    } finally {
+      style.remove();
+    }
+  });
+
   it('fits a 320 px wide screen', async () => {
     await setViewport({ width: 320, height: 640 });
     try {

@@ -145,6 +145,7 @@ export class GateMask extends LitElement {
         part="dialog"
         role="dialog"
         aria-modal="true"
+        lang=${this.locale}
         aria-labelledby="tg-title"
         @keydown=${this.#onKeydown}
       >
