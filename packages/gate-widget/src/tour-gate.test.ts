@@ -11,11 +11,13 @@ import {
   SERVER,
   scriptAnswer,
   serveTour,
+  text,
   uniqueTour,
   viewpointButton,
   waitForRequests,
 } from '../test/harness.ts';
 import type { GateErrorEvent, GateLockedEvent } from './events.ts';
+import { en } from './i18n/en.ts';
 import { accessKey } from './storage.ts';
 
 describe('<tour-gate> click guard', () => {
@@ -112,6 +114,42 @@ describe('<tour-gate> click guard', () => {
     expect(clicked).to.equal(0);
     await waitUntil(() => clicked === 1, 'the held click was not replayed');
     expect(isMaskOpen(gate)).to.equal(false);
+  });
+});
+
+describe('<tour-gate> without its config', () => {
+  afterEach(cleanUp);
+
+  it('keeps viewpoints locked when the config does not load, and offers a retry', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    await scriptAnswer(tour, 'gate', { network: true });
+    await scriptAnswer(tour, 'gate', { network: true });
+    const errors: string[] = [];
+    const onError = (event: Event) => errors.push((event as GateErrorEvent).code);
+    document.addEventListener('gate-error', onError);
+    try {
+      const gate = await mountGate(tour, {}, { waitForConfig: false });
+      const button = viewpointButton('living');
+      let clicked = 0;
+      button.addEventListener('click', () => clicked++);
+      await waitUntil(() => errors.length === 1, 'no gate-error for the config');
+      button.click();
+      const root = await openMask(gate);
+      await waitUntil(() => text(root.querySelector('[part="screen-title"]')) === en.errorTitle, 'no error screen');
+      expect(text(root.querySelector('[part="screen-text"]'))).to.equal(en.errors.NETWORK_ERROR);
+      expect(clicked).to.equal(0);
+      expect(errors).to.deep.equal(['NETWORK_ERROR', 'NETWORK_ERROR']);
+
+      // The network is back: the retry replays the click, which now goes through.
+      const retry = [...root.querySelectorAll<HTMLButtonElement>('button')].find((b) => text(b) === en.retry);
+      retry?.click();
+      await waitUntil(() => clicked === 1, 'the click was not replayed');
+      await gate.updateComplete;
+      expect(isMaskOpen(gate)).to.equal(false);
+    } finally {
+      document.removeEventListener('gate-error', onError);
+    }
   });
 });
 

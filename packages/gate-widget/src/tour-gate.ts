@@ -339,10 +339,15 @@ export class TourGate extends LitElement {
     }
   }
 
+  /** Shows a failure; its retry closes the error screen first, then does again what failed. */
   #fail(error: unknown, retry: () => void, returnFocus?: HTMLElement): void {
     const code = errorCode(error);
     this.#emitError(code);
-    void this.#show({ kind: 'error', code, retry }, returnFocus ?? deepActiveElement());
+    const again = () => {
+      this.close();
+      retry();
+    };
+    void this.#show({ kind: 'error', code, retry: again }, returnFocus ?? deepActiveElement());
   }
 
   #emitError(code: GateErrorCode): void {

@@ -44,6 +44,10 @@ export const styles = css`
     box-shadow: 0 1rem 3rem rgb(0 0 0 / 0.3);
   }
 
+  .dialog:focus {
+    outline: none;
+  }
+
   /* At 320 px every pixel counts: the mask takes the whole screen. */
   @media (max-width: 30rem) {
     .backdrop {

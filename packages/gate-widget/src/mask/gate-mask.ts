@@ -139,11 +139,12 @@ export class GateMask extends LitElement {
 
   protected override render() {
     const t = this.#t;
-    return html`<div class="backdrop" part="backdrop">
+    return html`<div class="backdrop" part="backdrop" @mousedown=${this.#keepFocus}>
       <div
         class="dialog"
         part="dialog"
         role="dialog"
+        tabindex="-1"
         aria-modal="true"
         lang=${this.locale}
         aria-labelledby="tg-title"
@@ -450,6 +451,14 @@ export class GateMask extends LitElement {
 
   #close = (): void => {
     this.#emit('mask-close', undefined);
+  };
+
+  /**
+   * A press on the backdrop would move focus to `<body>`, from where Tab leaves the mask. (A
+   * press on plain text inside the dialog focuses the dialog itself, thanks to its tabindex.)
+   */
+  #keepFocus = (event: MouseEvent): void => {
+    if (event.target === event.currentTarget) event.preventDefault();
   };
 
   #onKeydown = (event: KeyboardEvent): void => {

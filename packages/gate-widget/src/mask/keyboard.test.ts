@@ -1,5 +1,5 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import {
   cleanUp,
   deepActive,
@@ -103,6 +103,27 @@ describe('mask with the keyboard alone', () => {
       const active = deepActive();
       expect(active && dialog.contains(active), `step ${i}: ${active?.outerHTML}`).to.equal(true);
     }
+  });
+
+  it('keeps focus in the mask after a mouse press on the backdrop or on plain text', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    const gate = await mountGate(tour);
+    await gate.open();
+    const root = await openMask(gate);
+    const dialog = root.querySelector('[role="dialog"]') as HTMLElement;
+    await waitUntil(() => focused() === 'firstName', 'focus did not move in');
+    const rect = dialog.getBoundingClientRect();
+    await sendMouse({ type: 'click', position: [Math.max(2, Math.round(rect.left) - 10), 5] });
+    expect(focused()).to.equal('firstName');
+    const intro = root.querySelector('[part="intro"]') as HTMLElement;
+    const introRect = intro.getBoundingClientRect();
+    await sendMouse({ type: 'click', position: [Math.round(introRect.left + 5), Math.round(introRect.top + 5)] });
+    const active = deepActive();
+    expect((active && dialog.contains(active)) || active === dialog).to.equal(true);
+    await tab();
+    expect(dialog.contains(deepActive())).to.equal(true);
+    await sendMouse({ type: 'move', position: [0, 0] });
   });
 
   it('closes with Escape and gives focus back to the viewpoint that was clicked', async () => {
