@@ -117,6 +117,29 @@ describe('<tour-gate> click guard', () => {
   });
 });
 
+describe('<tour-gate> funnel counters', () => {
+  afterEach(cleanUp);
+
+  it('sends anonymous counters in one batch, at the latest when the page goes away', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    const gate = await mountGate(tour);
+    viewpointButton('living').click();
+    viewpointButton('bedroom').click();
+    await openMask(gate);
+    window.dispatchEvent(new PageTransitionEvent('pagehide'));
+    const [batch] = await waitForRequests(tour, (r) => r.path.endsWith('/events'));
+    expect(batch?.valid, JSON.stringify(batch?.issues)).to.equal(true);
+    expect(batch?.body).to.deep.equal({
+      events: [
+        { type: 'viewpoint-view', viewpoint: 'living' },
+        { type: 'locked-click', viewpoint: 'bedroom' },
+        { type: 'mask-shown', viewpoint: 'bedroom' },
+      ],
+    });
+  });
+});
+
 describe('<tour-gate> without its config', () => {
   afterEach(cleanUp);
 

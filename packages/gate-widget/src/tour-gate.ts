@@ -12,6 +12,7 @@ import { type Endpoint, errorCode, type GateErrorCode, requestJson, tourUrl } fr
 import { guardClicks } from './internal/click-guard.ts';
 import { deepActiveElement } from './internal/focus.ts';
 import { readUnlockToken, removeUnlockToken } from './internal/fragment.ts';
+import { Funnel } from './internal/funnel.ts';
 import { resolveLocale } from './internal/locale.ts';
 import { isAccessResponse, isGateConfig, isUnlockResponse } from './internal/wire.ts';
 import type { MaskRegisteredDetail } from './mask/gate-mask.ts';
@@ -121,6 +122,7 @@ export class TourGate extends LitElement {
   #stopGuard: (() => void) | undefined;
   #stopWatch: (() => void) | undefined;
   #renewal: ReturnType<typeof setTimeout> | undefined;
+  #funnel = new Funnel(() => this.#endpoint && tourUrl(this.#endpoint, 'events'));
 
   constructor() {
     super();
@@ -153,7 +155,10 @@ export class TourGate extends LitElement {
    * in script rather than through clicks.
    */
   async guard(viewpointId: string): Promise<boolean> {
-    if (this.unlocked) return true;
+    if (this.unlocked) {
+      this.#funnel.count('viewpoint-view', viewpointId);
+      return true;
+    }
     const returnFocus = deepActiveElement();
     let config: GateConfig;
     try {
@@ -162,7 +167,10 @@ export class TourGate extends LitElement {
       this.#fail(error, () => void this.guard(viewpointId));
       return false;
     }
-    if (this.unlocked || !isProtected(config.viewpoints, viewpointId)) return true;
+    if (this.unlocked || !isProtected(config.viewpoints, viewpointId)) {
+      this.#funnel.count('viewpoint-view', viewpointId);
+      return true;
+    }
     this.#locked(viewpointId, returnFocus);
     return false;
   }
@@ -205,6 +213,7 @@ export class TourGate extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#stopGuard = guardClicks(this.#onViewpointClick);
+    window.addEventListener('pagehide', this.#flushFunnel);
     // Moved in the page: pick up where it left off.
     if (this.#endpoint) {
       this.#watch();
@@ -218,6 +227,8 @@ export class TourGate extends LitElement {
     this.#stopWatch?.();
     this.#stopGuard = this.#stopWatch = undefined;
     clearTimeout(this.#renewal);
+    window.removeEventListener('pagehide', this.#flushFunnel);
+    this.#funnel.flush();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -282,10 +293,12 @@ export class TourGate extends LitElement {
   }
 
   #onViewpointClick = (viewpoint: string, element: HTMLElement): boolean => {
-    if (this.unlocked) return false;
     const config = this.#configValue;
+    if (this.unlocked || (config && !isProtected(config.viewpoints, viewpoint))) {
+      this.#funnel.count('viewpoint-view', viewpoint);
+      return false;
+    }
     if (config) {
-      if (!isProtected(config.viewpoints, viewpoint)) return false;
       this.#locked(viewpoint, element);
       return true;
     }
@@ -302,6 +315,7 @@ export class TourGate extends LitElement {
   };
 
   #locked(viewpoint: string, returnFocus: HTMLElement | undefined): void {
+    this.#funnel.count('locked-click', viewpoint);
     if (!this.dispatchEvent(new GateLockedEvent(viewpoint))) return;
     void this.#show({ kind: 'form' }, returnFocus, viewpoint);
   }
@@ -333,6 +347,7 @@ export class TourGate extends LitElement {
     }
     const wasOpen = this.screen !== undefined;
     this.screen = screen;
+    if (screen.kind === 'form' && !wasOpen) this.#funnel.count('mask-shown', viewpoint);
     if (!wasOpen) {
       await this.updateComplete;
       this.dispatchEvent(new GateOpenEvent());
@@ -441,6 +456,8 @@ export class TourGate extends LitElement {
     this.#setAccess(undefined);
     if (this.#endpoint) clearAccess(accessKey(this.#endpoint.server, this.#endpoint.tour));
   }
+
+  #flushFunnel = (): void => this.#funnel.flush();
 
   /** Another tab stored or dropped the access of this tour. */
   #onOtherTab = (access: StoredAccess | undefined): void => {

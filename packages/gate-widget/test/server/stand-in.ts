@@ -10,6 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type ErrorCode,
+  eventsRequestSchema,
   type GateConfig,
   GateError,
   gateConfigSchema,
@@ -234,6 +235,11 @@ export async function standInMiddleware(ctx: Ctx, next: () => Promise<void>): Pr
         expiresAt: new Date(Date.now() + 3600e3).toISOString(),
         assets: assetGrant(),
       });
+    case 'events': {
+      const parsed = eventsRequestSchema.safeParse(body);
+      record(state.requests, ctx, body, parsed);
+      return parsed.success ? json(ctx, 204, null) : fail(ctx, 'VALIDATION_FAILED');
+    }
     default:
       return fail(ctx, 'NOT_FOUND');
   }
