@@ -34,6 +34,7 @@ import { renderContact } from './contact.ts';
 import { controlId, errorId, fieldError, renderField } from './field.ts';
 import { styles } from './gate-mask.styles.ts';
 import { interpolate } from './interpolate.ts';
+import { safeUrl } from './safe-url.ts';
 import type { Screen } from './screen.ts';
 
 export interface MaskRegisteredDetail {
@@ -245,8 +246,10 @@ export class GateMask extends LitElement {
     if (!config) return html``;
     const locale = this.locale;
     const broker = config.broker.name;
-    const privacyLink = html`<a href=${config.consent.privacyUrl} target="_blank" rel="noopener">${t.privacyLink}</a>`;
-    const termsUrl = config.consent.termsUrl;
+    const privacyLink = html`<a href=${ifDefined(safeUrl(config.consent.privacyUrl))} target="_blank" rel="noopener"
+      >${t.privacyLink}</a
+    >`;
+    const termsUrl = safeUrl(config.consent.termsUrl);
     const consentText = termsUrl
       ? interpolate(t.consentPrivacyTerms, {
           broker,
