@@ -82,21 +82,32 @@ describe.each(['sqlite', 'postgres'] as const)('dashboard on %s', (kind) => {
     await drop?.();
   });
 
-  it('every number on the pages and in the admin API equals a direct count', async () => {
-    const key = await createBrokerKey(server.store, 'mueller', 'test', server.clock.now);
-    const overview = await (await mueller.get('/dashboard')).text();
-    const tours = ['musterstrasse-12', 'gartenweg-3'];
-    const direct = await Promise.all(tours.map((t) => directCounts(server, t)));
-    expect(metric(overview, 'registrations')).toEqual(direct.map((d) => d.registrations));
-    expect(metric(overview, 'pending')).toEqual(direct.map((d) => d.pending));
-    expect(metric(overview, 'opened')).toEqual(direct.map((d) => d.opened));
+  it('every number on the pages and in the admin API equals a direct count, for three tours', async () => {
+    const keys = {
+      mueller: (await createBrokerKey(server.store, 'mueller', 'test', server.clock.now)).key,
+      schmidt: (await createBrokerKey(server.store, 'schmidt', 'test', server.clock.now)).key,
+    };
+    const overviewM = await (await mueller.get('/dashboard')).text();
+    const direct = await Promise.all(['musterstrasse-12', 'gartenweg-3'].map((t) => directCounts(server, t)));
+    expect(metric(overviewM, 'registrations')).toEqual(direct.map((d) => d.registrations));
+    expect(metric(overviewM, 'pending')).toEqual(direct.map((d) => d.pending));
+    expect(metric(overviewM, 'opened')).toEqual(direct.map((d) => d.opened));
+    const overviewS = await (await schmidt.get('/dashboard')).text();
+    const captcha = await directCounts(server, 'captcha-tour');
+    expect(metric(overviewS, 'registrations')).toEqual([captcha.registrations]);
+    expect(metric(overviewS, 'opened')).toEqual([captcha.opened]);
     // The seed is what we think it is.
     expect(direct.map((d) => d.registrations)).toEqual([7, 6]);
     expect(direct[1]).toMatchObject({ granted: 3, denied: 2, pending: 1, revoked: 1, opened: 1 });
+    expect(captcha).toMatchObject({ registrations: 3, opened: 1, released: 3 });
 
-    for (const [i, tour] of tours.entries()) {
-      const d = direct[i]!;
-      const page = await (await mueller.get(`/dashboard/tours/${tour}`)).text();
+    for (const [tour, client, key] of [
+      ['musterstrasse-12', mueller, keys.mueller],
+      ['gartenweg-3', mueller, keys.mueller],
+      ['captcha-tour', schmidt, keys.schmidt],
+    ] as const) {
+      const d = await directCounts(server, tour);
+      const page = await (await client.get(`/dashboard/tours/${tour}`)).text();
       for (const k of [
         'registrations',
         'opened',
@@ -107,12 +118,13 @@ describe.each(['sqlite', 'postgres'] as const)('dashboard on %s', (kind) => {
         'masksShown',
         'viewpointViews',
       ] as const) {
-        expect(metric(page, k), `${tour} ${k}`).toEqual([d[k]]);
+        // Rows that do not apply to the tour's mode are left out while they are 0.
+        expect(metric(page, k)[0] ?? 0, `${tour} ${k}`).toBe(d[k]);
       }
       expect(metric(page, 'pending')).toEqual(tour === 'gartenweg-3' ? [d.pending] : []);
       expect(/data-metric="medianReleaseMs" data-value="([^"]*)"/.exec(page)?.[1]).toBe(String(d.median));
 
-      const api = await server.get(`/v1/admin/tours/${tour}/stats`, { authorization: `Bearer ${key.key}` });
+      const api = await server.get(`/v1/admin/tours/${tour}/stats`, { authorization: `Bearer ${key}` });
       expect(api.status).toBe(200);
       const stats = (await api.json()) as {
         funnel: Record<string, number>;
@@ -134,7 +146,7 @@ describe.each(['sqlite', 'postgres'] as const)('dashboard on %s', (kind) => {
       expect(stats.status.pending).toBe(d.pending);
       expect(stats.medianReleaseMs).toBe(d.median);
 
-      const leads = await (await mueller.get(`/dashboard/tours/${tour}/leads`)).text();
+      const leads = await (await client.get(`/dashboard/tours/${tour}/leads?lang=de`)).text();
       expect(leads).toContain(`${d.registrations} Interessenten`);
     }
     // Email release: released at once; manual: the broker's hours.
@@ -237,7 +249,7 @@ describe.each(['sqlite', 'postgres'] as const)('dashboard on %s', (kind) => {
     expect(res.status).toBe(303);
     expect((await server.store.getRegistration(id))?.status).toBe('granted');
     const lead = await (await mueller.get(res.headers.get('location')!)).text();
-    expect(lead).toContain('Erledigt: Zugang gewähren');
+    expect(lead).toContain('Zugang gewährt.');
     expect(lead).toContain('Einwilligung');
     const again = await mueller.post(`/dashboard/tours/gartenweg-3/leads/${id}/decide`, {
       csrf: csrfOf(lead),

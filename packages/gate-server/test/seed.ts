@@ -49,6 +49,9 @@ export async function openLink(server: TestServer, email: string): Promise<void>
 }
 
 export async function events(server: TestServer, tour: string, types: string[]): Promise<void> {
+  // The widget sends small batches; so does this.
+  for (let i = 10; i < types.length; i += 10) await events(server, tour, types.slice(i, i + 10));
+  if (types.length > 10) types = types.slice(0, 10);
   const res = await server.post(
     `/v1/tours/${tour}/events`,
     { events: types.map((type) => ({ type })) },
@@ -107,4 +110,61 @@ export async function seedThreeTours(server: TestServer): Promise<void> {
   for (let i = 0; i < 3; i++) await register(server, 'captcha-tour', { ...visitor('captcha-tour', i), captcha: 'ok' });
   await openLink(server, 'captcha-tour-visitor-0@example.org');
   await events(server, 'captcha-tour', ['locked-click']);
+}
+
+const FIRST = ['Lena', 'Jonas', 'Mia', 'Felix', 'Hannah', 'Paul', 'Emma', 'Lukas', 'Sophie', 'Leon', 'Marie', 'Finn'];
+const LAST = ['Schneider', 'Fischer', 'Weber', 'Meyer', 'Wagner', 'Becker', 'Hoffmann', 'Schäfer', 'Koch', 'Richter'];
+
+/**
+ * Six weeks of traffic on musterstrasse-12 and a few requests on gartenweg-3, with names that
+ * read like real leads: for the README screenshots.
+ */
+export async function seedHistory(server: TestServer, days = 42): Promise<void> {
+  const DAY = 86_400_000;
+  const requests: string[] = [];
+  const person = (n: number) => {
+    const first = FIRST[n % FIRST.length]!;
+    const last = LAST[(n * 7) % LAST.length]!;
+    return { first, last, email: `${first}.${last}.${n}@example.org`.toLowerCase().replace('ä', 'ae') };
+  };
+  let n = 0;
+  for (let d = 0; d < days; d++) {
+    const weekday = (d + 6) % 7;
+    const count = 1 + ((d * 7 + 3) % 5) + (weekday >= 5 ? 3 : 0);
+    for (let k = 0; k < count; k++, n++) {
+      const p = person(n);
+      await register(server, 'musterstrasse-12', {
+        ...visitor('musterstrasse-12', n, { firstName: p.first, lastName: p.last, email: p.email }),
+        viewpoint: 'schlafzimmer',
+      });
+      if (n % 5 !== 0) await openLink(server, p.email);
+      server.clock.advance(37 * 60_000);
+    }
+    if (d % 6 === 1) {
+      const p = person(n++);
+      await register(
+        server,
+        'gartenweg-3',
+        visitor('gartenweg-3', n, { firstName: p.first, lastName: p.last, email: p.email }),
+      );
+      requests.push(p.email);
+    }
+    await events(server, 'musterstrasse-12', [
+      ...Array.from({ length: count * 3 }, () => 'locked-click'),
+      ...Array.from({ length: count * 2 }, () => 'mask-shown'),
+      ...Array.from({ length: count * 4 }, () => 'viewpoint-view'),
+    ]);
+    // The broker decides on the older requests a few hours after they came in.
+    if (d % 6 === 2 && requests.length <= 4) {
+      const email = requests[requests.length - 1]!;
+      const id = await registrationId(server, 'gartenweg-3', email);
+      await decide(server.deps, {
+        registrationId: id,
+        decision: requests.length === 2 ? 'deny' : 'grant',
+        by: 'anna@mueller-immobilien.example',
+      });
+      if (requests.length !== 2) await openLink(server, email);
+    }
+    server.clock.advance(DAY - count * 37 * 60_000);
+  }
 }

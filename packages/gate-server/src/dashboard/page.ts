@@ -71,7 +71,7 @@ export function page(c: Context<GateEnv>, p: PageInput): Response {
   const nonce = randomBytes(16).toString('base64');
   c.header(
     'Content-Security-Policy',
-    `default-src 'none'; style-src 'nonce-${nonce}'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    `default-src 'none'; style-src 'nonce-${nonce}'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
   );
   c.header('Cache-Control', 'no-store');
   c.header('Referrer-Policy', 'no-referrer');
@@ -81,6 +81,6 @@ export function page(c: Context<GateEnv>, p: PageInput): Response {
       ? html`<span class="who">${s.nav.signedInAs(p.session.broker.name)}</span><form method="post" action="/dashboard/logout"><input type="hidden" name="csrf" value="${p.session.csrf}"><button type="submit">${s.nav.logout}</button></form>`
       : ''
   }<a href="${langLink(c, p.locale)}" lang="${p.locale === 'de' ? 'en' : 'de'}">${s.langSwitch}</a></header>`;
-  const doc = html`<!doctype html><html lang="${p.locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${p.title} · ${s.title}</title><style nonce="${nonce}">${raw(CSS)}</style></head><body>${header}<main>${p.body}</main></body></html>`;
+  const doc = html`<!doctype html><html lang="${p.locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><link rel="icon" href="data:,"><title>${p.title} · ${s.title}</title><style nonce="${nonce}">${raw(CSS)}</style></head><body>${header}<main>${p.body}</main></body></html>`;
   return c.html(doc.value, (p.status ?? 200) as ContentfulStatusCode);
 }

@@ -157,6 +157,7 @@ function csrfForPre(c: G): string {
 }
 
 const app = new Hono<DashEnv>()
+  .use(bodyLimit({ maxSize: 16 * 1024 }))
   .use(async (c, next) => {
     const session = await currentSession(c as unknown as G);
     if (!session) {
@@ -232,7 +233,7 @@ const app = new Hono<DashEnv>()
       done === 'already'
         ? s.lead.alreadyDecided
         : DECISIONS.includes(done as Decision)
-          ? s.lead.decided_(s.lead[done as Decision])
+          ? s.lead.done[done as Decision]
           : undefined;
     const body = leadView({ s, locale: l, tour, lead, log: await store.logbook(lead.id), csrf: session.csrf, notice });
     return page(c as unknown as G, { locale: l, title: lead.email, body, session });

@@ -30,7 +30,9 @@ function periodNav(v: TourViewInput): SafeHtml {
 function funnel(v: TourViewInput): SafeHtml {
   const f = v.stats.funnel;
   const max = Math.max(1, ...FUNNEL.map(([k]) => f[k]));
-  const rows = FUNNEL.filter(([k]) => k !== 'revoked' || f.revoked > 0).map(
+  // Steps of the other release mode (and revocations) only while they have happened.
+  const other = v.tour.config.mode === 'email' ? ['granted', 'denied', 'revoked'] : ['released', 'revoked'];
+  const rows = FUNNEL.filter(([k]) => !other.includes(k) || f[k] > 0).map(
     ([k]) =>
       html`<tr><th scope="row">${v.s.funnel[k]}</th><td class="n" data-metric="${k}">${f[k]}</td><td width="45%"><svg viewBox="0 0 100 10" width="100%" height="10" preserveAspectRatio="none" aria-hidden="true"><rect width="${((f[k] / max) * 100).toFixed(2)}" height="10" rx="2" fill="${k === 'denied' || k === 'revoked' ? '#b4443c' : '#1f5f8b'}"/></svg></td></tr>`,
   );
