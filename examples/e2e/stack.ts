@@ -6,9 +6,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ExamplesServer, startExamplesServer } from '@tour-gate/example-scripts/examples-server';
+import { type ExamplesServer, moveTours, startExamplesServer } from '@tour-gate/example-scripts/examples-server';
 import { makePanoramas } from '@tour-gate/example-scripts/panoramas';
 import { createGateServer, type GateServer, parseConfig, readEnv } from '@tour-gate/gate-server';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -42,16 +42,7 @@ function freePort(): Promise<number> {
 
 /** The sample config, its tour pages moved to the examples server's origin. */
 function sampleConfig(examplesOrigin: string) {
-  const json = JSON.parse(readFileSync(CONFIG_FILE, 'utf8')) as {
-    tours: { pageUrl: string; allowedOrigins?: string[]; assetsDir?: string }[];
-  };
-  for (const tour of json.tours) {
-    const page = new URL(tour.pageUrl);
-    tour.pageUrl = `${examplesOrigin}${page.pathname}`;
-    tour.allowedOrigins = [examplesOrigin];
-    if (tour.assetsDir) tour.assetsDir = resolve(REPO, 'examples', tour.assetsDir);
-  }
-  return parseConfig(json, CONFIG_FILE);
+  return parseConfig(moveTours(JSON.parse(readFileSync(CONFIG_FILE, 'utf8')), examplesOrigin), CONFIG_FILE);
 }
 
 export const CHROMIUM_ARGS = [
@@ -65,11 +56,12 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-export async function startStack(): Promise<Stack> {
+/** `devMailbox`: no SMTP server, mails go to the gate's dev mailbox — as in `pnpm demo`. */
+export async function startStack({ devMailbox = false } = {}): Promise<Stack> {
   ensureWidgetBuilt(() => {});
   makePanoramas();
   const smtp = new TestSmtp();
-  await smtp.start();
+  if (!devMailbox) await smtp.start();
   const gatePort = await freePort();
   const gateUrl = `http://127.0.0.1:${gatePort}`;
   const examples = await startExamplesServer({ port: 0, host: '127.0.0.1', gateUrl, quiet: true });
@@ -78,7 +70,7 @@ export async function startStack(): Promise<Stack> {
   const env = readEnv({
     PORT: String(gatePort),
     GATE_PUBLIC_URL: gateUrl,
-    GATE_SMTP_URL: smtp.url,
+    ...(devMailbox ? {} : { GATE_SMTP_URL: smtp.url }),
     GATE_DATABASE_URL: join(dataDir, 'e2e.sqlite'),
   });
   const quiet = { info() {}, warn() {}, error() {} };

@@ -9,12 +9,12 @@
  * the sample config name these defaults.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createGateServer, loadConfigFile, readEnv } from '@tour-gate/gate-server';
-import { EXAMPLE_PAGES, startExamplesServer } from './examples-server.ts';
+import { createGateServer, parseConfig, readEnv } from '@tour-gate/gate-server';
+import { EXAMPLE_PAGES, moveTours, startExamplesServer } from './examples-server.ts';
 import { makePanoramas } from './make-panoramas.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -68,13 +68,15 @@ async function main(): Promise<void> {
     GATE_CONFIG: process.env.GATE_CONFIG ?? join(REPO, 'examples/tour-gate.config.json'),
     GATE_DATABASE_URL: process.env.GATE_DATABASE_URL ?? resolve(REPO, 'data/demo.sqlite'),
   });
-  const gate = await createGateServer({ env, config: loadConfigFile(env.configPath) });
+  // With another EXAMPLES_PORT the tours move along, so unlock links and CORS still fit.
+  const raw = JSON.parse(readFileSync(env.configPath, 'utf8'));
+  const config = parseConfig(
+    moveTours(raw, `http://localhost:${examplesPort}`, dirname(env.configPath)),
+    env.configPath,
+  );
+  const gate = await createGateServer({ env, config });
   const gatePort = await gate.listen(env.port);
-  const examples = await startExamplesServer({
-    port: examplesPort,
-    gateUrl: env.publicUrl,
-    quiet: true,
-  });
+  const examples = await startExamplesServer({ port: examplesPort, gateUrl: env.publicUrl, quiet: true });
 
   const tours = gate.deps.tours.all().map((t) => t.config);
   const line = (label: string, url: string) => console.log(`  ${label.padEnd(22)} ${url}`);
