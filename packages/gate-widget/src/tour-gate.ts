@@ -8,34 +8,19 @@ import {
   GateRegisteredEvent,
   GateUnlockedEvent,
 } from './events.ts';
+import { GateAccess } from './internal/access.ts';
 import { type Endpoint, errorCode, type GateErrorCode, requestJson, tourUrl } from './internal/api.ts';
 import { guardClicks } from './internal/click-guard.ts';
 import { deepActiveElement } from './internal/focus.ts';
-import { readUnlockToken, removeUnlockToken } from './internal/fragment.ts';
 import { Funnel } from './internal/funnel.ts';
 import { resolveLocale } from './internal/locale.ts';
-import { isAccessResponse, isGateConfig, isUnlockResponse } from './internal/wire.ts';
+import { isGateConfig } from './internal/wire.ts';
 import type { MaskRegisteredDetail } from './mask/gate-mask.ts';
 import { MASK_PARTS, type Screen } from './mask/screen.ts';
-import {
-  accessEndsAt,
-  accessKey,
-  clearAccess,
-  readAccess,
-  type StoredAccess,
-  watchAccess,
-  writeAccess,
-} from './storage.ts';
 import { styles } from './tour-gate.styles.ts';
 
 /** hCaptcha's loader; `captcha-script` replaces it (tests use a local stand-in). */
 export const HCAPTCHA_SCRIPT = 'https://js.hcaptcha.com/1/api.js';
-
-/** Answers of `GET …/access` after which a stored token is worthless. */
-const LOST_ACCESS: readonly GateErrorCode[] = ['ACCESS_REVOKED', 'ACCESS_EXPIRED', 'ACCESS_DENIED', 'TOKEN_INVALID'];
-
-/** How long before an asset grant runs out the widget asks for a fresh one. */
-const RENEW_BEFORE_MS = 60_000;
 
 /** The mask is a separate chunk: a page whose visitor never clicks a locked viewpoint never loads it. */
 const loadMask = () => import('./mask/gate-mask.ts');
@@ -115,13 +100,18 @@ export class TourGate extends LitElement {
   #endpoint: Endpoint | undefined;
   #config: Promise<GateConfig> | undefined;
   #configValue: GateConfig | undefined;
-  #access: StoredAccess | undefined;
   #viewpoint: string | undefined;
   #returnFocus: HTMLElement | undefined;
   #captchaContainer: HTMLElement | undefined;
   #stopGuard: (() => void) | undefined;
-  #stopWatch: (() => void) | undefined;
-  #renewal: ReturnType<typeof setTimeout> | undefined;
+  #access = new GateAccess({
+    unlocked: () => {
+      if (this.screen) this.close();
+      this.dispatchEvent(new GateUnlockedEvent());
+    },
+    linkFailed: (code, token) => this.#showLinkError(code, token),
+    lost: (code) => this.#emitError(code),
+  });
   #funnel = new Funnel(() => this.#endpoint && tourUrl(this.#endpoint, 'events'));
 
   constructor() {
@@ -133,14 +123,12 @@ export class TourGate extends LitElement {
 
   /** Whether the tour is unlocked in this browser (an access token that has not run out). */
   get unlocked(): boolean {
-    const access = this.#access;
-    if (access && accessEndsAt(access) <= Date.now()) this.#lockQuietly();
-    return this.#access !== undefined;
+    return this.#access.current !== undefined;
   }
 
   /** The access token for the viewer's own requests (`Authorization: Bearer …`); undefined while locked. */
   get accessToken(): string | undefined {
-    return this.unlocked ? this.#access?.accessToken : undefined;
+    return this.#access.current?.accessToken;
   }
 
   /** Whether a click on this viewpoint goes through now. Locked while the gate config is still loading. */
@@ -182,17 +170,14 @@ export class TourGate extends LitElement {
    * or carrying the access token where the server gave no grant. Undefined while locked.
    */
   assetUrl(path: string): string | undefined {
-    const token = this.accessToken;
-    if (!token || !this.#endpoint) return undefined;
+    const query = this.#access.assetQuery();
+    if (!query || !this.#endpoint) return undefined;
     // Dot segments would let the URL parser climb out of the tour's asset folder.
     const clean = path
       .split('/')
       .filter((segment) => segment !== '' && segment !== '.' && segment !== '..')
       .map(encodeURIComponent)
       .join('/');
-    const grant = this.#access?.assets;
-    const query =
-      grant && Date.parse(grant.expiresAt) > Date.now() ? grant.query : `access_token=${encodeURIComponent(token)}`;
     return `${tourUrl(this.#endpoint, `assets/${clean}`)}?${query}`;
   }
 
@@ -215,18 +200,14 @@ export class TourGate extends LitElement {
     this.#stopGuard = guardClicks(this.#onViewpointClick);
     window.addEventListener('pagehide', this.#flushFunnel);
     // Moved in the page: pick up where it left off.
-    if (this.#endpoint) {
-      this.#watch();
-      this.#setAccess(this.#access);
-    }
+    this.#access.resume();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#stopGuard?.();
-    this.#stopWatch?.();
-    this.#stopGuard = this.#stopWatch = undefined;
-    clearTimeout(this.#renewal);
+    this.#stopGuard = undefined;
+    this.#access.pause();
     window.removeEventListener('pagehide', this.#flushFunnel);
     this.#funnel.flush();
   }
@@ -262,17 +243,7 @@ export class TourGate extends LitElement {
     this.#configValue = undefined;
     void this.#loadConfig().catch((error: unknown) => this.#emitError(errorCode(error)));
 
-    const key = accessKey(this.#endpoint.server, this.tour);
-    this.#setAccess(readAccess(key));
-    this.#watch();
-
-    const token = readUnlockToken();
-    if (token) {
-      removeUnlockToken();
-      void this.#unlock(token);
-    } else if (this.#access) {
-      void this.#checkAccess(this.#access);
-    }
+    this.#access.start(this.#endpoint);
   }
 
   /** The gate config, fetched once per server and tour; a failed load is tried again on the next call. */
@@ -369,101 +340,16 @@ export class TourGate extends LitElement {
     this.dispatchEvent(new GateErrorEvent(code));
   }
 
-  async #unlock(token: string): Promise<void> {
-    const endpoint = this.#endpoint;
-    if (!endpoint) return;
-    try {
-      const answer = await requestJson(`${endpoint.server}/v1/unlock`, isUnlockResponse, {
-        method: 'POST',
-        body: { token },
-      });
-      const access: StoredAccess = {
-        accessToken: answer.accessToken,
-        expiresAt: answer.expiresAt,
-        assets: answer.assets,
-      };
-      // Stored under the tour the server names, so a link of another tour never unlocks this one.
-      writeAccess(accessKey(endpoint.server, answer.tour), access);
-      if (answer.tour === endpoint.tour) this.#grant(access);
-      else this.#showLinkError('LINK_INVALID', token);
-    } catch (error) {
-      this.#showLinkError(errorCode(error), token);
-    }
-  }
-
   #showLinkError(code: GateErrorCode, token: string): void {
     this.#emitError(code);
     const known = ['LINK_EXPIRED', 'LINK_INVALID', 'LINK_REVOKED', 'ACCESS_DENIED', 'ACCESS_REVOKED'];
     const screen: Screen = known.includes(code)
       ? { kind: 'link', code, token }
-      : { kind: 'error', code, retry: () => void this.#unlock(token) };
+      : { kind: 'error', code, retry: () => void this.#access.unlock(token) };
     void this.#show(screen, deepActiveElement());
   }
 
-  /** Notices a revoked access early instead of at the first protected file. */
-  async #checkAccess(access: StoredAccess): Promise<void> {
-    const endpoint = this.#endpoint;
-    if (!endpoint) return;
-    try {
-      const answer = await requestJson(tourUrl(endpoint, 'access'), isAccessResponse, {
-        accessToken: access.accessToken,
-      });
-      if (answer.assets && this.#access === access) {
-        // Shared with the other tabs, which then need not ask themselves.
-        const renewed = { ...access, assets: answer.assets };
-        writeAccess(accessKey(endpoint.server, endpoint.tour), renewed);
-        this.#setAccess(renewed);
-      }
-    } catch (error) {
-      const code = errorCode(error);
-      // A network failure says nothing about the access; keep it.
-      if (!LOST_ACCESS.includes(code) || this.#access !== access) return;
-      this.#lockQuietly();
-      this.#emitError(code);
-    }
-  }
-
-  #grant(access: StoredAccess): void {
-    const wasUnlocked = this.unlocked;
-    this.#setAccess(access);
-    if (this.screen) this.close();
-    this.requestUpdate();
-    if (!wasUnlocked) this.dispatchEvent(new GateUnlockedEvent());
-  }
-
-  /** Sets the access and plans the renewal of its asset grant shortly before the grant runs out. */
-  #setAccess(access: StoredAccess | undefined): void {
-    this.#access = access;
-    clearTimeout(this.#renewal);
-    this.#renewal = undefined;
-    const grant = access?.assets;
-    if (!access || !grant || !this.isConnected) return;
-    const due = Date.parse(grant.expiresAt) - Date.now() - RENEW_BEFORE_MS;
-    // Never sooner than a few seconds (no loop on a grant that is already short), never beyond
-    // what setTimeout can count (2^31 - 1 ms).
-    const delay = Math.min(Math.max(due, 5_000), 2 ** 31 - 1);
-    this.#renewal = setTimeout(() => void this.#checkAccess(access), delay);
-  }
-
-  #watch(): void {
-    const endpoint = this.#endpoint;
-    if (!endpoint) return;
-    this.#stopWatch?.();
-    this.#stopWatch = watchAccess(accessKey(endpoint.server, endpoint.tour), this.#onOtherTab);
-  }
-
-  #lockQuietly(): void {
-    this.#setAccess(undefined);
-    if (this.#endpoint) clearAccess(accessKey(this.#endpoint.server, this.#endpoint.tour));
-  }
-
   #flushFunnel = (): void => this.#funnel.flush();
-
-  /** Another tab stored or dropped the access of this tour. */
-  #onOtherTab = (access: StoredAccess | undefined): void => {
-    if (access) this.#grant(access);
-    else this.#setAccess(undefined);
-  };
 
   #onRegistered(event: CustomEvent<MaskRegisteredDetail>): void {
     const mode = this.#configValue?.mode ?? 'email';
