@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBrokerKey } from '../src/admin/keys.ts';
-import { csrfOf, type DashClient, loginAs, loginLink } from './dashboard-client.ts';
+import { csrfOf, DashClient, loginAs, loginLink } from './dashboard-client.ts';
 import { startTestServer, type TestServer, tempPostgres } from './harness.ts';
 import { registrationId, seedThreeTours } from './seed.ts';
 
@@ -177,6 +177,20 @@ describe.each(['sqlite', 'postgres'] as const)('dashboard on %s', (kind) => {
     expect(again.status).toBe(410);
   });
 
+  it('answers the same for unknown addresses and mails nothing then', async () => {
+    const answer = async (email: string) => {
+      const c = new DashClient(server);
+      const res = await c.submit('/dashboard/login', '/dashboard/login', { email });
+      return { status: res.status, body: (await res.text()).replace(/(nonce|value)="[^"]*"/g, '') };
+    };
+    const before = (await server.store.listMails(500)).length;
+    const unknown = await answer('someone@else.example');
+    expect((await server.store.listMails(500)).length).toBe(before);
+    const known = await answer(SCHMIDT);
+    expect((await server.store.listMails(500)).length).toBe(before + 1);
+    expect(unknown).toEqual(known);
+  });
+
   it('sets a strict cookie and strict headers, and needs the CSRF token for every POST', async () => {
     const client = await startLogin(server, MUELLER);
     const path = new URL(await loginLink(server, MUELLER)).pathname;
@@ -288,11 +302,20 @@ describe.each(['sqlite', 'postgres'] as const)('dashboard on %s', (kind) => {
     ).json()) as unknown[];
     expect(json).toHaveLength(2);
   });
+
+  it('ends a session after 12 hours (last: it moves the clock)', async () => {
+    const client = await loginAs(server, SCHMIDT);
+    server.clock.advance(11 * 3_600_000);
+    expect((await client.get('/dashboard')).status).toBe(200);
+    server.clock.advance(2 * 3_600_000);
+    const res = await client.get('/dashboard');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/dashboard/login');
+  });
 });
 
 async function startLogin(server: TestServer, email: string): Promise<DashClient> {
-  const { DashClient: Client } = await import('./dashboard-client.ts');
-  const c = new Client(server);
+  const c = new DashClient(server);
   await c.submit('/dashboard/login', '/dashboard/login', { email });
   return c;
 }

@@ -134,6 +134,24 @@ describe('lead exports', () => {
     expect(JSON.parse(empty.join(''))).toEqual([]);
   });
 
+  it('lists leads newest first in pages, with search and state filter', async () => {
+    const { listLeads } = await import('../src/stats/leads.ts');
+    const db = server.store.kysely;
+    const seen: string[] = [];
+    for (let p = 1; p <= 3; p++) {
+      const page = await listLeads(db, 'musterstrasse-12', {}, p, 10);
+      expect(page).toMatchObject({ total: 25, pages: 3, page: p });
+      seen.push(...page.rows.map((r) => r.id));
+    }
+    expect(new Set(seen).size).toBe(25);
+    expect((await listLeads(db, 'musterstrasse-12', {}, 99, 10)).page).toBe(3);
+    const found = await listLeads(db, 'musterstrasse-12', { q: 'ÄRGER' }, 1);
+    expect(found.total).toBe(server.store.dialect === 'sqlite' ? 0 : 1); // SQLite lower() folds ASCII only
+    expect((await listLeads(db, 'musterstrasse-12', { q: 'visitor-1' }, 1)).total).toBe(11);
+    expect((await listLeads(db, 'musterstrasse-12', { q: '_' }, 1)).total).toBe(0);
+    expect((await listLeads(db, 'musterstrasse-12', { status: 'pending' }, 1)).total).toBe(0);
+  });
+
   it('keyset paging handles equal creation times', async () => {
     const ids: string[] = [];
     const { leadPages } = await import('../src/export/stream.ts');

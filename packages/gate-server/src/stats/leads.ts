@@ -42,19 +42,20 @@ export async function listLeads(
   tourId: string,
   f: LeadFilter,
   page: number,
+  size = PAGE_SIZE,
 ): Promise<{ rows: Registration[]; total: number; page: number; pages: number }> {
   const { n } = await filtered(db, tourId, f)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   const total = Number(n);
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const pages = Math.max(1, Math.ceil(total / size));
   const p = Math.min(Math.max(1, page), pages);
   const rows = await filtered(db, tourId, f)
     .selectAll()
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
-    .limit(PAGE_SIZE)
-    .offset((p - 1) * PAGE_SIZE)
+    .limit(size)
+    .offset((p - 1) * size)
     .execute();
   return { rows, total, page: p, pages };
 }
