@@ -6,6 +6,7 @@
 import { waitUntil } from '@open-wc/testing';
 import { DEFAULT_POSTAL_CODE_PATTERN, type ErrorCode, type GateConfig } from '@tour-gate/shared';
 import '../src/index.ts';
+import { PRIVACY } from '../src/mask/registration.ts';
 import type { TourGate } from '../src/tour-gate.ts';
 
 export const SERVER = location.origin;
@@ -190,8 +191,7 @@ export function check(root: ShadowRoot, name: string, checked = true): void {
   box.checked = checked;
 }
 
-export const PRIVACY = 'tg-consent-privacy';
-export const MARKETING = 'tg-consent-marketing';
+export { MARKETING, PRIVACY } from '../src/mask/registration.ts';
 
 export function fillValid(root: ShadowRoot): void {
   fill(root, 'firstName', 'Erika');

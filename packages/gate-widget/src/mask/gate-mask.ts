@@ -8,15 +8,7 @@
  * in, Tab wraps around (sentinels at both ends), Escape closes, and `aria-modal` tells
  * assistive technology to stay inside.
  */
-import {
-  checkFields,
-  type FieldErrorCode,
-  type FieldValues,
-  type GateConfig,
-  type Locale,
-  type RegistrationRequest,
-  type RegistrationResponse,
-} from '@tour-gate/shared';
+import type { GateConfig, Locale, RegistrationResponse } from '@tour-gate/shared';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { translations } from '../i18n/index.ts';
@@ -34,20 +26,13 @@ import { renderContact } from './contact.ts';
 import { controlId, errorId, fieldError, renderField } from './field.ts';
 import { styles } from './gate-mask.styles.ts';
 import { interpolate } from './interpolate.ts';
+import { CAPTCHA, MARKETING, PRIVACY, placeServerErrors, prepareRegistration, readForm } from './registration.ts';
 import { safeUrl } from './safe-url.ts';
 import type { Screen } from './screen.ts';
 
 export interface MaskRegisteredDetail {
   status: RegistrationResponse['status'];
 }
-
-/** Names of the mask's own controls; prefixed so they never clash with a field key. */
-const PRIVACY = 'tg-consent-privacy';
-const MARKETING = 'tg-consent-marketing';
-const CAPTCHA = 'tg-captcha';
-
-/** Server field keys that mean the privacy consent. */
-const CONSENT_KEYS = ['consent', 'consent.privacy', 'privacy'];
 
 /** Failures worth a "try again" button: the same request may well succeed a moment later. */
 const RETRIABLE: readonly GateErrorCode[] = [
@@ -337,44 +322,19 @@ export class GateMask extends LitElement {
     const config = this.config;
     const endpoint = this.endpoint;
     if (this.sending || !form || !config || !endpoint) return;
-    const t = this.#t;
-
-    const raw: FieldValues = {};
-    for (const field of config.fields) {
-      const control = form.elements.namedItem(field.key);
-      if (control instanceof HTMLInputElement && control.type === 'checkbox') raw[field.key] = control.checked;
-      else if (control && 'value' in control) raw[field.key] = String(control.value);
-    }
-    const checked = (name: string) => (form.elements.namedItem(name) as HTMLInputElement | null)?.checked === true;
-    const check = checkFields(config.fields, raw);
-    const errors: Record<string, string> = {};
-    for (const [key, code] of Object.entries(check.errors)) errors[key] = t.fieldErrors[code];
-    if (!checked(PRIVACY)) errors[PRIVACY] = t.fieldErrors.consent_required;
-    const captchaToken = this.#captcha?.response() ?? '';
-    if (config.captcha && !captchaToken) errors[CAPTCHA] = t.errors.CAPTCHA_REQUIRED;
+    const input = readForm(form, config, this.#captcha?.response() ?? '');
+    const prepared = prepareRegistration(config, input, { locale: this.locale, viewpoint: this.viewpoint, t: this.#t });
     this.formError = undefined;
-    if (Object.keys(errors).length) {
-      await this.#showErrors(errors);
+    if (prepared.errors) {
+      await this.#showErrors(prepared.errors);
       return;
     }
-
-    const body: RegistrationRequest = {
-      fields: check.values,
-      consent: {
-        privacy: true,
-        ...(config.consent.marketing ? { marketing: checked(MARKETING) } : {}),
-        version: config.consent.version,
-      },
-      locale: this.locale,
-      ...(captchaToken ? { captcha: captchaToken } : {}),
-      ...(this.viewpoint ? { viewpoint: this.viewpoint } : {}),
-    };
     this.sending = true;
     this.errors = {};
     try {
       const answer = await requestJson(tourUrl(endpoint, 'registrations'), isRegistrationResponse, {
         method: 'POST',
-        body,
+        body: prepared.body,
       });
       this.#emit('mask-registered', { status: answer.status } satisfies MaskRegisteredDetail);
       this.#go({ kind: 'outcome', status: answer.status });
@@ -390,22 +350,13 @@ export class GateMask extends LitElement {
   async #showRequestError(error: unknown): Promise<void> {
     const code = errorCode(error);
     this.#emit('mask-error', { code });
-    const t = this.#t;
     const fields = error instanceof GateRequestError ? error.fields : undefined;
-    if (code === 'VALIDATION_FAILED' && fields) {
-      const errors: Record<string, string> = {};
-      const known = new Set(this.config?.fields.map((f) => f.key));
-      for (const [key, fieldCode] of Object.entries(fields)) {
-        const message = t.fieldErrors[fieldCode as FieldErrorCode] ?? t.fieldErrors.invalid;
-        if (known.has(key)) errors[key] = message;
-        else if (CONSENT_KEYS.includes(key)) errors[PRIVACY] = message;
-        else if (key === 'captcha') errors[CAPTCHA] = message;
-        // A key the form does not show can't be fixed by the visitor: fall back to the alert.
-        else this.formError = code;
-      }
-      await this.#showErrors(errors);
+    if (code === 'VALIDATION_FAILED' && fields && this.config) {
+      const placed = placeServerErrors(this.config, fields, this.#t);
+      if (placed.unplaced) this.formError = code;
+      await this.#showErrors(placed.errors);
     } else if (code === 'CAPTCHA_REQUIRED' || code === 'CAPTCHA_FAILED') {
-      await this.#showErrors({ [CAPTCHA]: t.errors[code] });
+      await this.#showErrors({ [CAPTCHA]: this.#t.errors[code] });
     } else {
       this.formError = code;
     }
