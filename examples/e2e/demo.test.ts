@@ -4,9 +4,9 @@
  */
 
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { maskIsOpen, register, sceneLoaded, visitor } from './mask.ts';
-import { newVisitor, type Stack, startStack } from './stack.ts';
+import { newVisitor, type Stack, startStack, takePageErrors } from './stack.ts';
 
 /** Opens the dev mailbox, finds the mail of `kind` whose summary names `who`, clicks its link; resolves with the new tab. */
 async function clickMailLink(
@@ -41,6 +41,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stack?.close();
+});
+// No page of any example may throw: a broken adapter or viewer setup shows here first.
+afterEach(() => {
+  expect(takePageErrors()).toEqual([]);
 });
 
 describe('the demo with the dev mailbox', () => {

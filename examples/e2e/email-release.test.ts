@@ -3,9 +3,9 @@
  * musterstrasse-12): a locked click opens the mask, the mail arrives at a real SMTP server, its
  * link unlocks the tour, and the protected room loads — its panorama from the gate server.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dialog, maskIsOpen, nextAsset, register, sceneLoaded, screenshot, visitor } from './mask.ts';
-import { linkIn, mailTo, newVisitor, type Stack, startStack, UNLOCK_LINK } from './stack.ts';
+import { linkIn, mailTo, newVisitor, type Stack, startStack, takePageErrors, UNLOCK_LINK } from './stack.ts';
 
 const TOUR = 'musterstrasse-12';
 let stack: Stack;
@@ -15,6 +15,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stack?.close();
+});
+// No page of any example may throw: a broken adapter or viewer setup shows here first.
+afterEach(() => {
+  expect(takePageErrors()).toEqual([]);
 });
 
 describe('email release in a browser', () => {

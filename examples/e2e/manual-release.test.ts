@@ -4,10 +4,19 @@
  * the visitor gets the unlock link — or the polite notice, after which no link of the request
  * opens the tour.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../packages/gate-server/src/security/tokens.ts';
 import { maskIsOpen, nextAsset, register, sceneLoaded, screenshot, screenTitle, visitor } from './mask.ts';
-import { linkIn, mailTo, newVisitor, REVIEW_LINK, type Stack, startStack, UNLOCK_LINK } from './stack.ts';
+import {
+  linkIn,
+  mailTo,
+  newVisitor,
+  REVIEW_LINK,
+  type Stack,
+  startStack,
+  takePageErrors,
+  UNLOCK_LINK,
+} from './stack.ts';
 
 const TOUR = 'gartenweg-3';
 const BROKER = 'anna@mueller-immobilien.example';
@@ -18,6 +27,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stack?.close();
+});
+// No page of any example may throw: a broken adapter or viewer setup shows here first.
+afterEach(() => {
+  expect(takePageErrors()).toEqual([]);
 });
 
 /** The visitor asks for access from the Pannellum tour; resolves once the outcome screen shows. */

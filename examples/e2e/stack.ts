@@ -109,6 +109,13 @@ export async function startStack({ devMailbox = false } = {}): Promise<Stack> {
   };
 }
 
+/** Uncaught errors of every page the tests opened since the last `takePageErrors()`. */
+const pageErrors: string[] = [];
+
+export function takePageErrors(): string[] {
+  return pageErrors.splice(0);
+}
+
 /** A fresh browser profile (own storage), desktop-sized unless told otherwise. */
 export async function newVisitor(
   stack: Stack,
@@ -116,8 +123,9 @@ export async function newVisitor(
   height = 800,
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await stack.browser.newContext({ viewport: { width, height }, locale: 'de-DE' });
+  const watch = (page: Page) => page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+  context.on('page', watch);
   const page = await context.newPage();
-  page.on('pageerror', (error) => console.error(`page error on ${page.url()}: ${error.message}`));
   return { context, page };
 }
 
