@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { type ServerType, serve } from '@hono/node-server';
 import type { GateConfigFile } from '@tour-gate/shared/config';
 import type { Hono } from 'hono';
-import { loadManaged } from './admin/managed.ts';
+import { loadManaged, watchManaged } from './admin/managed.ts';
 import { loadConfigFile } from './config/config-file.ts';
 import { readEnv, type ServerEnv } from './config/env.ts';
 import { TourDirectory } from './config/tours.ts';
@@ -82,8 +82,15 @@ export async function createGateServer(options: GateServerOptions = {}): Promise
     trustProxy: options.trustProxy ?? process.env.GATE_TRUST_PROXY === '1',
     widgetDist: options.widgetDist ?? process.env.GATE_WIDGET_DIST ?? DEFAULT_WIDGET_DIST,
   };
-  // Tours and brokers created through the admin API live in the database.
-  await loadManaged(store, deps.tours);
+  // Tours and brokers created through the admin API live in the database; other instances
+  // on the same PostgreSQL database may add some while this one runs.
+  const managedSince = await loadManaged(store, deps.tours);
+  const stopManaged =
+    store.dialect === 'postgres'
+      ? watchManaged(store, deps.tours, managedSince, 30_000, (err) =>
+          log.warn('reloading tours failed', { error: String(err) }),
+        )
+      : () => {};
   const app = createApp(deps);
   if (options.startWorker !== false) outbox.start();
   // Housekeeping: rate-limit windows that ended are of no use to anyone.
@@ -108,6 +115,7 @@ export async function createGateServer(options: GateServerOptions = {}): Promise
     },
     async close() {
       clearInterval(sweeper);
+      stopManaged();
       await outbox.stop();
       if (server) await new Promise<void>((r) => server?.close(() => r()));
       transport.close();

@@ -7,8 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { watchManaged } from '../src/admin/managed.ts';
 import { TOUR_ORIGIN } from './fixtures.ts';
-import { startTestServer, type TestServer } from './harness.ts';
+import { startTestServer, type TestServer, tempPostgres } from './harness.ts';
 import { register, seedThreeTours, visitor } from './seed.ts';
 
 const PLATFORM = 'platform-key-0123456789abcdef0123456789abcdef';
@@ -159,5 +160,35 @@ describe('admin API', () => {
     expect(json[0]!.consent.version).toBe('2026-01');
     expect((await server.get('/v1/admin/tours/gartenweg-3/leads?format=xml', as(PLATFORM))).status).toBe(422);
     expect((await server.get('/v1/admin/tours/gartenweg-3/stats?from=21.11.2026', as(PLATFORM))).status).toBe(422);
+  });
+});
+
+describe('admin changes across instances on one PostgreSQL database', () => {
+  it('another instance serves an API-made tour after its next look', async () => {
+    const pg = await tempPostgres();
+    const a = await startTestServer({ databaseUrl: pg.url, startWorker: false });
+    const b = await startTestServer({ databaseUrl: pg.url, startWorker: false });
+    try {
+      a.deps.env.adminKey = PLATFORM;
+      const headers = { authorization: `Bearer ${PLATFORM}`, 'content-type': 'application/json' };
+      const broker = { id: 'weber', name: 'Eva Weber', email: 'eva@weber.example' };
+      expect(
+        (await a.app.request('/v1/admin/brokers', { method: 'POST', headers, body: JSON.stringify(broker) })).status,
+      ).toBe(201);
+      const tour = newTour('weber-haus', 'weber');
+      expect(
+        (await a.app.request('/v1/admin/tours', { method: 'POST', headers, body: JSON.stringify(tour) })).status,
+      ).toBe(201);
+      expect((await b.get('/v1/tours/weber-haus/gate')).status).toBe(404);
+      const stop = watchManaged(b.store, b.deps.tours, 0, 50, (err) => {
+        throw err;
+      });
+      await expect.poll(async () => (await b.get('/v1/tours/weber-haus/gate')).status).toBe(200);
+      stop();
+    } finally {
+      await a.close();
+      await b.close();
+      await pg.drop();
+    }
   });
 });

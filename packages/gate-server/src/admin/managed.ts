@@ -2,8 +2,8 @@
  * Tours and brokers created through the admin API: validated with the config file's own
  * schemas, written to `managed_tours` / `managed_brokers`, and put into the running
  * `TourDirectory`. `loadManaged` reads them at start, so they survive a restart and the gate
- * endpoints serve them like config-file tours. Another server instance sees a change after its
- * next start (or `reloadManaged`).
+ * endpoints serve them like config-file tours; with PostgreSQL, `watchManaged` brings other
+ * instances' changes in every 30 seconds.
  */
 import { GateError } from '@tour-gate/shared';
 import { type BrokerConfig, brokerConfigSchema, type TourConfig, tourConfigSchema } from '@tour-gate/shared/config';
@@ -58,13 +58,51 @@ export async function saveTour(store: GateStore, tours: TourDirectory, tour: Tou
     .execute();
 }
 
-/** Loads the database's brokers, then its tours, into the directory (config-file ids win). */
-export async function loadManaged(store: GateStore, tours: TourDirectory): Promise<void> {
-  for (const row of await store.kysely.selectFrom('managed_brokers').selectAll().execute()) {
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * Loads the database's brokers, then its tours, changed after `since` (all at start), into the
+ * directory (config-file ids win). Returns the newest change seen, for the next call.
+ */
+export async function loadManaged(store: GateStore, tours: TourDirectory, since?: number): Promise<number> {
+  let newest = since ?? 0;
+  // Instances' clocks differ a little: look back a while; applying a row twice does no harm.
+  const after = since === undefined ? -1 : since - CLOCK_SKEW_MS;
+  const brokers = await store.kysely
+    .selectFrom('managed_brokers')
+    .selectAll()
+    .where('updated_at', '>', after)
+    .execute();
+  for (const row of brokers) {
+    newest = Math.max(newest, Number(row.updated_at));
     if (!tours.inConfigFile('broker', row.id)) tours.upsertBroker(brokerConfigSchema.parse(JSON.parse(row.config)));
   }
-  for (const row of await store.kysely.selectFrom('managed_tours').selectAll().execute()) {
+  const rows = await store.kysely.selectFrom('managed_tours').selectAll().where('updated_at', '>', after).execute();
+  for (const row of rows) {
+    newest = Math.max(newest, Number(row.updated_at));
     if (tours.inConfigFile('tour', row.id) || !tours.broker(row.broker_id)) continue;
     tours.upsert(tourConfigSchema.parse(JSON.parse(row.config)));
   }
+  return newest;
+}
+
+/**
+ * Several instances on one PostgreSQL database: each picks up the others' admin changes
+ * within `everyMs`. Returns the function that stops it.
+ */
+export function watchManaged(
+  store: GateStore,
+  tours: TourDirectory,
+  since: number,
+  everyMs: number,
+  onError: (err: unknown) => void,
+): () => void {
+  let last = since;
+  const timer = setInterval(() => {
+    loadManaged(store, tours, last).then((n) => {
+      last = n;
+    }, onError);
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
