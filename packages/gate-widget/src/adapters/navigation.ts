@@ -15,7 +15,14 @@ export type GateRef = TourGate | string | undefined;
 export async function readyGate(ref: GateRef): Promise<TourGate> {
   const element = typeof ref === 'object' ? ref : document.querySelector(ref ?? 'tour-gate');
   if (!element) throw new Error(`tour-gate: no element matches ${ref ?? '<tour-gate>'}`);
+  // A page whose widget.js never arrives would wait here silently; say what it waits for.
+  const hint = setTimeout(() => {
+    console.warn(
+      'tour-gate: still waiting for <tour-gate> to be defined — does the page load widget.js from the gate server?',
+    );
+  }, 10_000);
   await customElements.whenDefined('tour-gate');
+  clearTimeout(hint);
   const gate = element as TourGate;
   // The gate reads `server` and `tour` in its first update; a `guard()` before that would fail.
   await gate.updateComplete;

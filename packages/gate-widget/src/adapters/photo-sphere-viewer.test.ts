@@ -24,18 +24,19 @@ function unlockFromOtherTab(tour: string): void {
 }
 
 /** The virtual-tour plugin, reduced to what the adapter touches; `shown` lists the nodes it loaded. */
-function fakePlugin() {
-  const shown: string[] = [];
-  const plugin: VirtualTourPluginLike & { shown: string[] } = {
-    shown,
-    async setCurrentNode(id) {
-      shown.push(id);
-      return true;
-    },
-    getCurrentNode: () => (shown.length ? { id: shown[shown.length - 1]! } : null),
-  };
-  return plugin;
+class FakePlugin implements VirtualTourPluginLike {
+  readonly shown: string[] = [];
+  async setCurrentNode(id: string): Promise<boolean> {
+    this.shown.push(id);
+    return true;
+  }
+  getCurrentNode() {
+    const id = this.shown[this.shown.length - 1];
+    return id ? { id } : null;
+  }
 }
+
+const fakePlugin = () => new FakePlugin();
 
 const node = (id: string) => ({ id, panorama: `/${id}.jpg`, links: [{ nodeId: 'living' }, { nodeId: 'bedroom' }] });
 
@@ -103,5 +104,16 @@ describe('photo-sphere-viewer adapter', () => {
     unlockFromOtherTab(tour);
     await waitUntil(() => plugin.shown.length === 2, 'the deep-linked node did not follow');
     expect(plugin.shown[1]).to.equal('kitchen');
+  });
+
+  it('dispose gives the plugin its own navigation back', async () => {
+    const plugin = fakePlugin();
+    const tourGate = gatedVirtualTour({ gate, getNode: node });
+    await tourGate.start(plugin, 'living', 'living');
+    expect(plugin.setCurrentNode).not.to.equal(FakePlugin.prototype.setCurrentNode);
+    tourGate.dispose();
+    expect(plugin.setCurrentNode).to.equal(FakePlugin.prototype.setCurrentNode);
+    await plugin.setCurrentNode('bedroom');
+    expect(plugin.shown).to.deep.equal(['living', 'bedroom']);
   });
 });

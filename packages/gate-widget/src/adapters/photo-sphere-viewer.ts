@@ -72,6 +72,7 @@ export interface GatedVirtualTour<N extends VirtualTourNodeLike> {
   go(nodeId: string): Promise<boolean>;
   /** The gate, once `start` has run. */
   readonly gate: TourGate | undefined;
+  /** Stops listening to the gate and gives the plugin its own `setCurrentNode` back. */
   dispose(): void;
 }
 
@@ -88,6 +89,7 @@ export function gatedVirtualTour<N extends VirtualTourNodeLike>(
   const ready = readyGate(options.gate);
   let gate: TourGate | undefined;
   let navigation: GatedNavigation<[unknown?, unknown?]> | undefined;
+  let restore: (() => void) | undefined;
 
   const isOpen = (nodeId: string) => gate?.isUnlocked(nodeId) ?? false;
 
@@ -120,6 +122,7 @@ export function gatedVirtualTour<N extends VirtualTourNodeLike>(
       // instance property puts the gate in front of all of them.
       plugin.setCurrentNode = (id, nodeOptions, fromLink) =>
         id === plugin.getCurrentNode()?.id ? original(id, nodeOptions, fromLink) : nav.go(id, nodeOptions, fromLink);
+      restore = () => Reflect.deleteProperty(plugin, 'setCurrentNode');
       await original(await nav.start(nodeId, fallbackNodeId));
     },
     async go(nodeId) {
@@ -128,6 +131,7 @@ export function gatedVirtualTour<N extends VirtualTourNodeLike>(
     },
     dispose() {
       navigation?.dispose();
+      restore?.();
     },
   };
 }
