@@ -49,6 +49,24 @@ describe('hCaptcha in the mask', () => {
     await sendMouse({ type: 'move', position: [0, 0] });
   });
 
+  // First: once a test has loaded the stand-in, `hcaptcha` stays defined for the whole page.
+  it('says so when hCaptcha does not load, without trying again on its own, and retries on request', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour, gateConfig(tour, { captcha: { provider: 'hcaptcha', siteKey: SITE_KEY } }));
+    const gate = await mountGate(tour, { 'captcha-script': '/no-such-hcaptcha.js' });
+    await gate.open();
+    const root = await openMask(gate);
+    await waitUntil(() => text(root.querySelector('[part="alert"]')) === en.errors.CAPTCHA_UNAVAILABLE, 'no message');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const tries = () =>
+      performance.getEntriesByType('resource').filter((e) => e.name.includes('no-such-hcaptcha')).length;
+    expect(tries()).to.equal(1);
+    const retry = [...root.querySelectorAll<HTMLButtonElement>('button')].find((b) => text(b) === en.retry);
+    retry?.click();
+    await waitUntil(() => tries() === 2, 'no second try');
+    await waitUntil(() => text(root.querySelector('[part="alert"]')) === en.errors.CAPTCHA_UNAVAILABLE, 'no message');
+  });
+
   it('loads only when the mask opens, works from the light DOM above the mask, and its token reaches the server', async () => {
     const tour = uniqueTour();
     await serveTour(tour, gateConfig(tour, { captcha: { provider: 'hcaptcha', siteKey: SITE_KEY } }));

@@ -90,6 +90,8 @@ export class GateMask extends LitElement {
   }
 
   #captcha: Captcha | undefined;
+  /** hCaptcha's script did not load; tried again only when the visitor asks to. */
+  #captchaFailed = false;
   /** Whether the next render should move focus into the new view. */
   #focusPending = true;
 
@@ -261,7 +263,7 @@ export class GateMask extends LitElement {
         <div class="live" role="alert">${errorCount ? t.checkFieldsSummary(errorCount) : nothing}</div>
         ${this.#renderAlert()}
         <div class="actions">
-          ${retriable ? this.#button(t.retry, () => this.#resubmit()) : nothing}
+          ${retriable ? this.#button(t.retry, () => this.#retry()) : nothing}
           <button type="submit" class="primary" part="button submit-button" aria-disabled=${this.sending ? 'true' : 'false'}>
             ${this.sending ? t.sending : t.submit}
           </button>
@@ -290,7 +292,7 @@ export class GateMask extends LitElement {
   async #mountCaptcha(): Promise<void> {
     const captcha = this.config?.captcha;
     const container = this.captchaContainer;
-    if (!captcha || !container || this.#captcha) return;
+    if (!captcha || !container || this.#captcha || this.#captchaFailed) return;
     this.#captcha = new Captcha(container);
     try {
       await this.#captcha.mount(this.captchaScript, captcha.siteKey, this.locale, () => {
@@ -299,6 +301,7 @@ export class GateMask extends LitElement {
       });
     } catch (error) {
       this.#captcha = undefined;
+      this.#captchaFailed = true;
       this.formError = errorCode(error);
     }
   }
@@ -312,7 +315,13 @@ export class GateMask extends LitElement {
     return this.renderRoot.querySelector('form');
   }
 
-  #resubmit(): void {
+  /** "Try again": loads a captcha that failed to load, else sends the form again. */
+  #retry(): void {
+    if (this.#captchaFailed) {
+      this.#captchaFailed = false;
+      this.formError = undefined;
+      return;
+    }
     this.#form?.requestSubmit();
   }
 
