@@ -5,7 +5,9 @@
  * - Navigation (`setCurrentNode`, which link clicks and the gallery call) asks the gate first; a
  *   locked node opens the mask and is shown once the tour is unlocked.
  * - `getNode` never hands out a locked node: a preload or a link tooltip of a locked node gets
- *   an abort, so its panorama is neither fetched nor cached before the unlock.
+ *   an abort, so its panorama is neither fetched nor cached before the unlock. (The plugin does
+ *   not catch a tooltip's failed load, so with `showLinkTooltip` on, hovering a locked link logs
+ *   an `AbortError`; the example turns link tooltips off.)
  * - Locked nodes are never preloaded (`preload` is wrapped).
  * - The start node (a deep link) is guarded too: the tour starts on a free node while the mask
  *   is shown.
