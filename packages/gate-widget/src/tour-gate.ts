@@ -195,6 +195,18 @@ export class TourGate extends LitElement {
     this.#returnFocus = undefined;
   }
 
+  // `lang` is a global attribute with a native property; declaring it as a Lit property would
+  // shadow that. It is only observed, so the mask follows a page that switches language.
+  static override get observedAttributes(): string[] {
+    // biome-ignore lint/complexity/noThisInStatic: Lit computes the list for the class it is called on; `LitElement.observedAttributes` would be LitElement's.
+    return [...super.observedAttributes, 'lang'];
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang') this.requestUpdate();
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     this.#stopGuard = guardClicks(this.#onViewpointClick);

@@ -44,6 +44,17 @@ describe('translations', () => {
     expect(text(root.querySelector('#tg-error-email'))).to.equal('Bitte füllen Sie dieses Feld aus.');
   });
 
+  it('follows a change of lang while the mask is open', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    const gate = await mountGate(tour, { lang: 'en' });
+    await gate.open();
+    const root = await openMask(gate);
+    expect(labelOf(root, 'firstName')).to.equal('First name');
+    gate.setAttribute('lang', 'de');
+    await waitUntil(() => labelOf(root, 'firstName') === 'Vorname', 'still English');
+  });
+
   it("falls back to the page's <html lang>, then to English", async () => {
     document.documentElement.lang = 'de-AT';
     const tour = uniqueTour();
