@@ -304,14 +304,17 @@ export class TourGate extends LitElement {
   }
 
   async #show(screen: Screen, returnFocus: HTMLElement | undefined, viewpoint?: string): Promise<void> {
-    try {
-      await this.#loadConfig();
-    } catch (error) {
-      // Link and error screens do without the config (they only lack the broker's name).
-      if (screen.kind === 'form') {
+    if (screen.kind === 'form') {
+      try {
+        await this.#loadConfig();
+      } catch (error) {
         this.#fail(error, () => void this.#show(screen, returnFocus, viewpoint), returnFocus);
         return;
       }
+    } else {
+      // Link and error screens do without the config (they only lack the broker's name), so
+      // they wait for a load under way but never start one.
+      await this.#config?.catch(() => undefined);
     }
     try {
       await loadMask();
