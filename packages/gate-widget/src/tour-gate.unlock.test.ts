@@ -4,6 +4,7 @@ import {
   addToPage,
   cleanUp,
   deepActive,
+  isMaskOpen,
   linkToken,
   mountGate,
   openMask,
@@ -132,6 +133,22 @@ describe('unlock on arrival', () => {
     } finally {
       document.removeEventListener('gate-error', onError);
     }
+  });
+
+  it('offers a retry when the unlock request fails on the network', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    const token = await linkToken(tour, 'ok', { networkFailures: 1 });
+    arriveWith(`${UNLOCK_FRAGMENT_KEY}=${token}`);
+    const gate = await mountGate(tour, {}, { waitForConfig: false });
+    const root = await openMask(gate);
+    await waitUntil(() => text(root.querySelector('[part="screen-text"]')) === en.errors.NETWORK_ERROR, 'no error');
+    expect(location.hash, 'the token left the address bar all the same').to.equal('');
+    const retry = [...root.querySelectorAll<HTMLButtonElement>('button')].find((b) => text(b) === en.retry);
+    retry?.click();
+    await waitUntil(() => gate.unlocked, 'the retry did not unlock');
+    await gate.updateComplete;
+    expect(isMaskOpen(gate)).to.equal(false);
   });
 
   for (const [code, title] of [

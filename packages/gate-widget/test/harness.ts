@@ -94,13 +94,17 @@ export function revokeAccess(tour: string): Promise<unknown> {
 }
 
 /** Teaches the stand-in what `POST /v1/unlock` answers for a link token. */
-export async function linkToken(tour: string, outcome: 'ok' | ErrorCode = 'ok', ttl = 3600): Promise<string> {
+export async function linkToken(
+  tour: string,
+  outcome: 'ok' | ErrorCode = 'ok',
+  { ttl = 3600, networkFailures = 0 } = {},
+): Promise<string> {
   const bytes = crypto.getRandomValues(new Uint8Array(24));
   const token = btoa(String.fromCharCode(...bytes))
     .replace(/\+/g, '-')
     .replace(/\//g, '_')
     .replace(/=+$/, '');
-  await control('/__stand-in/tokens', 'POST', { token, tour, outcome, ttl });
+  await control('/__stand-in/tokens', 'POST', { token, tour, outcome, ttl, networkFailures });
   return token;
 }
 

@@ -52,6 +52,8 @@ interface TokenState {
   outcome: 'ok' | ErrorCode;
   /** Seconds until the issued access token expires. */
   ttl: number;
+  /** Fail the first redemption as on a network error (then answer as `outcome` says). */
+  networkFailures?: number;
 }
 
 const tours = new Map<string, TourState>();
@@ -109,17 +111,24 @@ function fail(ctx: Ctx, code: ErrorCode): void {
   json(ctx, error.status, error.toBody());
 }
 
+/**
+ * An answer the browser's fetch treats as a network error. A redirect to a non-HTTP scheme does
+ * that deterministically; a dropped connection does not (Chrome silently retries a request whose
+ * reused socket died).
+ */
+function networkFailure(ctx: Ctx): void {
+  ctx.status = 302;
+  ctx.set('location', 'data:text/plain,stand-in-network-failure');
+  ctx.body = '';
+}
+
 /** Plays a scripted answer if one is queued; true when it did. */
 async function scripted(ctx: Ctx, state: TourState, route: string): Promise<boolean> {
   const answer = state.answers[route]?.shift();
   if (!answer) return false;
   if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
   if (answer.network) {
-    // A redirect to a non-HTTP scheme is a network error for fetch, deterministically; a
-    // dropped connection is not (Chrome silently retries a request whose reused socket died).
-    ctx.status = 302;
-    ctx.set('location', 'data:text/plain,stand-in-network-failure');
-    ctx.body = '';
+    networkFailure(ctx);
     return true;
   }
   json(ctx, answer.status ?? 200, answer.body ?? {});
@@ -185,6 +194,10 @@ export async function standInMiddleware(ctx: Ctx, next: () => Promise<void>): Pr
     if (!parsed.success) return fail(ctx, 'VALIDATION_FAILED');
     const token = tokens.get(parsed.data.token);
     if (!token) return fail(ctx, 'LINK_INVALID');
+    if (token.networkFailures) {
+      token.networkFailures -= 1;
+      return networkFailure(ctx);
+    }
     if (token.outcome !== 'ok') return fail(ctx, token.outcome);
     return json(ctx, 200, {
       accessToken: fakeAccessToken(token.tour, token.ttl),
