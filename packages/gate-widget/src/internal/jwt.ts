@@ -13,9 +13,3 @@ export function jwtExpiresAt(token: string): number | undefined {
     return undefined;
   }
 }
-
-/** True when the token carries an `exp` that has passed (or is unreadable). */
-export function isJwtExpired(token: string, now = Date.now()): boolean {
-  const expiresAt = jwtExpiresAt(token);
-  return expiresAt === undefined || expiresAt <= now;
-}
