@@ -125,6 +125,43 @@ describe.each(['sqlite', 'postgres'] as const)('erasure on %s', (kind) => {
   });
 });
 
+describe('erasing one tour of a visitor', () => {
+  it("keeps the visitor's other registrations with their mails and logbook", async () => {
+    const server = await startTestServer({ startWorker: false });
+    try {
+      const email = 'two.tours@example.net';
+      await register(server, 'musterstrasse-12', {
+        ...visitor('musterstrasse-12', 1),
+        fields: { ...visitor('musterstrasse-12', 1).fields, email },
+      });
+      await register(server, 'gartenweg-3', {
+        ...visitor('gartenweg-3', 1),
+        fields: { ...visitor('gartenweg-3', 1).fields, email },
+      });
+      const keep = await registrationId(server, 'gartenweg-3', email);
+      const { eraseRegistration } = await import('../src/services/erase.ts');
+      expect(
+        await eraseRegistration(server.store, await registrationId(server, 'musterstrasse-12', email), 'gartenweg-3'),
+      ).toBe(false);
+      expect(
+        await eraseRegistration(
+          server.store,
+          await registrationId(server, 'musterstrasse-12', email),
+          'musterstrasse-12',
+        ),
+      ).toBe(true);
+      const after = await dumpAll(server);
+      expect((after.registrations as { id: string }[]).map((r) => r.id)).toEqual([keep]);
+      const mails = after.outbox as { registration_id: string; recipient: string }[];
+      expect(mails.filter((m) => m.recipient === email).every((m) => m.registration_id === keep)).toBe(true);
+      expect(mails.some((m) => m.recipient === email)).toBe(true); // the confirmation mail of gartenweg-3
+      expect((after.logbook as { registration_id: string }[]).every((e) => e.registration_id === keep)).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('retention purge', () => {
   let server: TestServer;
   beforeAll(async () => {

@@ -6,7 +6,7 @@
  * `daily_stats` stay: they hold counts only.
  */
 
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { emailKey } from '../http/rate-limit.ts';
 import type { Database, Registration } from '../store/schema.ts';
 import type { GateStore } from '../store/store.ts';
@@ -27,15 +27,19 @@ async function eraseRows(trx: Transaction<Database>, regs: Registration[]): Prom
   await trx.deleteFrom('access_tokens').where('registration_id', 'in', ids).execute();
   await trx.deleteFrom('logbook').where('registration_id', 'in', ids).execute();
   await trx.deleteFrom('outbox').where('registration_id', 'in', ids).execute();
-  // Mails to the visitor's address that are not tied to a registration (none today) go too.
+  // Mails to the visitor's address that belong to no registration (none today) go too; mails
+  // of the same visitor's registrations on other tours stay with those.
   await trx
     .deleteFrom('outbox')
+    .where('registration_id', 'is', null)
     .where('recipient', 'in', [...new Set(regs.map((r) => r.email))])
     .execute();
   for (const email of new Set(regs.map((r) => r.email))) {
+    // `_` is a LIKE wildcard and may occur in the base64url hash.
+    const pattern = `%:${emailKey(email).replace(/_/g, '\\_')}`;
     await trx
       .deleteFrom('rate_limits')
-      .where('key', 'like', `%:${emailKey(email)}`)
+      .where(sql<boolean>`${sql.ref('key')} like ${pattern} escape '\\'`)
       .execute();
   }
   await trx.deleteFrom('registrations').where('id', 'in', ids).execute();
@@ -63,5 +67,3 @@ export async function forgetEmail(store: GateStore, email: string, tourIds?: rea
     return { registrations: regs.length, tours: [...new Set(regs.map((r) => r.tour_id))] };
   });
 }
-
-export type { Kysely };
