@@ -3,7 +3,7 @@
  * (SQLite in a temp folder, mail over SMTP, the sample config with its page URLs moved to the
  * examples server), the examples server on another origin, and Chromium from the system.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +67,10 @@ export async function startStack({ devMailbox = false } = {}): Promise<Stack> {
   const examples = await startExamplesServer({ port: 0, host: '127.0.0.1', gateUrl, quiet: true });
 
   const dataDir = mkdtempSync(join(tmpdir(), 'tour-gate-e2e-'));
+  // A private copy of the built widget: a rebuild elsewhere in the work tree (which empties
+  // dist/) cannot pull widget.js or its chunks away in the middle of a test.
+  const widgetDist = join(dataDir, 'widget');
+  cpSync(join(REPO, 'packages/gate-widget/dist'), widgetDist, { recursive: true });
   const env = readEnv({
     PORT: String(gatePort),
     GATE_PUBLIC_URL: gateUrl,
@@ -79,6 +83,7 @@ export async function startStack({ devMailbox = false } = {}): Promise<Stack> {
     config: sampleConfig(examples.url),
     log: quiet,
     outbox: { pollMs: 200 },
+    widgetDist,
     // Every visitor of these tests comes from 127.0.0.1.
     limits: {
       registrationPerIp: { max: 1000, windowMs: 60_000 },
