@@ -72,6 +72,17 @@ describe('unlock on arrival', () => {
     expect(location.hash).to.equal('');
   });
 
+  it('unlocks when the link is opened in a tab that already shows the page (only the fragment changes)', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    const gate = await mountGate(tour);
+    expect(gate.unlocked).to.equal(false);
+    const token = await linkToken(tour);
+    location.hash = `${UNLOCK_FRAGMENT_KEY}=${token}`;
+    await waitUntil(() => gate.unlocked, 'did not unlock');
+    expect(location.href).not.to.contain(token);
+  });
+
   it('unlocks a second open tab of the same browser', async () => {
     const tour = uniqueTour();
     await serveTour(tour);

@@ -58,13 +58,7 @@ export class GateAccess {
     this.#endpoint = endpoint;
     this.#set(readAccess(this.#key(endpoint)));
     this.resume();
-    const token = readUnlockToken();
-    if (token) {
-      removeUnlockToken();
-      void this.unlock(token);
-    } else if (this.#access) {
-      void this.#check(this.#access);
-    }
+    if (!this.#redeemFragment() && this.#access) void this.#check(this.#access);
   }
 
   /** Stops listening to other tabs and the renewal timer (the element left the page). */
@@ -72,6 +66,7 @@ export class GateAccess {
     this.#stopWatch?.();
     this.#stopWatch = undefined;
     clearTimeout(this.#renewal);
+    window.removeEventListener('hashchange', this.#onHashChange);
   }
 
   /** Listens again after `pause()`. */
@@ -80,6 +75,8 @@ export class GateAccess {
     if (!endpoint) return;
     this.#stopWatch?.();
     this.#stopWatch = watchAccess(this.#key(endpoint), this.#onOtherTab);
+    // An unlock link opened in a tab that already shows the tour page only changes the fragment.
+    window.addEventListener('hashchange', this.#onHashChange);
     this.#set(this.#access);
   }
 
@@ -115,6 +112,19 @@ export class GateAccess {
       ? grant.query
       : `access_token=${encodeURIComponent(access.accessToken)}`;
   }
+
+  /** Redeems the unlock token in the URL fragment, if there is one. */
+  #redeemFragment(): boolean {
+    const token = readUnlockToken();
+    if (!token) return false;
+    removeUnlockToken();
+    void this.unlock(token);
+    return true;
+  }
+
+  #onHashChange = (): void => {
+    this.#redeemFragment();
+  };
 
   #key(endpoint: Endpoint): string {
     return accessKey(endpoint.server, endpoint.tour);
