@@ -1,6 +1,8 @@
 /**
- * The embed script. `/widget.js` keeps its name (brokers paste it), so it is cached briefly
- * and revalidated; the chunks it loads carry a content hash and are cached for a year.
+ * The embed script. `/widget.js` keeps its name (brokers paste it), so it is cached for five
+ * minutes and then revalidated (no stale-while-revalidate: an old widget.js would ask for
+ * chunks a new deploy no longer has); the chunks carry a content hash and are cached for a
+ * year. Deploys should keep the previous build's `widget-chunks/` for a few minutes.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -47,7 +49,7 @@ async function serve(c: Context<GateEnv>, file: string, cacheControl: string): P
 
 export const widgetRoutes = new Hono<GateEnv>()
   .get('/widget.js', (c) =>
-    serve(c, join(c.get('deps').widgetDist, 'widget.js'), 'public, max-age=300, stale-while-revalidate=86400'),
+    serve(c, join(c.get('deps').widgetDist, 'widget.js'), 'public, max-age=300, must-revalidate'),
   )
   .get('/widget-chunks/:file{[A-Za-z0-9._-]+\\.js}', (c) => {
     const file = normalize(c.req.param('file'));
