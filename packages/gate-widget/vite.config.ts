@@ -3,13 +3,21 @@
  * - default: the script-tag bundle the gate server serves — `dist/widget.js` plus lazily loaded,
  *   content-hashed chunks in `dist/widget-chunks/`, imported relatively so they resolve against
  *   wherever `widget.js` is served; everything (Lit, zod/mini) is inside.
- * - `--mode module`: an ES module for bundlers in `dist/module/`, with Lit and the shared contract
- *   left as imports so the page's bundler shares them.
+ * - `--mode module`: ES modules for bundlers in `dist/module/` (the element and the viewer
+ *   adapters), with Lit and the shared contract left as imports so the page's bundler shares them.
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
-const entry = fileURLToPath(new URL('./src/index.ts', import.meta.url));
+const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+const entry = src('index.ts');
+/** The module build also ships the viewer adapters, one file each (no runtime dependencies). */
+const moduleEntries = {
+  index: entry,
+  'adapters/pannellum': src('adapters/pannellum.ts'),
+  'adapters/photo-sphere-viewer': src('adapters/photo-sphere-viewer.ts'),
+  'adapters/marzipano': src('adapters/marzipano.ts'),
+};
 
 export default defineConfig(({ mode }) => {
   const module = mode === 'module';
@@ -23,9 +31,9 @@ export default defineConfig(({ mode }) => {
       copyPublicDir: false,
       reportCompressedSize: false,
       lib: {
-        entry,
+        entry: module ? moduleEntries : entry,
         formats: ['es'],
-        fileName: () => (module ? 'index.js' : 'widget.js'),
+        fileName: (_format, name) => (module ? `${name}.js` : 'widget.js'),
       },
       rolldownOptions: {
         // The shared contract builds its schemas at module level (`z.object(…)`); marked pure,

@@ -69,6 +69,12 @@ describe('protected assets', () => {
     const signed = await server.get(`/v1/tours/t1/assets/rooms/schlafzimmer.jpg?${query}`);
     expect(signed.status).toBe(200);
 
+    const fallback = await server.get(
+      `/v1/tours/t1/assets/rooms/schlafzimmer.jpg?access_token=${encodeURIComponent(accessToken)}`,
+    );
+    expect(fallback.status).toBe(200);
+    expect((await server.get('/v1/tours/t1/assets/rooms/schlafzimmer.jpg?access_token=eyJ.x.y')).status).toBe(401);
+
     const none = await server.get('/v1/tours/t1/assets/rooms/schlafzimmer.jpg');
     expect(none.status).toBe(401);
     expect(await code(none)).toBe('TOKEN_INVALID');

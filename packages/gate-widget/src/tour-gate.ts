@@ -148,6 +148,8 @@ export class TourGate extends LitElement {
       return true;
     }
     const returnFocus = deepActiveElement();
+    // A viewer adapter may ask before the element's first update has read its attributes.
+    if (!this.#endpoint && this.isConnected) await this.updateComplete;
     let config: GateConfig;
     try {
       config = await this.#loadConfig();
