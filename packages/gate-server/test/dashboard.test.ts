@@ -40,7 +40,9 @@ async function directCounts(server: TestServer, tour: string) {
     : null;
   const count = (status: string) => rows.filter((r) => r.status === status).length;
   // tourStats counts released rows by state (see medianRelease): the rows say the same.
-  expect(rows.filter((r) => r.released_at !== null).length).toBe(count('released') + count('granted') + count('revoked'));
+  expect(rows.filter((r) => r.released_at !== null).length).toBe(
+    count('released') + count('granted') + count('revoked'),
+  );
   return {
     registrations: rows.length,
     opened: rows.filter((r) => r.first_opened_at !== null).length,
