@@ -140,6 +140,17 @@ describe('admin API', () => {
     );
     expect((await send('POST', '/v1/admin/brokers/schmidt/keys', key)).status).toBe(403);
     expect(server.deps.tours.find('sneaky')).toBeUndefined();
+    // A revoked key opens nothing any more.
+    const revoked = (await (await send('POST', '/v1/admin/brokers/schmidt/keys', PLATFORM)).json()) as {
+      id: string;
+      key: string;
+    };
+    const id = revoked.id;
+    expect((await server.get('/v1/admin/tours', as(revoked.key))).status).toBe(200);
+    expect((await send('DELETE', `/v1/admin/keys/${id}`, key)).status).toBe(403);
+    expect((await send('DELETE', `/v1/admin/keys/${id}`, PLATFORM)).status).toBe(204);
+    expect((await send('DELETE', `/v1/admin/keys/${id}`, PLATFORM)).status).toBe(404);
+    expect((await server.get('/v1/admin/tours', as(revoked.key))).status).toBe(401);
     expect(server.deps.tours.get('weber-loft').broker.id).toBe('weber');
   });
 

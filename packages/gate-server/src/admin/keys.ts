@@ -48,3 +48,14 @@ export async function principalOf(
     .executeTakeFirst();
   return row ? { kind: 'broker', brokerId: row.broker_id } : undefined;
 }
+
+/** Revokes a broker key; true when it was active. */
+export async function revokeBrokerKey(store: GateStore, id: string, now: number): Promise<boolean> {
+  const r = await store.kysely
+    .updateTable('api_keys')
+    .set({ revoked_at: now })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}

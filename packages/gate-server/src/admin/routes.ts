@@ -13,7 +13,7 @@ import { readJson } from '../http/body.ts';
 import type { GateEnv } from '../http/context.ts';
 import { parseFilter } from '../stats/params.ts';
 import { tourStats } from '../stats/tour-stats.ts';
-import { createBrokerKey, type Principal, principalOf } from './keys.ts';
+import { createBrokerKey, type Principal, principalOf, revokeBrokerKey } from './keys.ts';
 import { parseBroker, parseTour, saveBroker, saveTour } from './managed.ts';
 
 type AdminEnv = { Variables: GateEnv['Variables'] & { principal: Principal } };
@@ -102,6 +102,12 @@ export const adminRoutes = new Hono<AdminEnv>()
       : {};
     const key = await createBrokerKey(deps.store, id, body.label ?? null, deps.clock());
     return c.json({ ...key, broker: id }, 201);
+  })
+  .delete('/keys/:id', async (c) => {
+    platformOnly(c);
+    const deps = c.get('deps');
+    if (!(await revokeBrokerKey(deps.store, c.req.param('id'), deps.clock()))) throw new GateError('NOT_FOUND');
+    return c.body(null, 204);
   })
   .get('/tours', (c) => {
     const p = c.get('principal');
