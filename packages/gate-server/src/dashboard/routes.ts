@@ -13,6 +13,7 @@ import { clientIp } from '../http/client.ts';
 import type { GateEnv } from '../http/context.ts';
 import { onError } from '../http/errors.ts';
 import { emailKey, enforce } from '../http/rate-limit.ts';
+import { queueMail } from '../mail/queue.ts';
 import { hashToken, newLinkToken } from '../security/tokens.ts';
 import { DECISIONS, type Decision, decide } from '../services/decide.ts';
 import { eraseRegistration } from '../services/erase.ts';
@@ -97,20 +98,14 @@ const login = new Hono<GateEnv>()
             last_used_at: null,
           });
           const mail = renderLoginMail(broker, `${deps.env.publicUrl}/dashboard/login/${token}`);
-          await tx.enqueueMail({
-            tour_id: null,
-            registration_id: null,
+          await queueMail(tx, {
+            tourId: null,
+            registrationId: null,
             kind: 'login',
             recipient: broker.email,
-            reply_to: null,
-            subject: mail.subject,
-            text_body: mail.text,
-            html_body: mail.html,
-            next_attempt_at: now,
-            locked_until: null,
-            last_error: null,
-            created_at: now,
-            sent_at: null,
+            replyTo: null,
+            mail,
+            now,
           });
         }
       });

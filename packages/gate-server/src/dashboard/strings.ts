@@ -2,6 +2,7 @@
  * Every text of the broker dashboard and its login mail, per language. English defines the
  * keys; German must have them all (the type says so).
  */
+import { FIELD_LABELS } from '@tour-gate/shared';
 import type { LogKind, RegistrationStatus } from '../store/schema.ts';
 
 export type DashLocale = 'de' | 'en';
@@ -138,18 +139,7 @@ const en = {
     revoked: 'revoked',
     'broker-notified': 'you were notified',
   } satisfies Record<LogKind, string>,
-  fields: {
-    salutation: 'Salutation',
-    firstName: 'First name',
-    lastName: 'Last name',
-    email: 'Email',
-    phone: 'Phone',
-    street: 'Street and number',
-    postalCode: 'Postal code',
-    city: 'City',
-    company: 'Company',
-    message: 'Message',
-  } as Record<string, string>,
+  fields: FIELD_LABELS.en as Record<string, string>,
   units: { min: 'min', h: 'h', d: 'days' },
   yes: 'yes',
   no: 'no',
@@ -294,18 +284,7 @@ const de: DashStrings = {
     revoked: 'widerrufen',
     'broker-notified': 'Sie wurden benachrichtigt',
   },
-  fields: {
-    salutation: 'Anrede',
-    firstName: 'Vorname',
-    lastName: 'Nachname',
-    email: 'E-Mail',
-    phone: 'Telefon',
-    street: 'Straße und Hausnummer',
-    postalCode: 'PLZ',
-    city: 'Ort',
-    company: 'Firma',
-    message: 'Nachricht',
-  },
+  fields: FIELD_LABELS.de,
   units: { min: 'Min.', h: 'Std.', d: 'Tage' },
   yes: 'ja',
   no: 'nein',

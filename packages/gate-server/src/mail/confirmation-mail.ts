@@ -1,6 +1,6 @@
 import type { BrokerConfig, TourConfig } from '@tour-gate/shared/config';
 import { html } from '../util/html.ts';
-import { layout, paragraph, type RenderedMail, textContact } from './layout.ts';
+import { paragraph, type RenderedMail, visitorMail } from './layout.ts';
 import { mailStrings } from './strings.ts';
 
 export interface ConfirmationMailInput {
@@ -16,27 +16,13 @@ export function renderConfirmationMail(input: ConfirmationMailInput): RenderedMa
   const s = mailStrings[input.locale];
   const subject = s.confirmation.subject(input.tour.title);
   const intro = s.confirmation.intro(input.tour.title, input.broker.name);
-  const body = html`${paragraph(s.greeting(input.name))}${paragraph(intro)}${paragraph(s.confirmation.spamHint)}${paragraph(s.confirmation.notYou)}<p style="margin:0">${s.signoff}<br>${input.broker.name}</p>`;
-  const text = [
-    s.greeting(input.name),
-    '',
-    intro,
-    '',
-    s.confirmation.spamHint,
-    '',
-    s.confirmation.notYou,
-    '',
-    s.signoff,
-    input.broker.name,
-    '',
-    '--',
-    textContact(s, input.broker),
-    '',
-    s.automatedNote,
-  ].join('\n');
-  return {
+  return visitorMail({
+    strings: s,
+    lang: input.locale,
+    broker: input.broker,
+    name: input.name,
     subject,
-    text,
-    html: layout({ lang: input.locale, title: subject, body, strings: s, broker: input.broker }),
-  };
+    htmlMiddle: html`${paragraph(intro)}${paragraph(s.confirmation.spamHint)}${paragraph(s.confirmation.notYou)}`,
+    textParagraphs: [intro, s.confirmation.spamHint, s.confirmation.notYou],
+  });
 }

@@ -1,6 +1,6 @@
 import type { BrokerConfig, TourConfig } from '@tour-gate/shared/config';
 import { html } from '../util/html.ts';
-import { layout, paragraph, type RenderedMail, textContact } from './layout.ts';
+import { type RenderedMail, visitorMail } from './layout.ts';
 import { mailStrings } from './strings.ts';
 
 export interface DenyMailInput {
@@ -23,23 +23,13 @@ export function renderDenyMail(input: DenyMailInput): RenderedMail {
     .map((p) => p.trim())
     .filter(Boolean);
   const subject = s.deny.subject(input.tour.title);
-  const body = html`${paragraph(s.greeting(input.name))}${paragraphs.map((p) => html`<p style="margin:0 0 14px;white-space:pre-line">${p}</p>`)}<p style="margin:0">${s.signoff}<br>${input.broker.name}</p>`;
-  const text = [
-    s.greeting(input.name),
-    '',
-    paragraphs.join('\n\n'),
-    '',
-    s.signoff,
-    input.broker.name,
-    '',
-    '--',
-    textContact(s, input.broker),
-    '',
-    s.automatedNote,
-  ].join('\n');
-  return {
+  return visitorMail({
+    strings: s,
+    lang: input.locale,
+    broker: input.broker,
+    name: input.name,
     subject,
-    text,
-    html: layout({ lang: input.locale, title: subject, body, strings: s, broker: input.broker }),
-  };
+    htmlMiddle: html`${paragraphs.map((p) => html`<p style="margin:0 0 14px;white-space:pre-line">${p}</p>`)}`,
+    textParagraphs: paragraphs,
+  });
 }

@@ -42,3 +42,33 @@ export function layout(opts: {
 export function textContact(strings: MailStrings, broker: BrokerConfig): string {
   return `${strings.contactHeading}\n${brokerContactLines(broker).join('\n')}`;
 }
+
+/**
+ * A mail to the visitor: greeting, the given paragraphs, the broker's sign-off, and (in the
+ * text part) the broker's contact block. `htmlMiddle` is the HTML of the paragraphs, which
+ * may hold buttons and links the text part spells out.
+ */
+export function visitorMail(opts: {
+  strings: MailStrings;
+  lang: 'de' | 'en';
+  broker: BrokerConfig;
+  name: string;
+  subject: string;
+  htmlMiddle: SafeHtml;
+  textParagraphs: string[];
+}): RenderedMail {
+  const { strings: s, broker } = opts;
+  const body = html`${paragraph(s.greeting(opts.name))}${opts.htmlMiddle}<p style="margin:0">${s.signoff}<br>${broker.name}</p>`;
+  const text = [
+    s.greeting(opts.name),
+    ...opts.textParagraphs,
+    `${s.signoff}\n${broker.name}`,
+    `--\n${textContact(s, broker)}`,
+    s.automatedNote,
+  ].join('\n\n');
+  return {
+    subject: opts.subject,
+    text,
+    html: layout({ lang: opts.lang, title: opts.subject, body, strings: s, broker }),
+  };
+}

@@ -2,6 +2,7 @@
  * Every text of every mail, and of the broker's review page, per language. English defines the
  * keys; German must have them all.
  */
+import { FIELD_LABELS, SALUTATION_LABELS } from '@tour-gate/shared';
 import type { LogKind, MailKind, RegistrationStatus } from '../store/schema.ts';
 
 export const en = {
@@ -22,19 +23,8 @@ export const en = {
     notYou: 'If you did not register for this tour, you can ignore this message.',
   },
   /** Labels of the standard fields (custom fields bring their own). */
-  fields: {
-    salutation: 'Salutation',
-    firstName: 'First name',
-    lastName: 'Last name',
-    email: 'Email',
-    phone: 'Phone',
-    street: 'Street and number',
-    postalCode: 'Postal code',
-    city: 'City',
-    company: 'Company',
-    message: 'Message',
-  } as Record<string, string>,
-  salutations: { ms: 'Ms', mr: 'Mr', diverse: 'Diverse' } as Record<string, string>,
+  fields: FIELD_LABELS.en as Record<string, string>,
+  salutations: SALUTATION_LABELS.en as Record<string, string>,
   yes: 'yes',
   no: 'no',
   consentLabel: 'Privacy consent',
@@ -166,19 +156,8 @@ export const de: MailStrings = {
       `Dieser Link ist aus Sicherheitsgründen bis zum ${until} gültig. Er funktioniert auf jedem Gerät, auf dem Sie ihn öffnen. Ist er abgelaufen, können Sie auf der Seite, zu der er führt, einen neuen Link anfordern.`,
     notYou: 'Falls Sie sich nicht für diesen Rundgang registriert haben, können Sie diese Nachricht ignorieren.',
   },
-  fields: {
-    salutation: 'Anrede',
-    firstName: 'Vorname',
-    lastName: 'Nachname',
-    email: 'E-Mail',
-    phone: 'Telefon',
-    street: 'Straße und Hausnummer',
-    postalCode: 'Postleitzahl',
-    city: 'Ort',
-    company: 'Firma',
-    message: 'Nachricht',
-  },
-  salutations: { ms: 'Frau', mr: 'Herr', diverse: 'Divers' },
+  fields: FIELD_LABELS.de,
+  salutations: SALUTATION_LABELS.de,
   yes: 'ja',
   no: 'nein',
   consentLabel: 'Einwilligung Datenschutz',

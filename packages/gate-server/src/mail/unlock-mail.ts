@@ -1,7 +1,7 @@
 import type { BrokerConfig, TourConfig } from '@tour-gate/shared/config';
 import { html } from '../util/html.ts';
 import { formatDate } from '../util/time.ts';
-import { button, layout, paragraph, type RenderedMail, textContact } from './layout.ts';
+import { button, paragraph, type RenderedMail, visitorMail } from './layout.ts';
 import { mailStrings } from './strings.ts';
 
 export interface UnlockMailInput {
@@ -19,30 +19,18 @@ export function renderUnlockMail(input: UnlockMailInput): RenderedMail {
   const s = mailStrings[input.locale];
   const until = formatDate(input.expiresAt, input.locale, true);
   const subject = s.unlock.subject(input.tour.title);
-  const body = html`${paragraph(s.greeting(input.name))}${paragraph(s.unlock.intro(input.tour.title))}${button(input.link, s.unlock.button)}${paragraph(s.unlock.validity(until))}<p style="margin:0 0 14px;font-size:13px;color:#41505e">${s.unlock.linkFallback}<br><a href="${input.link}" style="color:#1f5f8b;word-break:break-all">${input.link}</a></p>${paragraph(s.unlock.notYou)}<p style="margin:0">${s.signoff}<br>${input.broker.name}</p>`;
-  const text = [
-    s.greeting(input.name),
-    '',
-    s.unlock.intro(input.tour.title),
-    '',
-    `${s.unlock.button}:`,
-    input.link,
-    '',
-    s.unlock.validity(until),
-    '',
-    s.unlock.notYou,
-    '',
-    s.signoff,
-    input.broker.name,
-    '',
-    '--',
-    textContact(s, input.broker),
-    '',
-    s.automatedNote,
-  ].join('\n');
-  return {
+  return visitorMail({
+    strings: s,
+    lang: input.locale,
+    broker: input.broker,
+    name: input.name,
     subject,
-    text,
-    html: layout({ lang: input.locale, title: subject, body, strings: s, broker: input.broker }),
-  };
+    htmlMiddle: html`${paragraph(s.unlock.intro(input.tour.title))}${button(input.link, s.unlock.button)}${paragraph(s.unlock.validity(until))}<p style="margin:0 0 14px;font-size:13px;color:#41505e">${s.unlock.linkFallback}<br><a href="${input.link}" style="color:#1f5f8b;word-break:break-all">${input.link}</a></p>${paragraph(s.unlock.notYou)}`,
+    textParagraphs: [
+      s.unlock.intro(input.tour.title),
+      `${s.unlock.button}:\n${input.link}`,
+      s.unlock.validity(until),
+      s.unlock.notYou,
+    ],
+  });
 }

@@ -6,6 +6,7 @@
 import type { Tour } from '../config/tours.ts';
 import { type LeadEvent, renderBrokerNotificationMail } from '../mail/broker-notification-mail.ts';
 import type { RenderedMail } from '../mail/layout.ts';
+import { queueMail } from '../mail/queue.ts';
 import type { ReplyTo } from '../mail/transport.ts';
 import type { MailKind, Registration } from '../store/schema.ts';
 import type { StoreOps } from '../store/store.ts';
@@ -42,22 +43,8 @@ export interface RegistrationMail {
 }
 
 /** Puts a mail about a registration into the outbox (same transaction as its cause). */
-export async function queueRegistrationMail(tx: StoreOps, m: RegistrationMail): Promise<string> {
-  return tx.enqueueMail({
-    tour_id: m.tour.config.id,
-    registration_id: m.reg.id,
-    kind: m.kind,
-    recipient: m.recipient,
-    reply_to: m.replyTo ? JSON.stringify(m.replyTo) : null,
-    subject: m.mail.subject,
-    text_body: m.mail.text,
-    html_body: m.mail.html,
-    next_attempt_at: m.now,
-    locked_until: null,
-    last_error: null,
-    created_at: m.now,
-    sent_at: null,
-  });
+export function queueRegistrationMail(tx: StoreOps, m: RegistrationMail): Promise<string> {
+  return queueMail(tx, { ...m, tourId: m.tour.config.id, registrationId: m.reg.id });
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { UNLOCK_FRAGMENT_KEY } from '@tour-gate/shared';
 import type { Tour } from '../config/tours.ts';
+import { queueMail } from '../mail/queue.ts';
 import { renderUnlockMail } from '../mail/unlock-mail.ts';
 import { hashToken, newLinkToken } from '../security/tokens.ts';
 import type { Registration } from '../store/schema.ts';
@@ -53,20 +54,14 @@ export async function issueUnlockLink(
     link: unlockUrl(tour, token),
     expiresAt,
   });
-  const mailId = await tx.enqueueMail({
-    tour_id: tour.config.id,
-    registration_id: reg.id,
+  const mailId = await queueMail(tx, {
+    tourId: tour.config.id,
+    registrationId: reg.id,
     kind: 'unlock',
     recipient: reg.email,
-    reply_to: tour.broker.email ? JSON.stringify({ name: tour.broker.name, address: tour.broker.email }) : null,
-    subject: mail.subject,
-    text_body: mail.text,
-    html_body: mail.html,
-    next_attempt_at: now,
-    locked_until: null,
-    last_error: null,
-    created_at: now,
-    sent_at: null,
+    replyTo: tour.broker.email ? { name: tour.broker.name, address: tour.broker.email } : null,
+    mail,
+    now,
   });
   await tx.log(reg.id, tour.config.id, now, 'mail-queued', { mail: 'unlock', reason, validUntil: expiresAt });
   return { token, expiresAt, mailId };

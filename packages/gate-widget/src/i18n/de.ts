@@ -1,4 +1,5 @@
 /** German texts; the shape comes from the English table. */
+import { FIELD_LABELS, SALUTATION_LABELS } from '@tour-gate/shared';
 import type { Translation } from './en.ts';
 
 export const de: Translation = {
@@ -11,19 +12,8 @@ export const de: Translation = {
   requiredNote: 'Mit * markierte Felder sind Pflichtfelder.',
   requiredMarker: '*',
   chooseOption: 'Bitte wählen',
-  fields: {
-    salutation: 'Anrede',
-    firstName: 'Vorname',
-    lastName: 'Nachname',
-    email: 'E-Mail',
-    phone: 'Telefon',
-    street: 'Straße und Hausnummer',
-    postalCode: 'Postleitzahl',
-    city: 'Ort',
-    company: 'Firma',
-    message: 'Nachricht',
-  },
-  salutations: { ms: 'Frau', mr: 'Herr', diverse: 'Divers' },
+  fields: FIELD_LABELS.de,
+  salutations: SALUTATION_LABELS.de,
   consentPrivacy:
     'Ich bin einverstanden, dass {broker} meine Daten zur Bearbeitung dieser Anfrage verarbeitet, wie in der {privacy} beschrieben.',
   consentPrivacyTerms:

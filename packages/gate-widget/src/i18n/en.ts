@@ -3,10 +3,10 @@
  * the nested tables are checked against the shared lists, so a new error code or field that
  * has no text here fails the type check.
  */
-import type { FieldErrorCode, StandardFieldKey } from '@tour-gate/shared';
+import { FIELD_LABELS, type FieldErrorCode, SALUTATION_LABELS } from '@tour-gate/shared';
 import type { GateErrorCode } from '../internal/api.ts';
 
-export type SalutationValue = 'ms' | 'mr' | 'diverse';
+export type { SalutationValue } from '@tour-gate/shared';
 
 export const en = {
   close: 'Close',
@@ -18,19 +18,8 @@ export const en = {
   requiredNote: 'Fields marked with * are required.',
   requiredMarker: '*',
   chooseOption: 'Please choose',
-  fields: {
-    salutation: 'Salutation',
-    firstName: 'First name',
-    lastName: 'Last name',
-    email: 'Email',
-    phone: 'Phone',
-    street: 'Street and number',
-    postalCode: 'Postal code',
-    city: 'City',
-    company: 'Company',
-    message: 'Message',
-  } satisfies Record<StandardFieldKey, string>,
-  salutations: { ms: 'Ms', mr: 'Mr', diverse: 'Diverse' } satisfies Record<SalutationValue, string>,
+  fields: FIELD_LABELS.en,
+  salutations: SALUTATION_LABELS.en,
   /** `{privacy}` and `{terms}` become links; `{broker}` the broker's name. */
   consentPrivacy: 'I agree that {broker} processes my data to answer this request, as described in the {privacy}.',
   consentPrivacyTerms:
