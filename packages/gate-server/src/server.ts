@@ -96,6 +96,7 @@ export async function createGateServer(options: GateServerOptions = {}): Promise
   // Housekeeping: rate-limit windows that ended are of no use to anyone.
   const longestWindow = Math.max(...Object.values(deps.limits).map((l) => l.windowMs));
   const sweeper = setInterval(() => {
+    memoryCounter?.sweep(clock());
     store
       .sweepRateLimits(clock(), longestWindow)
       .catch((err) => log.warn('rate-limit sweep failed', { error: String(err) }));

@@ -154,6 +154,43 @@ describe('admin API', () => {
     expect(server.deps.tours.get('weber-loft').broker.id).toBe('weber');
   });
 
+  it('leaves server folders, patterns and taken tour ids to the platform', async () => {
+    const { key } = (await (await send('POST', '/v1/admin/brokers/schmidt/keys', PLATFORM)).json()) as { key: string };
+    const withDir = await send('POST', '/v1/admin/tours', key, { ...newTour('dir-tour', 'schmidt'), assetsDir: '/' });
+    expect(withDir.status).toBe(403);
+    expect(((await withDir.json()) as { error: { fields: object } }).error.fields).toEqual({ assetsDir: 'unknown' });
+    const withPattern = await send('POST', '/v1/admin/tours', key, {
+      ...newTour('re-tour', 'schmidt'),
+      postalCodePattern: '^(\\d+)+$',
+    });
+    expect(withPattern.status).toBe(403);
+    expect(server.deps.tours.find('dir-tour')).toBeUndefined();
+    // An id that still has leads (a tour removed from the config) can't be taken over.
+    await server.store.insertRegistration({
+      id: 'orphan-lead',
+      tour_id: 'old-villa',
+      email: 'lead@example.org',
+      fields: '{}',
+      locale: 'de',
+      status: 'released',
+      viewpoint: null,
+      consent_at: 0,
+      consent_version: '1',
+      consent_privacy: 1,
+      consent_marketing: 0,
+      created_at: 0,
+      day: '2026-11-21',
+      updated_at: 0,
+      released_at: 0,
+      decided_at: null,
+      decided_by: null,
+      first_opened_at: null,
+    });
+    const takeover = await send('POST', '/v1/admin/tours', key, newTour('old-villa', 'schmidt'));
+    expect(takeover.status).toBe(409);
+    expect(server.deps.tours.find('old-villa')).toBeUndefined();
+  });
+
   it('exports leads as CSV and JSON, filtered, and checks its parameters', async () => {
     const csv = await server.get(
       '/v1/admin/tours/gartenweg-3/leads?format=csv&separator=;&status=denied',

@@ -81,6 +81,49 @@ describe('registration input', () => {
     );
   });
 
+  it('refuses NUL and other control characters, even in a message, and in a viewpoint', async () => {
+    await expectRefused(
+      await server.post(PATH, registration(undefined, { message: 'hello\u0000world' })),
+      422,
+      'VALIDATION_FAILED',
+      { message: 'invalid' },
+    );
+    await expectRefused(
+      await server.post(PATH, { ...registration(), viewpoint: 'bad\u0000' }),
+      422,
+      'VALIDATION_FAILED',
+      { viewpoint: 'invalid' },
+    );
+  });
+
+  it('says "invalid", not "required", for a value of the wrong type', async () => {
+    await expectRefused(
+      await server.post(PATH, { ...registration(), consent: { privacy: 'yes', version: '2026-01' } }),
+      422,
+      'VALIDATION_FAILED',
+      { 'consent.privacy': 'invalid' },
+    );
+  });
+
+  it('cuts off a streamed body without Content-Length at the limit', async () => {
+    const chunk = new TextEncoder().encode(`{"fields":{"message":"${'x'.repeat(8 * 1024)}`);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 64) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const res = await server.app.request(PATH, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    await expectRefused(res, 413, 'PAYLOAD_TOO_LARGE');
+    expect(sent).toBeLessThan(64);
+  });
+
   it('refuses a CR/LF in a one-line field', async () => {
     await expectRefused(
       await server.post(PATH, registration(undefined, { lastName: 'Muster\r\nBcc: victim@example.org' })),
@@ -213,5 +256,56 @@ describe('stored data', () => {
     expect(row.email).toBe('erika@example.org');
     expect(JSON.parse(row.fields)).toMatchObject({ firstName: 'Erika', email: 'erika@example.org' });
     await server.close();
+  });
+});
+
+describe('a known address sent again', () => {
+  it('keeps the data and consent the visitor gave, and mails a fresh link', async () => {
+    const server = await startTestServer({ startWorker: false });
+    await server.post(PATH, registration('kept@example.org', { firstName: 'Erika' }));
+    const again = await server.post(PATH, {
+      ...registration('kept@example.org', { firstName: 'Mallory' }),
+      consent: { privacy: true, marketing: true, version: '2026-01' },
+    });
+    expect(again.status).toBe(202);
+    const row = await server.store.findRegistration('musterstrasse-12', 'kept@example.org');
+    expect(JSON.parse(row!.fields).firstName).toBe('Erika');
+    expect(row!.consent_marketing).toBe(0);
+    const mails = await server.store.listMails();
+    expect(mails.filter((m) => m.recipient === 'kept@example.org' && m.kind === 'unlock')).toHaveLength(2);
+    await server.close();
+  });
+});
+
+describe('client address behind a proxy', () => {
+  it('takes the hop the proxy added, not one the client wrote', async () => {
+    const server = await startTestServer({
+      startWorker: false,
+      limits: { registrationPerIp: { max: 2, windowMs: 600_000 } },
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await server.post(PATH, registration(`hop${i}@example.org`), {
+        'x-forwarded-for': `10.9.9.${i}, 203.0.113.50`,
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([202, 202, 429, 429]);
+    await server.close();
+  });
+});
+
+describe('the same new address twice at once', () => {
+  it('answers both with 202 and keeps one registration (PostgreSQL)', async () => {
+    const { tempPostgres } = await import('./harness.ts');
+    const db = await tempPostgres();
+    const server = await startTestServer({ databaseUrl: db.url, startWorker: false });
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => server.post(PATH, registration('twice@example.org'))),
+    );
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202]);
+    expect(await countRows(server, 'registrations')).toBe(1);
+    await server.close();
+    await db.drop();
   });
 });

@@ -14,7 +14,12 @@ export const localizedSchema = z.object({ de: z.string(), en: z.string() });
 /** Tour ids and viewpoint ids: short, URL-safe. */
 export const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 export const idSchema = z.string().check(z.regex(ID_PATTERN));
-export const viewpointIdSchema = z.string().check(z.minLength(1), z.maxLength(128));
+export const viewpointIdSchema = z.string().check(
+  z.minLength(1),
+  z.maxLength(128),
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters
+  z.regex(/^[^\u0000-\u001f\u007f]+$/),
+);
 
 /** A link token as it travels in a URL fragment: base64url, ≥ 128 bits. */
 export const linkTokenSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{22,200}$/));

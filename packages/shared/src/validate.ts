@@ -3,7 +3,7 @@
  * widget uses it to show messages before sending. One implementation, so both always agree.
  */
 import type { FieldErrorCode } from './errors.ts';
-import { EMAIL_PATTERN, type GateField, LINE_BREAK_OR_CONTROL } from './fields.ts';
+import { CONTROL_CHARS, EMAIL_PATTERN, type GateField, LINE_BREAK_OR_CONTROL } from './fields.ts';
 
 export type FieldValues = Record<string, string | boolean>;
 
@@ -48,8 +48,9 @@ export function checkFields(fields: readonly GateField[], input: FieldValues): F
       continue;
     }
     // Line breaks are allowed in a message, never in a one-line field (they would end up in
-    // a mail header or a CSV row in someone else's code).
-    if (field.type !== 'textarea' && LINE_BREAK_OR_CONTROL.test(value)) {
+    // a mail header or a CSV row in someone else's code); other control characters nowhere
+    // (PostgreSQL refuses NUL in text).
+    if ((field.type === 'textarea' ? CONTROL_CHARS : LINE_BREAK_OR_CONTROL).test(value)) {
       errors[field.key] = 'invalid';
       continue;
     }

@@ -37,18 +37,18 @@ export async function saveBroker(
 ): Promise<void> {
   if (tours.inConfigFile('broker', broker.id))
     throw new GateError('CONFLICT', { message: 'This broker is defined in the config file and is read-only here.' });
-  tours.upsertBroker(broker);
+  // The database first: a tour only this instance knows would vanish on restart.
   await store.kysely
     .insertInto('managed_brokers')
     .values({ id: broker.id, config: JSON.stringify(broker), updated_at: now })
     .onConflict((oc) => oc.column('id').doUpdateSet({ config: JSON.stringify(broker), updated_at: now }))
     .execute();
+  tours.upsertBroker(broker);
 }
 
 export async function saveTour(store: GateStore, tours: TourDirectory, tour: TourConfig, now: number): Promise<void> {
   if (tours.inConfigFile('tour', tour.id))
     throw new GateError('CONFLICT', { message: 'This tour is defined in the config file and is read-only here.' });
-  tours.upsert(tour);
   await store.kysely
     .insertInto('managed_tours')
     .values({ id: tour.id, broker_id: tour.broker, config: JSON.stringify(tour), updated_at: now })
@@ -56,6 +56,7 @@ export async function saveTour(store: GateStore, tours: TourDirectory, tour: Tou
       oc.column('id').doUpdateSet({ broker_id: tour.broker, config: JSON.stringify(tour), updated_at: now }),
     )
     .execute();
+  tours.upsert(tour);
 }
 
 const CLOCK_SKEW_MS = 5 * 60_000;

@@ -4,13 +4,14 @@
  * broker's tours; any other tour id answers TOUR_NOT_FOUND, exactly like an id that does not
  * exist, so ids cannot be probed.
  */
-import { GateError } from '@tour-gate/shared';
+import { type FieldErrorCode, GateError } from '@tour-gate/shared';
 import { type Context, Hono } from 'hono';
 import * as z from 'zod/mini';
 import type { Tour } from '../config/tours.ts';
 import { EXPORT_TYPES, exportChunks, toByteStream } from '../export/stream.ts';
 import { readJson } from '../http/body.ts';
 import type { GateEnv } from '../http/context.ts';
+import { bearerOf } from '../services/access.ts';
 import { parseFilter } from '../stats/params.ts';
 import { tourStats } from '../stats/tour-stats.ts';
 import { createBrokerKey, type Principal, principalOf, revokeBrokerKey } from './keys.ts';
@@ -37,13 +38,31 @@ function tourJson(c: C, t: Tour) {
 }
 
 /** A broker key may create or change tours of its own broker only. */
-function checkTourWrite(c: C, body: unknown, id?: string) {
+async function checkTourWrite(c: C, body: unknown, id?: string) {
   const tour = parseTour(id ? { ...(body as object), id } : body);
   const p = c.get('principal');
   if (p.kind === 'broker') {
     if (tour.broker !== p.brokerId) throw new GateError('FORBIDDEN');
-    const existing = c.get('deps').tours.find(tour.id);
+    const deps = c.get('deps');
+    const existing = deps.tours.find(tour.id);
     if (existing && existing.broker.id !== p.brokerId) throw new GateError('TOUR_NOT_FOUND');
+    // A folder on the server and a regular expression run on every registration are the
+    // platform's to set: a broker could otherwise read any file or stall the process.
+    const fields: Record<string, FieldErrorCode> = {};
+    if (tour.assetsDir !== undefined) fields.assetsDir = 'unknown';
+    if (tour.postalCodePattern !== undefined) fields.postalCodePattern = 'unknown';
+    if (Object.keys(fields).length) throw new GateError('FORBIDDEN', { fields });
+    // The leads of a removed tour stay with their id until purged; a new tour under that id
+    // would hand them to whoever made it.
+    if (!existing) {
+      const leads = await deps.store.kysely
+        .selectFrom('registrations')
+        .select('id')
+        .where('tour_id', '=', tour.id)
+        .limit(1)
+        .executeTakeFirst();
+      if (leads) throw new GateError('CONFLICT', { message: 'This tour id is taken.' });
+    }
   }
   return tour;
 }
@@ -51,10 +70,9 @@ function checkTourWrite(c: C, body: unknown, id?: string) {
 export const adminRoutes = new Hono<AdminEnv>()
   .use(async (c, next) => {
     c.header('Cache-Control', 'no-store');
-    const auth = c.req.header('authorization') ?? '';
-    const m = /^Bearer\s+(\S+)$/i.exec(auth);
+    const bearer = bearerOf(c.req.header('authorization'));
     const deps = c.get('deps');
-    const principal = m?.[1] ? await principalOf(deps.store, deps.env.adminKey, m[1]) : undefined;
+    const principal = bearer ? await principalOf(deps.store, deps.env.adminKey, bearer) : undefined;
     if (!principal) {
       c.header('WWW-Authenticate', 'Bearer realm="tour-gate admin"');
       throw new GateError('UNAUTHORIZED');
@@ -120,14 +138,14 @@ export const adminRoutes = new Hono<AdminEnv>()
   .get('/tours/:id', (c) => c.json(tourJson(c, visibleTour(c, c.req.param('id')))))
   .post('/tours', async (c) => {
     const deps = c.get('deps');
-    const tour = checkTourWrite(c, await readJson(c, anyJson));
+    const tour = await checkTourWrite(c, await readJson(c, anyJson));
     if (deps.tours.find(tour.id)) throw new GateError('CONFLICT', { message: 'A tour with this id exists.' });
     await saveTour(deps.store, deps.tours, tour, deps.clock());
     return c.json(tourJson(c, deps.tours.get(tour.id)), 201);
   })
   .put('/tours/:id', async (c) => {
     const deps = c.get('deps');
-    const tour = checkTourWrite(c, await readJson(c, anyJson), c.req.param('id'));
+    const tour = await checkTourWrite(c, await readJson(c, anyJson), c.req.param('id'));
     const existed = Boolean(deps.tours.find(tour.id));
     await saveTour(deps.store, deps.tours, tour, deps.clock());
     return c.json(tourJson(c, deps.tours.get(tour.id)), existed ? 200 : 201);

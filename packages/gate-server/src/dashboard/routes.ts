@@ -12,6 +12,7 @@ import { EXPORT_TYPES, exportChunks, toByteStream } from '../export/stream.ts';
 import { clientIp } from '../http/client.ts';
 import type { GateEnv } from '../http/context.ts';
 import { onError } from '../http/errors.ts';
+import { readForm } from '../http/form.ts';
 import { emailKey, enforce } from '../http/rate-limit.ts';
 import { queueMail } from '../mail/queue.ts';
 import { hashToken, newLinkToken } from '../security/tokens.ts';
@@ -49,10 +50,7 @@ type G = Context<GateEnv>;
 export const LOGIN_LINK_TTL_MS = 15 * 60_000;
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-async function form(c: Context): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
-  return Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-}
+const form = readForm;
 
 function checkCsrf(c: G, cookie: string, f: Record<string, string>): void {
   if (!csrfValid(c.get('deps').env.secret, getCookie(c, cookie), f.csrf)) throw new GateError('NONCE_INVALID');

@@ -2,9 +2,12 @@
  * The HTTP app: routes split by resource, one error handler. Tests call `app.request()`
  * without opening a port.
  */
+import { GateError } from '@tour-gate/shared';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { adminRoutes } from '../admin/routes.ts';
 import { dashboardRoutes } from '../dashboard/routes.ts';
+import { MAX_BODY_BYTES } from './body.ts';
 import type { GateDeps, GateEnv } from './context.ts';
 import { tourCors } from './cors.ts';
 import { notFound, onError } from './errors.ts';
@@ -25,6 +28,17 @@ export function createApp(deps: GateDeps): Hono<GateEnv> {
   app.onError(onError);
   app.notFound(notFound);
 
+  // Counted while the body streams in: a chunked upload without Content-Length is cut off at
+  // the limit instead of being read into memory first.
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new GateError('PAYLOAD_TOO_LARGE');
+      },
+    }),
+  );
   app.use('/v1/tours/:tour/*', tourCors());
   app.use('/v1/unlock', tourCors());
   app.route('/v1/tours', tourRoutes);

@@ -28,9 +28,19 @@ export async function readJson<S extends z.ZodMiniType>(c: Context, schema: S): 
       // `fields.email` → `email`: the mask's fields are addressed by their own key.
       const path = issue.path[0] === 'fields' && issue.path.length > 1 ? issue.path.slice(1) : issue.path;
       const key = path.map(String).join('.') || '(body)';
-      fields[key] ??= issue.code === 'invalid_type' && issue.input === undefined ? 'required' : 'invalid';
+      fields[key] ??=
+        issue.code === 'invalid_type' && valueAt(value, issue.path) === undefined ? 'required' : 'invalid';
     }
     throw new GateError('VALIDATION_FAILED', { fields });
   }
   return result.data as z.infer<S>;
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let v = value;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, key)) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
 }

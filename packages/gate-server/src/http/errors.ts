@@ -25,7 +25,8 @@ export function errorResponse(c: Context, err: GateError): Response {
 export function onError(err: Error, c: Context<GateEnv>): Response {
   const gate = toGateError(err);
   if (gate.code === 'INTERNAL') {
-    c.get('deps')?.log.error('unhandled error', { path: c.req.path, error: String(err?.stack ?? err) });
+    // The route pattern, not the path: review and sign-in links carry their token in the path.
+    c.get('deps')?.log.error('unhandled error', { route: c.req.routePath, error: String(err?.stack ?? err) });
   }
   return errorResponse(c, gate);
 }

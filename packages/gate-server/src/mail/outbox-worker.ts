@@ -4,7 +4,8 @@
  * mail server that is down delays mail but never loses it. Several server instances may run a
  * worker each: a claimed mail is leased, not locked for good.
  */
-import { redactTokens } from '../security/seal.ts';
+import { isSealed, redactTokens } from '../security/seal.ts';
+import type { OutboxMail } from '../store/schema.ts';
 import type { GateStore } from '../store/store.ts';
 import type { Clock } from '../util/time.ts';
 import type { MailTransport } from './transport.ts';
@@ -34,9 +35,12 @@ export class OutboxWorker {
   ) {
     this.opts = {
       pollMs: 2_000,
-      batch: 20,
-      leaseMs: 60_000,
-      maxAttempts: 12,
+      // A lease covers a whole batch even if every mail hits the SMTP timeouts (about a
+      // minute each), so no other instance takes a mail this one is still sending.
+      batch: 10,
+      leaseMs: 15 * 60_000,
+      // With the one-hour cap: about three days of trying before a mail counts as failed.
+      maxAttempts: 80,
       baseDelayMs: 5_000,
       maxDelayMs: 60 * 60_000,
       log: () => {},
@@ -99,19 +103,19 @@ export class OutboxWorker {
       const mails = await this.store.claimMails(this.clock(), this.opts.batch, this.opts.leaseMs);
       if (mails.length === 0) return sent;
       for (const mail of mails) {
+        if (isSealed(mail.text_body) || isSealed(mail.html_body)) {
+          // Sealed with another key (GATE_SECRET was changed): it can never be read again.
+          await this.store.markMailFailed(mail.id, 'cannot unseal the mail: was GATE_SECRET changed?');
+          this.opts.log('mail cannot be unsealed', { id: mail.id });
+          continue;
+        }
         try {
           await this.transport.deliver(mail);
         } catch (err) {
           await this.failed(mail.id, mail.attempts, mail.registration_id, mail.tour_id, mail.kind, err);
           continue;
         }
-        // Delivered: the live tokens leave the database; the dev mailbox keeps its sealed copy,
-        // because there the mailbox is the only place the links are.
-        const keep =
-          this.transport.kind === 'smtp'
-            ? { text_body: redactTokens(mail.text_body), html_body: redactTokens(mail.html_body) }
-            : undefined;
-        const done = await this.store.markMailSent(mail.id, this.clock(), keep);
+        const done = await this.markSent(mail);
         if (done) {
           sent++;
           if (done.registration_id && done.tour_id) {
@@ -124,6 +128,24 @@ export class OutboxWorker {
         }
       }
       if (mails.length < this.opts.batch) return sent;
+    }
+  }
+
+  /**
+   * Delivered: the live tokens leave the database (the dev mailbox keeps its sealed copy,
+   * since there the mailbox is the only place the links are). Should the redacted copy not be
+   * storable, the mail is still marked sent: sending it again would be worse.
+   */
+  private async markSent(mail: OutboxMail): Promise<OutboxMail | undefined> {
+    const keep =
+      this.transport.kind === 'smtp'
+        ? { text_body: redactTokens(mail.text_body), html_body: redactTokens(mail.html_body) }
+        : undefined;
+    try {
+      return await this.store.markMailSent(mail.id, this.clock(), keep);
+    } catch (err) {
+      this.opts.log('storing the sent copy failed', { id: mail.id, error: String(err) });
+      return this.store.markMailSent(mail.id, this.clock());
     }
   }
 
@@ -149,10 +171,12 @@ export class OutboxWorker {
       error: message,
     });
     if (registrationId && tourId) {
+      // The logbook gets the kind of failure only: SMTP texts often quote the recipient.
+      const e = err as { responseCode?: number; code?: string };
       await this.store.log(registrationId, tourId, now, final ? 'mail-failed' : 'mail-retry', {
         mail: kind,
         attempts,
-        error: message.slice(0, 200),
+        error: e.responseCode ? `SMTP ${e.responseCode}` : (e.code ?? 'error'),
       });
     }
   }

@@ -38,6 +38,9 @@ export class SmtpTransport implements MailTransport {
   ) {
     const timeout = options.timeoutMs ?? 15_000;
     this.transporter = nodemailer.createTransport(url, {
+      // One connection reused for a batch instead of a handshake per mail.
+      pool: true,
+      maxConnections: 2,
       connectionTimeout: timeout,
       greetingTimeout: timeout,
       socketTimeout: timeout * 2,

@@ -20,15 +20,24 @@ export class Sealer {
     return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
   }
 
-  /** Plain text stays as it is (mails written before sealing, or already redacted). */
+  /**
+   * Plain text stays as it is (mails written before sealing, or already redacted); a body
+   * sealed with another key stays sealed, for the outbox worker to give up on.
+   */
   open(stored: string): string {
     if (!stored.startsWith(PREFIX)) return stored;
-    const raw = Buffer.from(stored.slice(PREFIX.length), 'base64url');
-    const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
-    decipher.setAuthTag(raw.subarray(12, 28));
-    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+    try {
+      const raw = Buffer.from(stored.slice(PREFIX.length), 'base64url');
+      const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+    } catch {
+      return stored;
+    }
   }
 }
+
+export const isSealed = (body: string): boolean => body.startsWith(PREFIX);
 
 /** The body with every link token replaced: what stays after delivery. */
 export function redactTokens(body: string): string {

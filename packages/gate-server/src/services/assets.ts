@@ -25,15 +25,12 @@ export async function authorizeAsset(
   deps: GateDeps,
   tour: Tour,
   bearer: string | undefined,
-  query: { t?: string; exp?: string; sig?: string; access_token?: string },
+  query: { t?: string; exp?: string; sig?: string },
 ): Promise<void> {
   const now = deps.clock();
-  // The access token itself in the query is the widget's fallback while its short-lived
-  // grant is being renewed (a tab that slept past the grant's end); it is checked like a
-  // Bearer token, revocation included.
-  const token = bearer ?? query.access_token;
-  const jti = token
-    ? (await deps.accessTokens.verify(token, tour.config.id, now)).jti
+  // Never the access token itself in a URL: it lives for months and URLs end up in logs.
+  const jti = bearer
+    ? (await deps.accessTokens.verify(bearer, tour.config.id, now)).jti
     : deps.assetGrants.verify(tour.config.id, query, now);
   const row = await holdsAccess(deps, jti, now);
   if (row.tour_id !== tour.config.id) throw new GateError('TOKEN_INVALID');

@@ -14,7 +14,7 @@ import type { Tour } from '../config/tours.ts';
 import type { GateDeps } from '../http/context.ts';
 import { emailKey, enforce } from '../http/rate-limit.ts';
 import type { Registration } from '../store/schema.ts';
-import { dayOf, newId, type StoreOps } from '../store/store.ts';
+import { dayOf, isUniqueViolation, newId, type StoreOps } from '../store/store.ts';
 import { afterRegistration } from './release.ts';
 
 export interface RegisterInput {
@@ -36,7 +36,6 @@ export async function register(deps: GateDeps, { tour, request, ip }: RegisterIn
   const email = normalizeEmail(String(values.email));
   let now = clock();
   await enforce(deps.rateCounter, `reg:ip:${ip}`, limits.registrationPerIp, now);
-  await enforce(deps.rateCounter, `reg:tour:${t.id}`, limits.registrationPerTour, now);
   if (tour.gate.captcha) {
     await deps.captcha.verify({
       token: request.captcha,
@@ -45,6 +44,8 @@ export async function register(deps: GateDeps, { tour, request, ip }: RegisterIn
       hostnames: tour.hostnames,
     });
   }
+  // Counted after the captcha: bots without an answer must not use up a tour's budget.
+  await enforce(deps.rateCounter, `reg:tour:${t.id}`, limits.registrationPerTour, now);
   await enforce(deps.rateCounter, `reg:email:${t.id}:${emailKey(email)}`, limits.registrationPerEmail, now);
 
   now = clock();
@@ -57,44 +58,54 @@ export async function register(deps: GateDeps, { tour, request, ip }: RegisterIn
     consent_marketing: request.consent.marketing ? 1 : 0,
   };
 
-  await store.transaction(async (tx) => {
-    const existing = await tx.findRegistration(t.id, email);
-    if (existing) {
-      await tx.updateRegistration(existing.id, { fields: fieldsJson, locale, updated_at: now, ...consent });
-      await tx.log(existing.id, t.id, now, 'registered-again', { viewpoint: request.viewpoint ?? null });
-      await afterRegistration(deps, tx, tour, { ...existing, fields: fieldsJson, locale }, now, false);
-      return;
-    }
-    const reg: Registration = {
-      id: newId(),
-      tour_id: t.id,
-      email,
-      fields: fieldsJson,
-      locale,
-      status: t.mode === 'email' ? 'released' : 'pending',
-      viewpoint: request.viewpoint ?? null,
-      ...consent,
-      created_at: now,
-      day: dayOf(now),
-      updated_at: now,
-      released_at: t.mode === 'email' ? now : null,
-      decided_at: null,
-      decided_by: null,
-      first_opened_at: null,
-    };
-    await tx.insertRegistration(reg);
-    await tx.log(reg.id, t.id, now, 'registered', {
-      mode: t.mode,
-      viewpoint: reg.viewpoint,
-      consentVersion: consent.consent_version,
-      marketing: Boolean(consent.consent_marketing),
+  const write = () =>
+    store.transaction(async (tx) => {
+      const existing = await tx.findRegistration(t.id, email);
+      if (existing) {
+        // Whoever knows an address could send the mask in its name: the stored data and consent
+        // stay as the visitor confirmed them. The new mail goes out in the language used now.
+        await tx.log(existing.id, t.id, now, 'registered-again', { viewpoint: request.viewpoint ?? null });
+        await afterRegistration(deps, tx, tour, { ...existing, locale }, now, false);
+        return;
+      }
+      const reg: Registration = {
+        id: newId(),
+        tour_id: t.id,
+        email,
+        fields: fieldsJson,
+        locale,
+        status: t.mode === 'email' ? 'released' : 'pending',
+        viewpoint: request.viewpoint ?? null,
+        ...consent,
+        created_at: now,
+        day: dayOf(now),
+        updated_at: now,
+        released_at: t.mode === 'email' ? now : null,
+        decided_at: null,
+        decided_by: null,
+        first_opened_at: null,
+      };
+      await tx.insertRegistration(reg);
+      await tx.log(reg.id, t.id, now, 'registered', {
+        mode: t.mode,
+        viewpoint: reg.viewpoint,
+        consentVersion: consent.consent_version,
+        marketing: Boolean(consent.consent_marketing),
+      });
+      await afterRegistration(deps, tx, tour, reg, now, true);
+      // Counters last: their rows are shared by every registration of the day, and a row lock
+      // is held until commit.
+      await tx.bumpStat(t.id, reg.day, 'registrations');
+      if (reg.status === 'released') await tx.bumpStat(t.id, reg.day, 'released');
     });
-    await afterRegistration(deps, tx, tour, reg, now, true);
-    // Counters last: their rows are shared by every registration of the day, and a row lock
-    // is held until commit.
-    await tx.bumpStat(t.id, reg.day, 'registrations');
-    if (reg.status === 'released') await tx.bumpStat(t.id, reg.day, 'released');
-  });
+  try {
+    await write();
+  } catch (err) {
+    // Two requests for a new address at once (a double click, two tabs): the second insert
+    // meets the first one's row; once more, it takes the known-visitor path.
+    if (!isUniqueViolation(err)) throw err;
+    await write();
+  }
   deps.outbox.nudge();
   return { status: t.mode === 'email' ? 'check-email' : 'awaiting-approval' };
 }

@@ -29,6 +29,12 @@ export type DbLike = Kysely<Database> | Transaction<Database>;
 
 export const newId = (): string => uuidv7();
 
+/** A unique constraint refused an insert (PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_UNIQUE). */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
 /** UTC day `YYYY-MM-DD` of an epoch-ms time. */
 export const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 

@@ -2,14 +2,35 @@
  * `GET /dev/mailbox`: with no SMTP server configured (development only), every mail the
  * server would have sent, newest first, with working links. `/dev/mailbox.json` for scripts.
  */
-import { Hono } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { GateError } from '@tour-gate/shared';
+import { type Context, Hono } from 'hono';
 import { escapeHtml, html, raw } from '../../util/html.ts';
 import type { GateEnv } from '../context.ts';
 
 const CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-src 'self'; base-uri 'none'; form-action 'none'";
 
+/**
+ * Only for this machine: the mailbox lists every live link, dashboard sign-ins included, so a
+ * server that was started without NODE_ENV=production and without SMTP on a public address
+ * must not show it to the world. (No socket at all: a test calling app.request().)
+ */
+function fromThisMachine(c: Context<GateEnv>): boolean {
+  let address: string | undefined;
+  try {
+    address = getConnInfo(c).remote.address;
+  } catch {
+    return true;
+  }
+  return !address || address === '::1' || address.startsWith('127.') || address === '::ffff:127.0.0.1';
+}
+
 export const devMailboxRoutes = new Hono<GateEnv>()
+  .use(async (c, next) => {
+    if (!fromThisMachine(c)) throw new GateError('NOT_FOUND');
+    await next();
+  })
   .get('/mailbox.json', async (c) => {
     const mails = await c.get('deps').store.listMails(200);
     c.header('Cache-Control', 'no-store');

@@ -16,6 +16,7 @@ import { DECISIONS, type Decision, decide } from '../../services/decide.ts';
 import { renewReviewLink } from '../../services/review.ts';
 import type { LinkToken, Registration } from '../../store/schema.ts';
 import type { GateDeps, GateEnv } from '../context.ts';
+import { readForm } from '../form.ts';
 import {
   type PageLocale,
   REVIEW_CSP,
@@ -118,16 +119,6 @@ async function requestPage(
     ...(notice ? { notice: { kind: notice } } : {}),
   });
   return page(c, body, status);
-}
-
-async function readForm(c: Context<GateEnv>): Promise<Record<string, unknown>> {
-  const type = c.req.header('content-type') ?? '';
-  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) return {};
-  try {
-    return (await c.req.parseBody()) as Record<string, unknown>;
-  } catch {
-    return {};
-  }
 }
 
 export const reviewRoutes = new Hono<GateEnv>()
