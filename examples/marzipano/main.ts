@@ -47,8 +47,11 @@ function scene(id: string) {
   let made = scenes.get(id);
   if (made) return made;
   const room = rooms[id]!;
-  // Reached only through the gate: for a protected room the tour is unlocked by now.
-  const url = room.asset ? gate.assetUrl(room.asset)! : `/panoramas/public/musterstrasse-12/${id}.jpg`;
+  // Reached only through the gate: for a protected room the tour is unlocked by now, and the
+  // gate's `guard` has just made sure of a fresh asset grant. Should that renewal have failed
+  // (offline), the scene is not made now; the next visit to the room tries again.
+  const url = room.asset ? gate.assetUrl(room.asset) : `/panoramas/public/musterstrasse-12/${id}.jpg`;
+  if (!url) return undefined;
   made = viewer.createScene({
     source: Marzipano.ImageUrlSource.fromString(url),
     geometry,
@@ -68,7 +71,7 @@ function scene(id: string) {
 
 const tour = await gatedSceneSwitch(
   (id) => {
-    scene(id).switchTo({ transitionDuration: 300 }, () => sceneShown(id));
+    scene(id)?.switchTo({ transitionDuration: 300 }, () => sceneShown(id));
   },
   { gate },
 );

@@ -41,9 +41,20 @@ const rooms: Record<string, Room> = {
 
 const gate = await showGateState();
 
+/**
+ * A protected room's panorama URL, signed with the gate's asset grant. A grant that has gone
+ * stale (a laptop back from sleep, say) is renewed by `guard`, which answers only after that.
+ */
+async function protectedPanorama(id: string, asset: string): Promise<string> {
+  const url = gate.assetUrl(asset) ?? ((await gate.guard(id)) ? gate.assetUrl(asset) : undefined);
+  // No grant after all (offline): the plugin shows its load error, and the next visit asks again.
+  if (!url) throw new Error(`no signed URL for ${asset}`);
+  return url;
+}
+
 const tour = gatedVirtualTour({
   gate,
-  // Called only for nodes the visitor may see, so `assetUrl` has an access token to sign with.
+  // Called only for nodes the visitor may see (preloads included), so the tour is unlocked here.
   getNode: async (id) => {
     const room = rooms[id];
     if (!room) throw new Error(`no room ${id}`);
@@ -51,7 +62,7 @@ const tour = gatedVirtualTour({
       id,
       name: room.name,
       caption: room.name,
-      panorama: room.asset ? gate.assetUrl(room.asset)! : `/panoramas/public/musterstrasse-12/${id}.jpg`,
+      panorama: room.asset ? await protectedPanorama(id, room.asset) : `/panoramas/public/musterstrasse-12/${id}.jpg`,
       links: room.links.map((link) => ({
         nodeId: link.nodeId,
         position: { yaw: `${link.yaw}deg`, pitch: '-12deg' },

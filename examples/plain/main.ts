@@ -8,10 +8,14 @@ import { sceneFromHash, sceneShown, showGateState } from '../shared/page.ts';
 const gate = await showGateState();
 const image = document.querySelector<HTMLImageElement>('#room')!;
 
-function show(button: HTMLElement): void {
+async function show(button: HTMLElement): Promise<void> {
   const room = button.dataset.room ?? '';
   const asset = button.dataset.asset;
-  const src = asset ? gate.assetUrl(asset) : `/panoramas/public/musterstrasse-12/${room}.jpg`;
+  // A stale asset grant (a laptop back from sleep, say) is renewed by `guard` before it answers.
+  const signed = () => (asset ? gate.assetUrl(asset) : undefined);
+  const src = asset
+    ? (signed() ?? ((await gate.guard(room)) ? signed() : undefined))
+    : `/panoramas/public/musterstrasse-12/${room}.jpg`;
   if (!src) return;
   image.alt = button.textContent ?? room;
   image.onload = () => sceneShown(room);
@@ -19,7 +23,7 @@ function show(button: HTMLElement): void {
 }
 
 const buttons = [...document.querySelectorAll<HTMLElement>('nav.rooms [data-room]')];
-for (const button of buttons) button.addEventListener('click', () => show(button));
+for (const button of buttons) button.addEventListener('click', () => void show(button));
 
 // The room a locked click asked for is shown as soon as the tour is unlocked (say, by the link
 // opened in another tab).

@@ -49,7 +49,7 @@ export class GateRegisteredEvent extends Event {
   }
 }
 
-/** The tour is unlocked: by a link, by another tab, or by a stored access token on load. */
+/** The tour was unlocked: by a link, or by another tab. Not for a stored token found on load: read `unlocked`. */
 export class GateUnlockedEvent extends Event {
   constructor() {
     super('gate-unlocked', init);

@@ -19,6 +19,7 @@ import {
 import type { GateErrorEvent, GateLockedEvent } from './events.ts';
 import { en } from './i18n/en.ts';
 import { accessKey } from './storage.ts';
+import type { TourGate } from './tour-gate.ts';
 
 describe('<tour-gate> click guard', () => {
   afterEach(cleanUp);
@@ -115,6 +116,48 @@ describe('<tour-gate> click guard', () => {
     await waitUntil(() => clicked === 1, 'the held click was not replayed');
     expect(isMaskOpen(gate)).to.equal(false);
   });
+
+  it('guards SVG viewpoints, and replays a held click on one', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    const host = addToPage(document.createElement('div'));
+    host.innerHTML =
+      '<svg width="20" height="20"><circle data-gate-viewpoint="living" r="5"/><circle data-gate-viewpoint="bedroom" r="5"/></svg>';
+    const [living, bedroom] = host.querySelectorAll('circle');
+    const seen: string[] = [];
+    living?.addEventListener('click', () => seen.push('living'));
+    bedroom?.addEventListener('click', () => seen.push('bedroom'));
+    const click = () => new MouseEvent('click', { bubbles: true, cancelable: true, composed: true });
+    const gate = await mountGate(tour, {}, { waitForConfig: false });
+    living?.dispatchEvent(click());
+    expect(seen).to.deep.equal([]);
+    await waitUntil(() => seen.length === 1, 'the held click was not replayed');
+    bedroom?.dispatchEvent(click());
+    await openMask(gate);
+    expect(seen).to.deep.equal(['living']);
+  });
+
+  it('does not replay a held click once its viewpoint has left the page', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    const button = viewpointButton('bedroom');
+    let clicked = 0;
+    button.addEventListener('click', () => clicked++);
+    const gate = await mountGate(tour, {}, { waitForConfig: false });
+    button.click();
+    button.remove();
+    // Unlocked while the click is held: a replay would now go through, on an element no guard sees.
+    const key = accessKey(SERVER, tour);
+    const value = JSON.stringify({
+      accessToken: fakeJwt(tour, 600),
+      expiresAt: new Date(Date.now() + 600e3).toISOString(),
+    });
+    localStorage.setItem(key, value);
+    window.dispatchEvent(new StorageEvent('storage', { key, newValue: value, storageArea: localStorage }));
+    await waitUntil(() => gate.isUnlocked('living'), 'gate config did not load');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(clicked).to.equal(0);
+  });
 });
 
 describe('<tour-gate> funnel counters', () => {
@@ -176,6 +219,42 @@ describe('<tour-gate> without its config', () => {
   });
 });
 
+describe('<tour-gate> guard() without its config', () => {
+  afterEach(cleanUp);
+
+  async function failedGuard(): Promise<{ gate: TourGate; root: ShadowRoot; answer: Promise<boolean> }> {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    await scriptAnswer(tour, 'gate', { network: true });
+    await scriptAnswer(tour, 'gate', { network: true });
+    const gate = await mountGate(tour, {}, { waitForConfig: false });
+    await waitForRequests(tour, (r) => r.path.endsWith('/gate'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const answer = gate.guard('living');
+    const root = await openMask(gate);
+    await waitUntil(() => text(root.querySelector('[part="screen-title"]')) === en.errorTitle, 'no error screen');
+    return { gate, root, answer };
+  }
+
+  it('resolves with the retried answer once the visitor tries again', async () => {
+    const { root, answer } = await failedGuard();
+    let settled = false;
+    void answer.then(() => {
+      settled = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(settled, 'no answer before the retry').to.equal(false);
+    [...root.querySelectorAll<HTMLButtonElement>('button')].find((b) => text(b) === en.retry)?.click();
+    expect(await answer).to.equal(true);
+  });
+
+  it('resolves false when the visitor closes the error screen', async () => {
+    const { gate, answer } = await failedGuard();
+    gate.close();
+    expect(await answer).to.equal(false);
+  });
+});
+
 describe('<tour-gate> JS API', () => {
   afterEach(cleanUp);
 
@@ -227,23 +306,69 @@ describe('<tour-gate> JS API', () => {
     expect(JSON.parse(localStorage.getItem(accessKey(SERVER, tour)) ?? '{}').assets?.query).to.match(/^t=grant-/);
   });
 
-  it('falls back to the access token in asset URLs when the server gives no grant', async () => {
+  it('gives no asset URL without a grant, never the access token', async () => {
     const tour = uniqueTour();
     await serveTour(tour);
     await scriptAnswer(tour, 'access', {
       status: 200,
       body: { valid: true, tour, expiresAt: new Date(Date.now() + 600e3).toISOString() },
     });
-    const accessToken = fakeJwt(tour, 600);
     localStorage.setItem(
       accessKey(SERVER, tour),
-      JSON.stringify({ accessToken, expiresAt: new Date(Date.now() + 600e3).toISOString() }),
+      JSON.stringify({ accessToken: fakeJwt(tour, 600), expiresAt: new Date(Date.now() + 600e3).toISOString() }),
     );
     const gate = await mountGate(tour);
     await waitForRequests(tour, (r) => r.path.endsWith('/access'));
-    expect(gate.assetUrl('a/b.jpg')).to.equal(
-      `${SERVER}/v1/tours/${tour}/assets/a/b.jpg?access_token=${encodeURIComponent(accessToken)}`,
+    expect(gate.unlocked).to.equal(true);
+    expect(gate.assetUrl('a/b.jpg')).to.equal(undefined);
+  });
+
+  it('guard() renews a stale grant before it answers true', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    const expiresAt = new Date(Date.now() + 600e3).toISOString();
+    await scriptAnswer(tour, 'access', {
+      delayMs: 300,
+      body: { valid: true, tour, expiresAt, assets: { query: 't=fresh&exp=1&sig=s', expiresAt } },
+    });
+    localStorage.setItem(
+      accessKey(SERVER, tour),
+      JSON.stringify({
+        accessToken: fakeJwt(tour, 600),
+        expiresAt,
+        assets: { query: 't=stale&exp=1&sig=s', expiresAt: new Date(Date.now() - 1000).toISOString() },
+      }),
     );
+    const gate = await mountGate(tour);
+    expect(gate.assetUrl('x.jpg'), 'a stale grant signs nothing').to.equal(undefined);
+    expect(await gate.guard('bedroom')).to.equal(true);
+    expect(gate.assetUrl('x.jpg')).to.equal(`${SERVER}/v1/tours/${tour}/assets/x.jpg?t=fresh&exp=1&sig=s`);
+    expect(await requestsOf(tour).then((list) => list.filter((r) => r.path.endsWith('/access')))).to.have.length(1);
+  });
+
+  it('tries a renewal that failed on the network again 30 s later', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    await scriptAnswer(tour, 'access', { network: true });
+    localStorage.setItem(
+      accessKey(SERVER, tour),
+      JSON.stringify({ accessToken: fakeJwt(tour, 600), expiresAt: new Date(Date.now() + 600e3).toISOString() }),
+    );
+    const realSetTimeout = window.setTimeout;
+    const delays: number[] = [];
+    window.setTimeout = ((handler: TimerHandler, delay?: number, ...rest: unknown[]) => {
+      delays.push(delay ?? 0);
+      return realSetTimeout(handler, delay, ...rest);
+    }) as typeof window.setTimeout;
+    try {
+      const gate = await mountGate(tour);
+      await waitForRequests(tour, (r) => r.path.endsWith('/access'));
+      await waitUntil(() => delays.includes(30_000), 'no renewal planned after the failure');
+      expect(gate.unlocked, 'a network failure keeps the access').to.equal(true);
+      expect(gate.assetUrl('x.jpg')).to.equal(undefined);
+    } finally {
+      window.setTimeout = realSetTimeout;
+    }
   });
 
   it('locks again quietly when the stored token has expired', async () => {
@@ -278,5 +403,37 @@ describe('<tour-gate> JS API', () => {
     expect(codes).to.deep.equal(['ACCESS_REVOKED']);
     const access = (await requestsOf(tour)).find((r) => r.path.endsWith('/access'));
     expect(access?.authorization).to.equal(`Bearer ${accessToken}`);
+  });
+
+  it('tells the page when another tab drops the access', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    const key = accessKey(SERVER, tour);
+    localStorage.setItem(
+      key,
+      JSON.stringify({ accessToken: fakeJwt(tour, 600), expiresAt: new Date(Date.now() + 600e3).toISOString() }),
+    );
+    const gate = await mountGate(tour);
+    const codes: string[] = [];
+    gate.addEventListener('gate-error', (event) => codes.push(event.code));
+    localStorage.removeItem(key);
+    window.dispatchEvent(new StorageEvent('storage', { key, newValue: null, storageArea: localStorage }));
+    expect(gate.unlocked).to.equal(false);
+    expect(codes).to.deep.equal(['ACCESS_REVOKED']);
+  });
+
+  it('tells the page when the access runs out', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    localStorage.setItem(
+      accessKey(SERVER, tour),
+      JSON.stringify({ accessToken: fakeJwt(tour, 2), expiresAt: new Date(Date.now() + 2e3).toISOString() }),
+    );
+    const gate = await mountGate(tour);
+    const codes: string[] = [];
+    gate.addEventListener('gate-error', (event) => codes.push(event.code));
+    expect(gate.unlocked).to.equal(true);
+    await waitUntil(() => !gate.unlocked, 'the access did not run out', { timeout: 4000 });
+    expect(codes).to.deep.equal(['ACCESS_EXPIRED']);
   });
 });

@@ -10,13 +10,13 @@ import {
 } from './events.ts';
 import { GateAccess } from './internal/access.ts';
 import { type Endpoint, errorCode, type GateErrorCode, requestJson, tourUrl } from './internal/api.ts';
-import { guardClicks } from './internal/click-guard.ts';
+import { guardClicks, replayClick } from './internal/click-guard.ts';
 import { deepActiveElement } from './internal/focus.ts';
 import { Funnel } from './internal/funnel.ts';
 import { resolveLocale } from './internal/locale.ts';
 import { isGateConfig } from './internal/wire.ts';
 import type { MaskRegisteredDetail } from './mask/gate-mask.ts';
-import { MASK_PARTS, type Screen } from './mask/screen.ts';
+import { isLinkCode, MASK_PARTS, type Screen } from './mask/screen.ts';
 import { styles } from './tour-gate.styles.ts';
 
 /** hCaptcha's loader; `captcha-script` replaces it (tests use a local stand-in). */
@@ -140,9 +140,13 @@ export class TourGate extends LitElement {
   /**
    * Asks before showing a viewpoint: `true` to go on now, `false` when it is locked (the mask is
    * then shown unless a `gate-locked` listener cancelled it). For viewers that switch scenes
-   * in script rather than through clicks.
+   * in script rather than through clicks. Waits for an unlock link being redeemed, and while
+   * unlocked for a fresh asset grant, so `assetUrl()` works right after a `true`. When the gate
+   * config does not load, it resolves once the visitor has retried (with that answer) or closed
+   * the error screen (`false`).
    */
   async guard(viewpointId: string): Promise<boolean> {
+    await this.#access.settled();
     if (this.unlocked) {
       this.#funnel.count('viewpoint-view', viewpointId);
       return true;
@@ -154,8 +158,14 @@ export class TourGate extends LitElement {
     try {
       config = await this.#loadConfig();
     } catch (error) {
-      this.#fail(error, () => void this.guard(viewpointId));
-      return false;
+      return new Promise((resolve) =>
+        this.#fail(
+          error,
+          () => resolve(this.guard(viewpointId)),
+          returnFocus,
+          () => resolve(this.isUnlocked(viewpointId)),
+        ),
+      );
     }
     if (this.unlocked || !isProtected(config.viewpoints, viewpointId)) {
       this.#funnel.count('viewpoint-view', viewpointId);
@@ -168,8 +178,8 @@ export class TourGate extends LitElement {
   /**
    * URL of a protected file of this tour (`GET {server}/v1/tours/{tour}/assets/{path}`) that an
    * `<img>` or a viewer's texture loader can fetch without headers: signed with the short-lived
-   * grant the server hands out with the access (renewed in the background before it runs out),
-   * or carrying the access token where the server gave no grant. Undefined while locked.
+   * grant the server hands out with the access (renewed in the background before it runs out).
+   * Undefined while locked or without a valid grant; `await guard(id)` first to be sure of one.
    */
   assetUrl(path: string): string | undefined {
     const query = this.#access.assetQuery();
@@ -277,24 +287,25 @@ export class TourGate extends LitElement {
     return this.#config;
   }
 
-  #onViewpointClick = (viewpoint: string, element: HTMLElement): boolean => {
-    const config = this.#configValue;
-    if (this.unlocked || (config && !isProtected(config.viewpoints, viewpoint))) {
+  #onViewpointClick = (viewpoint: string, element: Element): boolean => {
+    if (this.isUnlocked(viewpoint)) {
       this.#funnel.count('viewpoint-view', viewpoint);
       return false;
     }
-    if (config) {
-      this.#locked(viewpoint, element);
+    const focus = element instanceof HTMLElement ? element : undefined;
+    if (this.#configValue && !this.#access.pending) {
+      this.#locked(viewpoint, focus);
       return true;
     }
-    // Not known yet whether this viewpoint is protected: hold the click, and replay it once the
-    // config says it is free. Failing open here would hand out protected rooms on a slow network.
-    this.#loadConfig().then(
-      (loaded) => {
-        if (this.unlocked || !isProtected(loaded.viewpoints, viewpoint)) element.click();
-        else this.#locked(viewpoint, element);
+    // Not known yet whether this viewpoint is protected, or an unlock link is being redeemed:
+    // hold the click, and replay it once it turns out free. Failing open here would hand out
+    // protected rooms on a slow network.
+    Promise.all([this.#access.pending, this.#loadConfig()]).then(
+      () => {
+        if (this.isUnlocked(viewpoint)) replayClick(element);
+        else this.#locked(viewpoint, focus);
       },
-      (error: unknown) => this.#fail(error, () => element.click(), element),
+      (error: unknown) => this.#fail(error, () => replayClick(element), focus),
     );
     return true;
   };
@@ -325,6 +336,8 @@ export class TourGate extends LitElement {
       this.#emitError('NETWORK_ERROR');
       return;
     }
+    // Unlocked while waiting (an unlock link redeemed meanwhile): nothing to ask for any more.
+    if (viewpoint !== undefined && this.isUnlocked(viewpoint)) return;
     if (!this.screen) this.#returnFocus = returnFocus;
     this.#viewpoint = viewpoint;
     if (this.#configValue?.captcha && !this.#captchaContainer) {
@@ -342,14 +355,20 @@ export class TourGate extends LitElement {
     }
   }
 
-  /** Shows a failure; its retry closes the error screen first, then does again what failed. */
-  #fail(error: unknown, retry: () => void, returnFocus?: HTMLElement): void {
+  /**
+   * Shows a failure; its retry closes the error screen first, then does again what failed.
+   * `dismissed` runs when the mask closes some other way.
+   */
+  #fail(error: unknown, retry: () => void, returnFocus?: HTMLElement, dismissed?: () => void): void {
     const code = errorCode(error);
     this.#emitError(code);
+    let retried = false;
     const again = () => {
+      retried = true;
       this.close();
       retry();
     };
+    if (dismissed) this.addEventListener('gate-close', () => retried || dismissed(), { once: true });
     void this.#show({ kind: 'error', code, retry: again }, returnFocus ?? deepActiveElement());
   }
 
@@ -359,8 +378,7 @@ export class TourGate extends LitElement {
 
   #showLinkError(code: GateErrorCode, token: string): void {
     this.#emitError(code);
-    const known = ['LINK_EXPIRED', 'LINK_INVALID', 'LINK_REVOKED', 'ACCESS_DENIED', 'ACCESS_REVOKED'];
-    const screen: Screen = known.includes(code)
+    const screen: Screen = isLinkCode(code)
       ? { kind: 'link', code, token }
       : { kind: 'error', code, retry: () => void this.#access.unlock(token) };
     void this.#show(screen, deepActiveElement());

@@ -190,4 +190,64 @@ describe('unlock on arrival', () => {
       expect((await requestsOf(tour)).some((r) => r.path.endsWith('/registrations'))).to.equal(false);
     });
   }
+
+  it('waits for a running unlock before deciding: no locked event and no mask for what the link opens', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    const token = await linkToken(tour);
+    arriveWith(`${UNLOCK_FRAGMENT_KEY}=${token}`);
+    // Hold the unlock answer back, so a guard() and a click come while the request runs.
+    const realFetch = window.fetch;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    window.fetch = async (input, init) => {
+      if (String(input).endsWith('/v1/unlock')) await held;
+      return realFetch(input, init);
+    };
+    const events: string[] = [];
+    const onEvent = (event: Event) => events.push(event.type);
+    const types = ['gate-locked', 'gate-unlocked', 'gate-open'];
+    for (const type of types) document.addEventListener(type, onEvent);
+    try {
+      const gate = await mountGate(tour);
+      const guarded = gate.guard('bedroom');
+      const button = viewpointButton('kitchen');
+      let clicked = 0;
+      button.addEventListener('click', () => clicked++);
+      button.click();
+      expect(clicked, 'held while the unlock runs').to.equal(0);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(isMaskOpen(gate)).to.equal(false);
+      release();
+      expect(await guarded).to.equal(true);
+      await waitUntil(() => clicked === 1, 'the held click was not replayed');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await gate.updateComplete;
+      expect(isMaskOpen(gate)).to.equal(false);
+      expect(gate.unlocked).to.equal(true);
+      expect(events).to.deep.equal(['gate-unlocked']);
+    } finally {
+      window.fetch = realFetch;
+      for (const type of types) document.removeEventListener(type, onEvent);
+    }
+  });
+
+  it('sends the token once when "try again" is pressed twice', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    const token = await linkToken(tour, 'ok', { networkFailures: 1 });
+    arriveWith(`${UNLOCK_FRAGMENT_KEY}=${token}`);
+    const gate = await mountGate(tour, {}, { waitForConfig: false });
+    const root = await openMask(gate);
+    await waitUntil(() => text(root.querySelector('[part="screen-text"]')) === en.errors.NETWORK_ERROR, 'no error');
+    const retry = [...root.querySelectorAll<HTMLButtonElement>('button')].find((b) => text(b) === en.retry);
+    retry?.click();
+    retry?.click();
+    await waitUntil(() => gate.unlocked, 'the retry did not unlock');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const sent = (await unlockRequests()).filter((r) => (r.body as { token?: string }).token === token);
+    expect(sent, 'the failed request and one retry').to.have.length(2);
+  });
 });

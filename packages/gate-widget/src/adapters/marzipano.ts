@@ -7,7 +7,8 @@
  * scene opens the mask and is switched to once the tour is unlocked.
  *
  * Create protected scenes lazily in your switch function, with the panorama from the gate server
- * (`gate.assetUrl`): it is only called once the scene is open.
+ * (`gate.assetUrl`): it is only called once the scene is open, right after the gate's `guard`
+ * made sure of a fresh asset grant (`assetUrl` is undefined only if that renewal failed).
  *
  * @example
  * ```ts
@@ -18,7 +19,8 @@
  * const gate = document.querySelector('tour-gate')!;
  * const scenes = new Map<string, Marzipano.Scene>();
  * const tour = await gatedSceneSwitch((id) => {
- *   const url = rooms[id].protected ? gate.assetUrl(`${id}.jpg`)! : `/panoramas/${id}.jpg`;
+ *   const url = rooms[id].protected ? gate.assetUrl(`${id}.jpg`) : `/panoramas/${id}.jpg`;
+ *   if (!url) return; // offline: no fresh grant
  *   if (!scenes.has(id)) scenes.set(id, viewer.createScene({ source: Marzipano.ImageUrlSource.fromString(url), geometry, view }));
  *   scenes.get(id)!.switchTo();
  * }, { gate });

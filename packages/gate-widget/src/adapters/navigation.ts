@@ -55,14 +55,15 @@ export function gatedNavigation<A extends unknown[]>(
   // Each request gets a number; an older request whose guard resolves late does nothing.
   let latest = 0;
 
+  // Through `go` again: its `guard` makes sure of a fresh asset grant (another tab's access may
+  // come without one) before the viewer asks `assetUrl` for the panorama.
   const onUnlocked = () => {
     const next = waiting;
-    waiting = undefined;
-    if (next) show(next.id, ...next.args);
+    if (next) void navigation.go(next.id, ...next.args);
   };
   gate.addEventListener('gate-unlocked', onUnlocked);
 
-  return {
+  const navigation: GatedNavigation<A> = {
     async go(id, ...args) {
       const request = ++latest;
       waiting = undefined;
@@ -90,6 +91,7 @@ export function gatedNavigation<A extends unknown[]>(
       waiting = undefined;
     },
   };
+  return navigation;
 }
 
 /** The first of `ids` a visitor may see now (after `guard` has loaded the gate config). */

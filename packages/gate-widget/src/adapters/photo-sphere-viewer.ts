@@ -14,6 +14,7 @@
  *
  * Protected panoramas come from the gate server: let `getNode` return
  * `gate.assetUrl('bad.jpg')` as the node's panorama — it is only called once the node is open.
+ * `assetUrl` is undefined while the asset grant is stale; `await gate.guard(id)` renews it.
  *
  * @example
  * ```ts
@@ -24,7 +25,7 @@
  * const gate = document.querySelector('tour-gate')!;
  * const tour = gatedVirtualTour({
  *   gate,
- *   getNode: async (id) => ({ ...nodes[id], panorama: nodes[id].protected ? gate.assetUrl(`${id}.jpg`) : nodes[id].panorama }),
+ *   getNode: async (id) => ({ ...nodes[id], panorama: nodes[id].protected ? (await gate.guard(id), gate.assetUrl(`${id}.jpg`)) : nodes[id].panorama }),
  *   preload: true,
  * });
  * const viewer = new Viewer({ container: 'viewer', plugins: [[VirtualTourPlugin, { ...tour.pluginOptions, renderMode: '3d' }]] });

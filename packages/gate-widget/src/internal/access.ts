@@ -23,12 +23,15 @@ const LOST_ACCESS: readonly GateErrorCode[] = ['ACCESS_REVOKED', 'ACCESS_EXPIRED
 /** How long before an asset grant runs out a fresh one is asked for. */
 const RENEW_BEFORE_MS = 60_000;
 
+/** When a renewal failed on the network, it is tried again this much later. */
+const RETRY_MS = 30_000;
+
 export interface AccessListener {
   /** Locked → unlocked, by a link or another tab (not a token found in storage on load). */
   unlocked(): void;
   /** An unlock link did not work. */
   linkFailed(code: GateErrorCode, token: string): void;
-  /** The server says the stored access no longer holds; it was dropped. */
+  /** The access held in this page was dropped: the server refused it, it ran out, or another tab dropped it. */
   lost(code: GateErrorCode): void;
 }
 
@@ -38,16 +41,29 @@ export class GateAccess {
   #access: StoredAccess | undefined;
   #stopWatch: (() => void) | undefined;
   #renewal: ReturnType<typeof setTimeout> | undefined;
+  #checking: Promise<void> | undefined;
+  /** The unlock request under way, if any; a second one waits for it instead of being sent. */
+  pending: Promise<void> | undefined;
 
   constructor(listener: AccessListener) {
     this.#listener = listener;
   }
 
-  /** The access while it holds; an expired one is dropped here, quietly. */
+  /** The access while it holds; an expired one is dropped here, and reported as lost. */
   get current(): StoredAccess | undefined {
     const access = this.#access;
-    if (access && accessEndsAt(access) <= Date.now()) this.#drop();
+    if (access && accessEndsAt(access) <= Date.now()) this.#lose('ACCESS_EXPIRED');
     return this.#access;
+  }
+
+  /**
+   * Settles once no unlock request is under way and, while unlocked, a fresh asset grant is
+   * held: a stale one is renewed first (`GET …/access`), which may also find the access lost.
+   */
+  async settled(): Promise<void> {
+    await this.pending;
+    const access = this.current;
+    if (access && !fresh(access)) await this.#check(access);
   }
 
   /**
@@ -80,8 +96,15 @@ export class GateAccess {
     this.#set(this.#access);
   }
 
-  /** Redeems an unlock link's token (`POST /v1/unlock`). */
-  async unlock(token: string): Promise<void> {
+  /** Redeems an unlock link's token (`POST /v1/unlock`); ignored while one is under way. */
+  unlock(token: string): Promise<void> {
+    this.pending ??= this.#redeem(token).finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  async #redeem(token: string): Promise<void> {
     const endpoint = this.#endpoint;
     if (!endpoint) return;
     try {
@@ -103,14 +126,10 @@ export class GateAccess {
     }
   }
 
-  /** The query that signs an asset URL: the grant while it holds, else the access token. */
+  /** The query that signs an asset URL: the grant while it holds; undefined without one. */
   assetQuery(): string | undefined {
     const access = this.current;
-    if (!access) return undefined;
-    const grant = access.assets;
-    return grant && Date.parse(grant.expiresAt) > Date.now()
-      ? grant.query
-      : `access_token=${encodeURIComponent(access.accessToken)}`;
+    return access && fresh(access) ? access.assets?.query : undefined;
   }
 
   /** Redeems the unlock token in the URL fragment, if there is one. */
@@ -130,8 +149,15 @@ export class GateAccess {
     return accessKey(endpoint.server, endpoint.tour);
   }
 
-  /** Asks the server whether the access holds, and picks up a fresh asset grant on the way. */
-  async #check(access: StoredAccess): Promise<void> {
+  /** Asks the server whether the access holds, and picks up a fresh asset grant on the way; one request at a time. */
+  #check(access: StoredAccess): Promise<void> {
+    this.#checking ??= this.#ask(access).finally(() => {
+      this.#checking = undefined;
+    });
+    return this.#checking;
+  }
+
+  async #ask(access: StoredAccess): Promise<void> {
     const endpoint = this.#endpoint;
     if (!endpoint) return;
     try {
@@ -146,10 +172,13 @@ export class GateAccess {
       }
     } catch (error) {
       const code = errorCode(error);
-      // A network failure says nothing about the access; keep it.
-      if (!LOST_ACCESS.includes(code) || this.#access !== access) return;
-      this.#drop();
-      this.#listener.lost(code);
+      if (this.#access !== access) return;
+      if (LOST_ACCESS.includes(code)) this.#lose(code);
+      // A network failure says nothing about the access: keep it, and renew again a little later.
+      else if (this.#stopWatch) {
+        clearTimeout(this.#renewal);
+        this.#renewal = setTimeout(() => void this.#check(access), RETRY_MS);
+      }
     }
   }
 
@@ -161,9 +190,11 @@ export class GateAccess {
     if (!wasUnlocked) this.#listener.unlocked();
   }
 
-  #drop(): void {
+  /** Drops the access held here and tells the listener. */
+  #lose(code: GateErrorCode): void {
     this.#set(undefined);
     if (this.#endpoint) clearAccess(this.#key(this.#endpoint));
+    this.#listener.lost(code);
   }
 
   /** Sets the access and plans the renewal of its asset grant shortly before the grant runs out. */
@@ -182,7 +213,14 @@ export class GateAccess {
 
   /** Another tab stored or dropped the access of this tour. */
   #onOtherTab = (access: StoredAccess | undefined): void => {
+    const held = this.#access;
     if (access) this.#grant(access);
-    else this.#set(undefined);
+    else if (held) {
+      this.#set(undefined);
+      this.#listener.lost(accessEndsAt(held) <= Date.now() ? 'ACCESS_EXPIRED' : 'ACCESS_REVOKED');
+    }
   };
 }
+
+/** Whether the access carries an asset grant that has not run out. */
+const fresh = (access: StoredAccess): boolean => Date.parse(access.assets?.expiresAt ?? '') > Date.now();

@@ -9,13 +9,23 @@
 export const VIEWPOINT_ATTRIBUTE = 'data-gate-viewpoint';
 
 /** Decides on one click; `true` stops it. */
-export type ViewpointClickHandler = (viewpoint: string, element: HTMLElement) => boolean;
+export type ViewpointClickHandler = (viewpoint: string, element: Element) => boolean;
 
-export function findViewpoint(event: Event): HTMLElement | undefined {
+/** The viewpoint a click hit: any element, SVG hotspots included. */
+export function findViewpoint(event: Event): Element | undefined {
   for (const target of event.composedPath()) {
-    if (target instanceof HTMLElement && target.hasAttribute(VIEWPOINT_ATTRIBUTE)) return target;
+    if (target instanceof Element && target.hasAttribute(VIEWPOINT_ATTRIBUTE)) return target;
   }
   return undefined;
+}
+
+/**
+ * Clicks a held viewpoint again, through the guard (SVG elements have no `click()`). Not once it
+ * left the page: a click on a detached element never reaches the guard on `window`.
+ */
+export function replayClick(element: Element): void {
+  if (element.isConnected)
+    element.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, composed: true }));
 }
 
 /** Starts guarding; returns the function that stops. */

@@ -142,6 +142,9 @@ describe('hCaptcha in the mask', () => {
     fillValid(root);
     submit(root);
     await waitUntil(() => text(root.querySelector('#tg-error-tg-captcha')) === en.errors.CAPTCHA_FAILED, 'not shown');
+    // Focus goes to the captcha, and the live summary says what is wrong with it.
+    expect(document.activeElement).to.equal(gate.querySelector('[slot="captcha"] iframe'));
+    expect(text(root.querySelector('.live'))).to.equal(en.errors.CAPTCHA_FAILED);
     expect(standIn()?.getResponse(id)).to.equal('');
     expect(standIn()?.__standInResets(id)).to.equal(resetsBefore + 1);
   });

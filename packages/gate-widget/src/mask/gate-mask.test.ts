@@ -1,5 +1,5 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { registrationRequestSchema } from '@tour-gate/shared';
+import { type FieldErrorCode, registrationRequestSchema } from '@tour-gate/shared';
 import { setViewport } from '@web/test-runner-commands';
 import {
   check,
@@ -23,6 +23,7 @@ import {
 } from '../../test/harness.ts';
 import type { GateErrorEvent, GateRegisteredEvent } from '../events.ts';
 import { en } from '../i18n/en.ts';
+import { placeServerErrors } from './registration.ts';
 
 const isRegistration = (r: { method: string; path: string }) =>
   r.method === 'POST' && r.path.endsWith('/registrations');
@@ -144,6 +145,9 @@ describe('registration mask', () => {
     expect(outcome).to.contain('spam');
     expect(deepActive()?.getAttribute('part')).to.equal('screen-title');
     expect(registered.map((e) => e.detail)).to.deep.equal([{ mode: 'email', status: 'check-email' }]);
+    // Screen readers read the text (the spam-folder hint) along with the dialog.
+    const described = root.querySelector('[role="dialog"]')?.getAttribute('aria-describedby') ?? '';
+    expect(text(root.getElementById(described))).to.equal(outcome);
   });
 
   it('says the broker will check the request in manual release mode', async () => {
@@ -157,6 +161,21 @@ describe('registration mask', () => {
     submit(root);
     await waitUntil(() => text(root.querySelector('[part="screen-title"]')) === en.awaitingTitle, 'no outcome');
     expect(text(root.querySelector('[part="screen-text"]'))).to.equal(en.awaitingText('Maria Makler'));
+  });
+
+  it('describes the form dialog by nothing but its title', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    const gate = await mountGate(tour);
+    await gate.open();
+    const root = await openMask(gate);
+    expect(root.querySelector('[role="dialog"]')?.hasAttribute('aria-describedby')).to.equal(false);
+  });
+
+  it('shows the general message for a server code that is a property of every object', () => {
+    const config = gateConfig('t');
+    const { errors } = placeServerErrors(config, { email: 'toString' as FieldErrorCode }, en);
+    expect(errors.email).to.equal(en.fieldErrors.invalid);
   });
 
   it("shows the server's field errors at their fields", async () => {

@@ -127,7 +127,10 @@ export class GateMask extends LitElement {
 
   protected override render() {
     const t = this.#t;
+    // The sentinels sit outside the dialog: the dialog itself takes focus after a press on plain
+    // text, and Tab or Shift+Tab from there must reach a sentinel, not leave or skip the controls.
     return html`<div class="backdrop" part="backdrop" @mousedown=${this.#keepFocus}>
+      <span class="sentinel" tabindex="0" @focus=${this.#wrapToEnd}></span>
       <div
         class="dialog"
         part="dialog"
@@ -136,9 +139,9 @@ export class GateMask extends LitElement {
         aria-modal="true"
         lang=${this.locale}
         aria-labelledby="tg-title"
+        aria-describedby=${ifDefined(this.view.kind === 'form' ? undefined : 'tg-text')}
         @keydown=${this.#onKeydown}
       >
-        <span class="sentinel" tabindex="0" @focus=${this.#wrapToEnd}></span>
         <header part="header">
           <h2 id="tg-title" part="title">${this.config?.title ?? t.maskTitle}</h2>
           <button type="button" class="close" part="button close-button" aria-label=${t.close} @click=${this.#close}>
@@ -148,8 +151,8 @@ export class GateMask extends LitElement {
           </button>
         </header>
         <div class="body" part="body">${this.#renderView()}</div>
-        <span class="sentinel" tabindex="0" @focus=${this.#wrapToStart}></span>
       </div>
+      <span class="sentinel" tabindex="0" @focus=${this.#wrapToStart}></span>
     </div>`;
   }
 
@@ -178,7 +181,7 @@ export class GateMask extends LitElement {
             return this.#renderMessage(t.accessRevokedTitle, t.accessRevokedText(broker), undefined, true);
           case 'LINK_REVOKED':
             return this.#renderMessage(t.linkRevokedTitle, t.linkRevokedText, this.#registerAgainButton());
-          default:
+          default: // LINK_INVALID, the last of LINK_CODES
             return this.#renderMessage(t.linkInvalidTitle, t.linkInvalidText, this.#registerAgainButton());
         }
       case 'error': {
@@ -195,7 +198,7 @@ export class GateMask extends LitElement {
   #renderMessage(title: string, text: string, action?: TemplateResult, contact = false): TemplateResult {
     const t = this.#t;
     return html`<h3 part="screen-title" tabindex="-1" data-screen-title>${title}</h3>
-      <p part="screen-text">${text}</p>
+      <p id="tg-text" part="screen-text">${text}</p>
       ${contact ? renderContact(this.config?.broker, t) : nothing} ${this.#renderAlert()}
       <div class="actions">${action ?? nothing} ${this.#button(t.close, this.#close, !action)}</div>`;
   }
@@ -260,7 +263,9 @@ export class GateMask extends LitElement {
               </div>`
             : nothing
         }
-        <div class="live" role="alert">${errorCount ? t.checkFieldsSummary(errorCount) : nothing}</div>
+        <div class="live" role="alert">
+          ${errorCount === 1 && this.errors[CAPTCHA] ? this.errors[CAPTCHA] : errorCount ? t.checkFieldsSummary(errorCount) : nothing}
+        </div>
         ${this.#renderAlert()}
         <div class="actions">
           ${retriable ? this.#button(t.retry, () => this.#retry()) : nothing}
@@ -376,9 +381,8 @@ export class GateMask extends LitElement {
     this.errors = errors;
     await this.updateComplete;
     const first = this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]');
-    if (first) first.focus();
-    else if (errors[CAPTCHA])
-      this.renderRoot.querySelector<HTMLElement>('.captcha')?.scrollIntoView({ block: 'nearest' });
+    // Only the captcha is wrong: its frame takes the focus (the summary reads out why).
+    (first ?? this.captchaContainer?.querySelector('iframe'))?.focus();
   }
 
   async #requestNewLink(token: string): Promise<void> {

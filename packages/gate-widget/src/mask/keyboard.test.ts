@@ -126,6 +126,20 @@ describe('mask with the keyboard alone', () => {
     await sendMouse({ type: 'move', position: [0, 0] });
   });
 
+  it('wraps Tab and Shift+Tab from the dialog itself (focused by a press on plain text)', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour);
+    const gate = await mountGate(tour);
+    await gate.open();
+    const root = await openMask(gate);
+    const dialog = root.querySelector('[role="dialog"]') as HTMLElement;
+    await waitUntil(() => focused() === 'firstName', 'focus did not move in');
+    dialog.focus();
+    expect(await tab(true)).to.equal('submit-button');
+    dialog.focus();
+    expect(await tab()).to.equal('close-button');
+  });
+
   it('closes with Escape and gives focus back to the viewpoint that was clicked', async () => {
     const tour = uniqueTour();
     await serveTour(tour);

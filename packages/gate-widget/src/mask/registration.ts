@@ -89,7 +89,8 @@ export function placeServerErrors(
   let unplaced = false;
   const known = new Set(config.fields.map((f) => f.key));
   for (const [key, code] of Object.entries(fields)) {
-    const message = t.fieldErrors[code] ?? t.fieldErrors.invalid;
+    // Own keys only: a code like `toString` must not find Object.prototype's.
+    const message = Object.hasOwn(t.fieldErrors, code) ? t.fieldErrors[code] : t.fieldErrors.invalid;
     if (known.has(key)) errors[key] = message;
     else if (CONSENT_KEYS.includes(key)) errors[PRIVACY] = message;
     else if (key === 'captcha') errors[CAPTCHA] = message;

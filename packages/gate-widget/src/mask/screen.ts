@@ -4,11 +4,16 @@
  */
 import type { GateErrorCode } from '../internal/api.ts';
 
+/** Refusals of an unlock link that get their own screen; any other failure offers a retry. */
+export const LINK_CODES = ['LINK_EXPIRED', 'LINK_INVALID', 'LINK_REVOKED', 'ACCESS_DENIED', 'ACCESS_REVOKED'] as const;
+export type LinkCode = (typeof LINK_CODES)[number];
+export const isLinkCode = (code: GateErrorCode): code is LinkCode => (LINK_CODES as readonly string[]).includes(code);
+
 export type Screen =
   /** The registration form. */
   | { kind: 'form' }
   /** An unlock link failed; `token` is kept so an expired link can ask for a new one. */
-  | { kind: 'link'; code: GateErrorCode; token: string }
+  | { kind: 'link'; code: LinkCode; token: string }
   /** Anything else that failed, with the action that tries again. */
   | { kind: 'error'; code: GateErrorCode; retry?: () => void };
 
