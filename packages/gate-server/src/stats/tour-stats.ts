@@ -23,9 +23,9 @@ export const FUNNEL = [
 export type FunnelKey = (typeof FUNNEL)[number][0];
 
 export interface Period {
-  /** First UTC day, `YYYY-MM-DD`, inclusive. */
+  /** First day (Europe/Berlin, see `dayOf`), `YYYY-MM-DD`, inclusive. */
   from?: string | undefined;
-  /** Last UTC day, inclusive. */
+  /** Last day (Europe/Berlin), inclusive. */
   to?: string | undefined;
 }
 

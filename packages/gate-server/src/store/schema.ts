@@ -21,7 +21,7 @@ export interface RegistrationsTable {
   consent_privacy: number;
   consent_marketing: number;
   created_at: number;
-  /** UTC day of the registration, `YYYY-MM-DD`, for cheap per-day grouping. */
+  /** Day of the registration (Europe/Berlin), `YYYY-MM-DD`, for cheap per-day grouping. */
   day: string;
   updated_at: number;
   /** When access was given: at once (email release) or by the broker's grant. */

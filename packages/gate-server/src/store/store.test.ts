@@ -224,3 +224,12 @@ describe.each(backends)('GateStore on %s', (_name, makeDb) => {
     await server.close();
   });
 });
+
+describe('dayOf', () => {
+  it("counts by the brokers' calendar (Europe/Berlin), summer and winter", () => {
+    expect(dayOf(Date.UTC(2026, 10, 20, 23, 30))).toBe('2026-11-21'); // 00:30 CET
+    expect(dayOf(Date.UTC(2026, 10, 20, 22, 59))).toBe('2026-11-20'); // 23:59 CET
+    expect(dayOf(Date.UTC(2026, 6, 14, 22, 30))).toBe('2026-07-15'); // 00:30 CEST
+    expect(dayOf(Date.UTC(2026, 6, 14, 21, 59))).toBe('2026-07-14'); // 23:59 CEST
+  });
+});

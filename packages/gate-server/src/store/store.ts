@@ -35,8 +35,17 @@ export function isUniqueViolation(err: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-/** UTC day `YYYY-MM-DD` of an epoch-ms time. */
-export const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+/** The brokers' calendar: a visitor at 00:30 in Cologne registered today, not yesterday. */
+export const STATS_TIME_ZONE = 'Europe/Berlin';
+const calendarDay = new Intl.DateTimeFormat('en-CA', {
+  timeZone: STATS_TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** The day `YYYY-MM-DD` (Europe/Berlin) of an epoch-ms time: the key of per-day statistics. */
+export const dayOf = (ms: number): string => calendarDay.format(ms);
 
 export type RedeemOutcome =
   | { ok: true; link: LinkToken }
