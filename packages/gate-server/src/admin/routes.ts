@@ -8,7 +8,7 @@ import { type FieldErrorCode, GateError } from '@tour-gate/shared';
 import { type Context, Hono } from 'hono';
 import * as z from 'zod/mini';
 import type { Tour } from '../config/tours.ts';
-import { EXPORT_TYPES, exportChunks, toByteStream } from '../export/stream.ts';
+import { exportResponse } from '../export/stream.ts';
 import { readJson } from '../http/body.ts';
 import type { GateEnv } from '../http/context.ts';
 import { bearerOf } from '../services/access.ts';
@@ -165,12 +165,5 @@ export const adminRoutes = new Hono<AdminEnv>()
       });
     }
     const filter = parseFilter((k) => c.req.query(k));
-    const chunks = exportChunks(c.get('deps').store.kysely, tour.config.id, tour.config, { format, separator, filter });
-    return new Response(toByteStream(chunks), {
-      headers: {
-        'content-type': EXPORT_TYPES[format],
-        'content-disposition': `attachment; filename="${tour.config.id}-leads.${format}"`,
-        'cache-control': 'no-store',
-      },
-    });
+    return exportResponse(c.get('deps').store.kysely, tour.config, { format, separator, filter });
   });

@@ -8,7 +8,7 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import type { Tour } from '../config/tours.ts';
-import { EXPORT_TYPES, exportChunks, toByteStream } from '../export/stream.ts';
+import { exportResponse } from '../export/stream.ts';
 import { clientIp } from '../http/client.ts';
 import type { GateEnv } from '../http/context.ts';
 import { onError } from '../http/errors.ts';
@@ -262,15 +262,7 @@ const app = new Hono<DashEnv>()
     const format = c.req.query('format') === 'json' ? 'json' : 'csv';
     const separator = c.req.query('separator') === ';' ? ';' : ',';
     const filter = parseFilter((k) => c.req.query(k));
-    const chunks = exportChunks(c.get('deps').store.kysely, tour.config.id, tour.config, { format, separator, filter });
-    return new Response(toByteStream(chunks), {
-      headers: {
-        'content-type': EXPORT_TYPES[format],
-        'content-disposition': `attachment; filename="${tour.config.id}-leads.${format}"`,
-        'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
-      },
-    });
+    return exportResponse(c.get('deps').store.kysely, tour.config, { format, separator, filter });
   });
 
 /** GateErrors on a dashboard page become a page, not JSON. */

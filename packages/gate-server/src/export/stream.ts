@@ -92,3 +92,15 @@ export const EXPORT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   json: 'application/json; charset=utf-8',
 };
+
+/** A tour's leads as a streamed download, for the dashboard and the admin API alike. */
+export function exportResponse(db: Kysely<Database>, tour: TourConfig, options: ExportOptions): Response {
+  return new Response(toByteStream(exportChunks(db, tour.id, tour, options)), {
+    headers: {
+      'content-type': EXPORT_TYPES[options.format],
+      'content-disposition': `attachment; filename="${tour.id}-leads.${options.format}"`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    },
+  });
+}

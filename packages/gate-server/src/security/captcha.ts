@@ -19,6 +19,21 @@ export interface CaptchaCheck {
   hostnames: readonly string[];
 }
 
+/** The fields of a check that come from the tour; callers add only the answer and the IP. */
+export function tourCaptchaCheck(
+  tour: { gate: { captcha: { siteKey: string } | null }; hostnames: readonly string[] },
+  token: string | undefined,
+  ip: string,
+): CaptchaCheck | undefined {
+  if (!tour.gate.captcha) return undefined;
+  return {
+    token,
+    siteKey: tour.gate.captcha.siteKey,
+    remoteIp: ip === 'unknown' ? undefined : ip,
+    hostnames: tour.hostnames,
+  };
+}
+
 export interface CaptchaVerifier {
   verify(check: CaptchaCheck): Promise<void>;
 }

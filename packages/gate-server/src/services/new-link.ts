@@ -7,6 +7,7 @@ import { GateError, isValidEmail, type NewLinkRequest, normalizeEmail } from '@t
 import type { Tour } from '../config/tours.ts';
 import type { GateDeps } from '../http/context.ts';
 import { emailKey, enforce } from '../http/rate-limit.ts';
+import { tourCaptchaCheck } from '../security/captcha.ts';
 import { hashToken } from '../security/tokens.ts';
 import { issueUnlockLink } from './unlock-link.ts';
 
@@ -29,14 +30,8 @@ export async function requestNewLink(deps: GateDeps, tour: Tour, req: NewLinkReq
     if (link && link.purpose === 'unlock' && link.tour_id === t.id) registrationId = link.subject_id;
     if (registrationId) await enforce(deps.rateCounter, `link:reg:${registrationId}`, limits.linkPerEmail, now);
   } else if (req.email) {
-    if (tour.gate.captcha) {
-      await deps.captcha.verify({
-        token: req.captcha,
-        siteKey: tour.gate.captcha.siteKey,
-        remoteIp: ip === 'unknown' ? undefined : ip,
-        hostnames: tour.hostnames,
-      });
-    }
+    const captcha = tourCaptchaCheck(tour, req.captcha, ip);
+    if (captcha) await deps.captcha.verify(captcha);
     const email = normalizeEmail(req.email);
     await enforce(deps.rateCounter, `link:email:${t.id}:${emailKey(email)}`, limits.linkPerEmail, now);
     registrationId = (await store.findRegistration(t.id, email))?.id;

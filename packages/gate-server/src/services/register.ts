@@ -13,6 +13,7 @@ import {
 import type { Tour } from '../config/tours.ts';
 import type { GateDeps } from '../http/context.ts';
 import { emailKey, enforce } from '../http/rate-limit.ts';
+import { tourCaptchaCheck } from '../security/captcha.ts';
 import type { Registration } from '../store/schema.ts';
 import { dayOf, isUniqueViolation, newId, type StoreOps } from '../store/store.ts';
 import { afterRegistration } from './release.ts';
@@ -36,14 +37,8 @@ export async function register(deps: GateDeps, { tour, request, ip }: RegisterIn
   const email = normalizeEmail(String(values.email));
   let now = clock();
   await enforce(deps.rateCounter, `reg:ip:${ip}`, limits.registrationPerIp, now);
-  if (tour.gate.captcha) {
-    await deps.captcha.verify({
-      token: request.captcha,
-      siteKey: tour.gate.captcha.siteKey,
-      remoteIp: ip === 'unknown' ? undefined : ip,
-      hostnames: tour.hostnames,
-    });
-  }
+  const captcha = tourCaptchaCheck(tour, request.captcha, ip);
+  if (captcha) await deps.captcha.verify(captcha);
   // Counted after the captcha: bots without an answer must not use up a tour's budget.
   await enforce(deps.rateCounter, `reg:tour:${t.id}`, limits.registrationPerTour, now);
   await enforce(deps.rateCounter, `reg:email:${t.id}:${emailKey(email)}`, limits.registrationPerEmail, now);
