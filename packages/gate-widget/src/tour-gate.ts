@@ -15,7 +15,7 @@ import { deepActiveElement } from './internal/focus.ts';
 import { Funnel } from './internal/funnel.ts';
 import { resolveLocale } from './internal/locale.ts';
 import { isGateConfig } from './internal/wire.ts';
-import type { MaskRegisteredDetail } from './mask/gate-mask.ts';
+import type { MaskErrorEvent, MaskRegisteredEvent } from './mask/events.ts';
 import { isLinkCode, MASK_PARTS, type Screen } from './mask/screen.ts';
 import { styles } from './tour-gate.styles.ts';
 
@@ -202,9 +202,10 @@ export class TourGate extends LitElement {
   close(): void {
     if (!this.screen) return;
     this.screen = undefined;
+    // Removes the mask now, whose modal controller gives the focus back as it leaves: code
+    // right after `close()` (a retry that opens the mask again, say) finds the focus outside.
+    this.performUpdate();
     this.dispatchEvent(new GateCloseEvent());
-    this.#returnFocus?.focus();
-    this.#returnFocus = undefined;
   }
 
   // `lang` is a global attribute with a native property; declaring it as a Lit property would
@@ -253,6 +254,7 @@ export class TourGate extends LitElement {
       .viewpoint=${this.#viewpoint}
       .captchaScript=${this.captchaScript}
       .captchaContainer=${this.#captchaContainer}
+      .returnFocus=${this.#returnFocus}
       @mask-close=${this.close}
       @mask-registered=${this.#onRegistered}
       @mask-error=${this.#onMaskError}
@@ -386,13 +388,13 @@ export class TourGate extends LitElement {
 
   #flushFunnel = (): void => this.#funnel.flush();
 
-  #onRegistered(event: CustomEvent<MaskRegisteredDetail>): void {
+  #onRegistered(event: MaskRegisteredEvent): void {
     const mode = this.#configValue?.mode ?? 'email';
-    this.dispatchEvent(new GateRegisteredEvent(mode, event.detail.status));
+    this.dispatchEvent(new GateRegisteredEvent(mode, event.status));
   }
 
-  #onMaskError(event: CustomEvent<{ code: GateErrorCode }>): void {
-    this.#emitError(event.detail.code);
+  #onMaskError(event: MaskErrorEvent): void {
+    this.#emitError(event.code);
   }
 }
 

@@ -2,6 +2,7 @@
  * What the modal shows when `<tour-gate>` opens it. The host only picks the first screen; the
  * mask moves on from there (form → outcome, expired link → "new link sent").
  */
+import type { RegistrationResponse } from '@tour-gate/shared';
 import type { GateErrorCode } from '../internal/api.ts';
 
 /** Refusals of an unlock link that get their own screen; any other failure offers a retry. */
@@ -16,6 +17,9 @@ export type Screen =
   | { kind: 'link'; code: LinkCode; token: string }
   /** Anything else that failed, with the action that tries again. */
   | { kind: 'error'; code: GateErrorCode; retry?: () => void };
+
+/** What the mask shows: the screen it was opened with, or where it moved on to. */
+export type View = Screen | { kind: 'outcome'; status: RegistrationResponse['status'] };
 
 /**
  * Every `::part` of the mask, forwarded through `<tour-gate>` so a page can style them as

@@ -1,0 +1,183 @@
+/**
+ * The registration form's state and its requests: the messages per control, a failure of the
+ * whole request, whether a request is under way, hCaptcha, sending the form and asking for a
+ * new link. The values stay in the native controls, which hold them anyway; they are read once
+ * per send attempt (`readForm`), not mirrored on every keystroke.
+ */
+import type { GateConfig, Locale, RegistrationResponse } from '@tour-gate/shared';
+import type { ReactiveController, ReactiveElement } from 'lit';
+import { translations } from '../i18n/index.ts';
+import {
+  type Endpoint,
+  errorCode,
+  type GateErrorCode,
+  GateRequestError,
+  requestJson,
+  tourUrl,
+} from '../internal/api.ts';
+import { isNewLinkResponse, isRegistrationResponse } from '../internal/wire.ts';
+import { Captcha } from './captcha.ts';
+import { MaskErrorEvent, MaskRegisteredEvent } from './events.ts';
+import { CAPTCHA, type Messages, placeServerErrors, prepareRegistration, readForm } from './registration.ts';
+
+/** What the form needs from the element it lives in. */
+export interface FormHost extends ReactiveElement {
+  readonly config: GateConfig | undefined;
+  readonly endpoint: Endpoint | undefined;
+  readonly locale: Locale;
+  readonly viewpoint: string | undefined;
+  readonly captchaScript: string;
+  readonly captchaContainer: HTMLElement | undefined;
+}
+
+export class FormController implements ReactiveController {
+  /** Messages per field key (and the consent and captcha controls). */
+  errors: Messages = {};
+  /** A failure of the whole request, shown as an alert. */
+  formError: GateErrorCode | undefined;
+  sending = false;
+
+  readonly #host: FormHost;
+  /** Called with the server's answer once a request went through: the mask shows the outcome. */
+  readonly #sent: (status: RegistrationResponse['status']) => void;
+  #captcha: Captcha | undefined;
+  /** hCaptcha's script did not load; tried again only when the visitor asks to. */
+  #captchaFailed = false;
+
+  constructor(host: FormHost, sent: (status: RegistrationResponse['status']) => void) {
+    this.#host = host;
+    this.#sent = sent;
+    host.addController(this);
+  }
+
+  get #t() {
+    return translations[this.#host.locale];
+  }
+
+  get #form(): HTMLFormElement | null {
+    return this.#host.renderRoot.querySelector('form');
+  }
+
+  /** Sets state and renders it. */
+  #set(state: Partial<Pick<FormController, 'errors' | 'formError' | 'sending'>>): void {
+    Object.assign(this, state);
+    this.#host.requestUpdate();
+  }
+
+  /** Forgets the messages: the mask moved to another screen. */
+  clear(): void {
+    this.#set({ errors: {}, formError: undefined });
+  }
+
+  hostUpdated(): void {
+    // The form with a captcha is on screen: hCaptcha renders into the container slotted there.
+    if (this.#host.renderRoot.querySelector('slot[name="captcha"]')) void this.#mountCaptcha();
+  }
+
+  /** Renders hCaptcha into its light-DOM container (once per container). */
+  async #mountCaptcha(): Promise<void> {
+    const captcha = this.#host.config?.captcha;
+    const container = this.#host.captchaContainer;
+    if (!captcha || !container || this.#captcha || this.#captchaFailed) return;
+    this.#captcha = new Captcha(container);
+    try {
+      await this.#captcha.mount(this.#host.captchaScript, captcha.siteKey, this.#host.locale, () => {
+        // A solved challenge clears the "please solve" message.
+        if (this.errors[CAPTCHA]) {
+          const { [CAPTCHA]: _solved, ...rest } = this.errors;
+          this.#set({ errors: rest });
+        }
+      });
+    } catch (error) {
+      this.#captcha = undefined;
+      this.#captchaFailed = true;
+      this.#set({ formError: errorCode(error) });
+    }
+  }
+
+  /** "Try again": loads a captcha that failed to load, else sends the form again. */
+  retry = (): void => {
+    if (this.#captchaFailed) {
+      this.#captchaFailed = false;
+      this.#set({ formError: undefined });
+      return;
+    }
+    this.#form?.requestSubmit();
+  };
+
+  submit = async (event: SubmitEvent): Promise<void> => {
+    event.preventDefault();
+    const host = this.#host;
+    const form = this.#form;
+    const config = host.config;
+    const endpoint = host.endpoint;
+    if (this.sending || !form || !config || !endpoint) return;
+    const input = readForm(form, config, this.#captcha?.response() ?? '');
+    const prepared = prepareRegistration(config, input, { locale: host.locale, viewpoint: host.viewpoint, t: this.#t });
+    this.#set({ formError: undefined });
+    if (prepared.errors) {
+      await this.#showErrors(prepared.errors);
+      return;
+    }
+    this.#set({ sending: true, errors: {} });
+    try {
+      const answer = await requestJson(tourUrl(endpoint, 'registrations'), isRegistrationResponse, {
+        method: 'POST',
+        body: prepared.body,
+      });
+      host.dispatchEvent(new MaskRegisteredEvent(answer.status));
+      this.#sent(answer.status);
+    } catch (error) {
+      await this.#showRequestError(error);
+    } finally {
+      this.#set({ sending: false });
+      this.#captcha?.reset();
+    }
+  };
+
+  /** Asks for a new unlock link in place of an expired one. */
+  newLink = async (token: string): Promise<void> => {
+    const endpoint = this.#host.endpoint;
+    if (!endpoint) return;
+    this.#set({ sending: true, formError: undefined });
+    try {
+      await requestJson(tourUrl(endpoint, 'links'), isNewLinkResponse, {
+        method: 'POST',
+        body: { token, locale: this.#host.locale },
+      });
+      this.#sent('check-email');
+    } catch (error) {
+      const code = errorCode(error);
+      this.#host.dispatchEvent(new MaskErrorEvent(code));
+      this.#set({ formError: code });
+    } finally {
+      this.#set({ sending: false });
+    }
+  };
+
+  /** Puts a refused request's reasons where the visitor looks: at the fields, or in an alert. */
+  async #showRequestError(error: unknown): Promise<void> {
+    const code = errorCode(error);
+    this.#host.dispatchEvent(new MaskErrorEvent(code));
+    const fields = error instanceof GateRequestError ? error.fields : undefined;
+    const config = this.#host.config;
+    if (code === 'VALIDATION_FAILED' && fields && config) {
+      const placed = placeServerErrors(config, fields, this.#t);
+      if (placed.unplaced) this.#set({ formError: code });
+      await this.#showErrors(placed.errors);
+    } else if (code === 'CAPTCHA_REQUIRED' || code === 'CAPTCHA_FAILED') {
+      await this.#showErrors({ [CAPTCHA]: this.#t.errors[code] });
+    } else {
+      this.#set({ formError: code });
+    }
+  }
+
+  /** Shows messages at their fields and moves focus to the first, so it is read out. */
+  async #showErrors(errors: Messages): Promise<void> {
+    this.#set({ errors });
+    await this.#host.updateComplete;
+    const first = this.#host.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]');
+    // Only the captcha is wrong: its frame takes the focus (the summary reads out why).
+    (first ?? this.#host.captchaContainer?.querySelector('iframe'))?.focus();
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The modal behaviour of the mask, done by hand because the mask is a fixed layer rather than a
+ * `<dialog>` in the top layer (which would cover hCaptcha's challenge; see `gate-mask.ts`).
+ *
+ * While the host is connected it is modal: focus moves in after each render that asked for it
+ * (`focusIn()`), Tab and Shift+Tab wrap around through the two `.sentinel` elements the frame
+ * renders at both ends, a press on the backdrop keeps the focus where it is, and Escape asks the
+ * host to close. When the host leaves the page (the mask closed), focus goes back to where it
+ * was before the mask opened. There is no scroll lock: the backdrop covers the page and its
+ * `overscroll-behavior` keeps scrolling the mask from scrolling the page.
+ */
+import type { ReactiveController, ReactiveElement } from 'lit';
+
+export interface ModalOptions {
+  /** Where focus goes when the content changes. */
+  initialFocus(): HTMLElement | null | undefined;
+  /** Where focus goes back to when the modal leaves the page. */
+  returnFocus(): HTMLElement | undefined;
+  /** Escape was pressed. */
+  requestClose(): void;
+}
+
+export class ModalController implements ReactiveController {
+  readonly #host: ReactiveElement;
+  readonly #options: ModalOptions;
+  #focusPending = true;
+
+  constructor(host: ReactiveElement, options: ModalOptions) {
+    this.#host = host;
+    this.#options = options;
+    host.addController(this);
+  }
+
+  /** Moves focus in after the next render: the content changed, the old focus may be gone. */
+  focusIn(): void {
+    this.#focusPending = true;
+    this.#host.requestUpdate();
+  }
+
+  hostConnected(): void {
+    // On the shadow root, where events from inside are not yet retargeted to the host.
+    const root = this.#host.renderRoot;
+    root.addEventListener('keydown', this.#onKeydown);
+    root.addEventListener('focusin', this.#onFocusIn);
+    root.addEventListener('mousedown', this.#onMousedown);
+    // Connected again (the page moved `<tour-gate>`): the focus was lost on the way out.
+    this.focusIn();
+  }
+
+  hostDisconnected(): void {
+    const root = this.#host.renderRoot;
+    root.removeEventListener('keydown', this.#onKeydown);
+    root.removeEventListener('focusin', this.#onFocusIn);
+    root.removeEventListener('mousedown', this.#onMousedown);
+    this.#options.returnFocus()?.focus();
+  }
+
+  hostUpdated(): void {
+    if (!this.#focusPending) return;
+    this.#focusPending = false;
+    this.#options.initialFocus()?.focus();
+  }
+
+  #onKeydown = (event: Event): void => {
+    if ((event as KeyboardEvent).key !== 'Escape') return;
+    event.stopPropagation();
+    this.#options.requestClose();
+  };
+
+  /**
+   * Tab from the last control lands on the trailing sentinel, Shift+Tab from the first on the
+   * leading one: continue at the other end. (The first sentinel in the tree is the leading one.)
+   */
+  #onFocusIn = (event: Event): void => {
+    const target = event.target as Element;
+    if (!target.classList.contains('sentinel')) return;
+    const focusables = this.#focusables();
+    const leading = this.#host.renderRoot.querySelector('.sentinel') === target;
+    (leading ? focusables.at(-1) : focusables[0])?.focus();
+  };
+
+  /**
+   * A press on the backdrop would move focus to `<body>`, from where Tab leaves the mask. (A
+   * press on plain text inside the dialog focuses the dialog itself, thanks to its tabindex.)
+   */
+  #onMousedown = (event: Event): void => {
+    if ((event.target as Element).classList.contains('backdrop')) event.preventDefault();
+  };
+
+  #focusables(): HTMLElement[] {
+    return [
+      ...this.#host.renderRoot.querySelectorAll<HTMLElement>(
+        'button, a[href], input, select, textarea, [tabindex="0"]',
+      ),
+    ].filter((el) => !el.classList.contains('sentinel') && !(el as HTMLButtonElement).disabled);
+  }
+}
