@@ -5,6 +5,7 @@
  * up-front budget allows, so it checks answers with a few lines of its own (`internal/wire.ts`).
  */
 import * as z from 'zod/mini';
+import { type ErrorCode, FIELD_ERROR_CODES } from './errors.ts';
 import { FIELD_TYPES } from './fields.ts';
 import { LOCALES } from './locale.ts';
 
@@ -163,6 +164,21 @@ export const errorBodySchema = z.object({
     fields: z.optional(z.record(z.string(), z.string())),
   }),
 });
+
+/**
+ * The error body with its closed lists spelled out: `code` one of `codes` (pass
+ * `ERROR_CODE_LIST` for every code), each field's reason one of `FIELD_ERROR_CODES`. `errorBodySchema` stays
+ * loose so that a client built today still parses answers carrying codes added later.
+ */
+export function errorBodyOf(codes: readonly [ErrorCode, ...ErrorCode[]]) {
+  return z.object({
+    error: z.object({
+      code: z.enum(codes),
+      message: z.string(),
+      fields: z.optional(z.record(z.string(), z.enum(FIELD_ERROR_CODES))),
+    }),
+  });
+}
 
 /** The URL fragment key of unlock links: `https://tour.example/#tour-gate-unlock=<token>`. */
 export const UNLOCK_FRAGMENT_KEY = 'tour-gate-unlock';

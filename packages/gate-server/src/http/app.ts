@@ -12,6 +12,7 @@ import type { GateDeps, GateEnv } from './context.ts';
 import { tourCors } from './cors.ts';
 import { notFound, onError } from './errors.ts';
 import { devMailboxRoutes } from './routes/dev-mailbox.ts';
+import { openApiRoutes } from './routes/openapi.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { reviewRoutes } from './routes/review.ts';
 import { tourRoutes } from './routes/tours.ts';
@@ -43,6 +44,7 @@ export function createApp(deps: GateDeps): Hono<GateEnv> {
   app.use('/v1/unlock', tourCors());
   app.route('/v1/tours', tourRoutes);
   app.route('/v1/unlock', unlockRoutes);
+  app.route('/v1', openApiRoutes);
   app.route('/review', reviewRoutes);
   app.route('/', opsRoutes);
   app.route('/', widgetRoutes);

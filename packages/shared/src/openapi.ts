@@ -1,0 +1,755 @@
+/**
+ * The OpenAPI 3.1 description of everything under `/v1`, for platforms that code against the
+ * gate. The operation table below (paths, parameters, headers, status codes, the error codes
+ * each operation can answer with) is written by hand; every schema in the document, bodies,
+ * parameters and headers alike, is converted from the zod schemas the server itself validates
+ * with, so the document cannot promise a shape the server does not use.
+ *
+ * Server-side only: it pulls in the config-file schemas (full zod) for the admin API.
+ */
+import { z as zc } from 'zod';
+import * as z from 'zod/mini';
+import {
+  accessResponseSchema,
+  assetGrantSchema,
+  brokerContactSchema,
+  errorBodyOf,
+  eventsRequestSchema,
+  gateConfigSchema,
+  gateFieldSchema,
+  idSchema,
+  localizedSchema,
+  newLinkRequestSchema,
+  newLinkResponseSchema,
+  registrationRequestSchema,
+  registrationResponseSchema,
+  unlockRequestSchema,
+  unlockResponseSchema,
+  viewpointRuleSchema,
+} from './api.ts';
+import { brokerConfigSchema, tourConfigSchema } from './config.ts';
+import { ERROR_CODE_LIST, ERROR_CODES, type ErrorCode } from './errors.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Answers of the admin API. The server builds them from the config-file schemas and its own
+// statistics; these describe them for the document, and the OpenAPI test holds every live
+// answer to them (objects are closed), so a field the server adds without them fails it.
+// ---------------------------------------------------------------------------------------------
+
+/** Where a broker or tour is defined: the config file (read-only through the API) or the API. */
+export const configSourceSchema = zc.enum(['config-file', 'api']);
+/** A broker in `GET /v1/admin/brokers`: its config and where it is defined. */
+export const adminBrokerSchema = brokerConfigSchema.extend({ source: configSourceSchema });
+export const adminBrokerListSchema = zc.object({ brokers: zc.array(adminBrokerSchema) });
+/** A tour as the admin API answers it: its config (defaults filled in) and where it is defined. */
+export const adminTourSchema = tourConfigSchema.extend({ source: configSourceSchema });
+export const adminTourListSchema = zc.object({ tours: zc.array(adminTourSchema) });
+/** `PUT /v1/admin/brokers/:id` and `PUT /v1/admin/tours/:id`: the path's id wins over the body's. */
+export const brokerReplaceRequestSchema = brokerConfigSchema.partial({ id: true });
+export const tourReplaceRequestSchema = tourConfigSchema.partial({ id: true });
+
+/** `POST /v1/admin/brokers/:id/keys` (the body is optional). */
+export const brokerKeyRequestSchema = z.object({ label: z.optional(z.string().check(z.maxLength(100))) });
+/** A new broker key; `key` is shown this once and stored only as a hash. */
+export const brokerKeySchema = z.object({ id: z.string(), key: z.string(), broker: z.string() });
+
+export const REGISTRATION_STATUSES = ['released', 'pending', 'granted', 'denied', 'revoked'] as const;
+export const registrationStatusSchema = z.enum(REGISTRATION_STATUSES);
+const daySchema = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
+
+/** `GET /v1/admin/tours/:id/stats`: the same object the dashboard and the CLI show. */
+export const tourStatsSchema = z.object({
+  tour: z.string(),
+  period: z.object({ from: z.nullable(daySchema), to: z.nullable(daySchema) }),
+  /** Sums of the per-day counters in the period. */
+  funnel: z.object({
+    lockedClicks: z.number(),
+    masksShown: z.number(),
+    registrations: z.number(),
+    released: z.number(),
+    granted: z.number(),
+    opened: z.number(),
+    denied: z.number(),
+    revoked: z.number(),
+    viewpointViews: z.number(),
+  }),
+  /** Registrations now in each state. */
+  status: z.object({
+    released: z.number(),
+    pending: z.number(),
+    granted: z.number(),
+    denied: z.number(),
+    revoked: z.number(),
+    total: z.number(),
+  }),
+  /** Median milliseconds from registration to release; null without releases. */
+  medianReleaseMs: z.nullable(z.number()),
+  perDay: z.array(z.object({ day: daySchema, registrations: z.number() })),
+});
+
+/** One lead of `GET /v1/admin/tours/:id/leads?format=json`; times are ISO 8601. */
+export const leadRecordSchema = z.object({
+  id: z.string(),
+  tour: z.string(),
+  status: registrationStatusSchema,
+  createdAt: z.string(),
+  releasedAt: z.nullable(z.string()),
+  decidedAt: z.nullable(z.string()),
+  firstOpenedAt: z.nullable(z.string()),
+  locale: z.string(),
+  viewpoint: z.nullable(z.string()),
+  fields: z.record(z.string(), z.union([z.string(), z.boolean()])),
+  consent: z.object({ at: z.string(), version: z.string(), privacy: z.boolean(), marketing: z.boolean() }),
+});
+export const leadExportSchema = z.array(leadRecordSchema);
+
+export type AdminBroker = zc.output<typeof adminBrokerSchema>;
+export type AdminBrokerList = zc.output<typeof adminBrokerListSchema>;
+export type AdminTour = zc.output<typeof adminTourSchema>;
+export type AdminTourList = zc.output<typeof adminTourListSchema>;
+export type BrokerKey = z.output<typeof brokerKeySchema>;
+export type TourStatsAnswer = z.output<typeof tourStatsSchema>;
+export type LeadExport = z.output<typeof leadExportSchema>;
+
+/** The outline of an OpenAPI document, enough to describe `GET /v1/openapi.json` itself. */
+export const openApiOutlineSchema = z.looseObject({
+  openapi: z.string(),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.unknown()),
+});
+
+// ---------------------------------------------------------------------------------------------
+// The operation table.
+// ---------------------------------------------------------------------------------------------
+
+type Schema = z.core.$ZodType;
+type Method = 'get' | 'post' | 'put' | 'delete';
+type HeaderName = keyof typeof HEADERS;
+
+/** Named bodies: each becomes `#/components/schemas/<name>`. Requests are read as zod's input. */
+const REQUEST_BODIES = {
+  RegistrationRequest: registrationRequestSchema,
+  UnlockRequest: unlockRequestSchema,
+  NewLinkRequest: newLinkRequestSchema,
+  EventsRequest: eventsRequestSchema,
+  BrokerConfigInput: brokerConfigSchema,
+  BrokerReplaceInput: brokerReplaceRequestSchema,
+  TourConfigInput: tourConfigSchema,
+  TourReplaceInput: tourReplaceRequestSchema,
+  BrokerKeyRequest: brokerKeyRequestSchema,
+} satisfies Record<string, Schema>;
+
+/** Answers are read as zod's output: what the server sends after defaults are filled in. */
+const RESPONSE_BODIES = {
+  ErrorBody: errorBodyOf(ERROR_CODE_LIST as [ErrorCode, ...ErrorCode[]]),
+  Localized: localizedSchema,
+  GateField: gateFieldSchema,
+  ViewpointRule: viewpointRuleSchema,
+  BrokerContact: brokerContactSchema,
+  GateConfig: gateConfigSchema,
+  RegistrationResponse: registrationResponseSchema,
+  AssetGrant: assetGrantSchema,
+  UnlockResponse: unlockResponseSchema,
+  NewLinkResponse: newLinkResponseSchema,
+  AccessResponse: accessResponseSchema,
+  ConfigSource: configSourceSchema,
+  BrokerConfig: brokerConfigSchema,
+  AdminBroker: adminBrokerSchema,
+  AdminBrokerList: adminBrokerListSchema,
+  AdminTour: adminTourSchema,
+  AdminTourList: adminTourListSchema,
+  BrokerKey: brokerKeySchema,
+  RegistrationStatus: registrationStatusSchema,
+  TourStats: tourStatsSchema,
+  LeadRecord: leadRecordSchema,
+  LeadExport: leadExportSchema,
+  OpenApiOutline: openApiOutlineSchema,
+} satisfies Record<string, Schema>;
+
+type RequestName = keyof typeof REQUEST_BODIES;
+type ResponseName = keyof typeof RESPONSE_BODIES;
+
+const HEADERS = {
+  'Cache-Control': { schema: z.string(), description: 'How long the answer may be cached.' },
+  ETag: { schema: z.string(), description: 'Send it back as `If-None-Match` to get `304` while nothing changed.' },
+  'Retry-After': {
+    schema: z.string().check(z.regex(/^[1-9][0-9]*$/)),
+    description: 'Seconds until the limit resets.',
+  },
+  'WWW-Authenticate': { schema: z.string(), description: 'The bearer challenge of the admin API.' },
+  'Content-Disposition': {
+    schema: z.string(),
+    description: 'A download: `attachment; filename="<tour>-leads.<format>"`.',
+  },
+  'Content-Length': { schema: z.string().check(z.regex(/^[0-9]+$/)), description: 'Size in bytes.' },
+  'Access-Control-Allow-Origin': { schema: z.string(), description: 'Readable from any origin.' },
+} satisfies Record<string, { schema: Schema; description: string }>;
+
+interface Param {
+  name: string;
+  in: 'path' | 'query' | 'header';
+  schema: Schema;
+  description: string;
+  required?: boolean;
+}
+
+interface Reply {
+  description: string;
+  /** A JSON body by component name, or media types (a missing schema: any bytes). */
+  body?: ResponseName | Record<string, Schema | null>;
+  headers?: HeaderName[];
+}
+
+interface Operation {
+  method: Method;
+  path: string;
+  operationId: string;
+  tag: 'gate' | 'admin' | 'meta';
+  summary: string;
+  description?: string;
+  params?: Param[];
+  security?: 'access' | 'access-or-signed-query' | 'admin';
+  body?: { name: RequestName; required?: boolean; description?: string };
+  replies: Record<number, Reply>;
+  /** Every code the operation can answer with, grouped by their status in the document. */
+  errors: ErrorCode[];
+}
+
+const tourParam: Param = {
+  name: 'tour',
+  in: 'path',
+  schema: idSchema,
+  description: 'The tour id.',
+  required: true,
+};
+const idParam = (what: string): Param => ({
+  name: 'id',
+  in: 'path',
+  schema: z.string(),
+  description: `The ${what} id.`,
+  required: true,
+});
+const ifNoneMatch: Param = {
+  name: 'If-None-Match',
+  in: 'header',
+  schema: z.string(),
+  description: 'The `ETag` of an earlier answer; unchanged: `304` without a body.',
+};
+const origin: Param = {
+  name: 'Origin',
+  in: 'header',
+  schema: z.string(),
+  description:
+    'Sent by browsers. A state-changing request from an origin the tour does not allow is refused (`ORIGIN_NOT_ALLOWED`).',
+};
+const periodParams: Param[] = [
+  { name: 'from', in: 'query', schema: daySchema, description: 'First day (Europe/Berlin), inclusive.' },
+  { name: 'to', in: 'query', schema: daySchema, description: 'Last day (Europe/Berlin), inclusive.' },
+];
+
+/** Every JSON body can fail these ways before the operation itself looks at it. */
+const JSON_BODY: ErrorCode[] = ['UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'INVALID_JSON', 'VALIDATION_FAILED'];
+const CAPTCHA: ErrorCode[] = ['CAPTCHA_REQUIRED', 'CAPTCHA_FAILED', 'CAPTCHA_UNAVAILABLE'];
+/** Why an access token or link no longer opens its tour. */
+const ACCESS_STATE: ErrorCode[] = ['ACCESS_EXPIRED', 'ACCESS_REVOKED', 'ACCESS_DENIED', 'ACCESS_PENDING'];
+
+const noStore: HeaderName[] = ['Cache-Control'];
+
+export const OPERATIONS: readonly Operation[] = [
+  {
+    method: 'get',
+    path: '/v1/openapi.json',
+    operationId: 'getOpenApi',
+    tag: 'meta',
+    summary: 'This document',
+    params: [ifNoneMatch],
+    replies: {
+      200: {
+        description: 'The OpenAPI 3.1 document of `/v1`.',
+        body: 'OpenApiOutline',
+        headers: ['ETag', 'Cache-Control', 'Access-Control-Allow-Origin'],
+      },
+      304: { description: 'Unchanged since the `ETag` sent.', headers: ['ETag', 'Cache-Control'] },
+    },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/v1/tours/{tour}/gate',
+    operationId: 'getGateConfig',
+    tag: 'gate',
+    summary: 'Public gate config of a tour',
+    description:
+      'What a widget needs to render the gate: mode, fields, protected viewpoints, broker contact, captcha site key, consent links. No secrets. Cached briefly; revalidate with `If-None-Match`.',
+    params: [tourParam, ifNoneMatch],
+    replies: {
+      200: { description: 'The gate config.', body: 'GateConfig', headers: ['ETag', 'Cache-Control'] },
+      304: { description: 'Unchanged since the `ETag` sent.', headers: ['ETag', 'Cache-Control'] },
+    },
+    errors: ['TOUR_NOT_FOUND'],
+  },
+  {
+    method: 'post',
+    path: '/v1/tours/{tour}/registrations',
+    operationId: 'register',
+    tag: 'gate',
+    summary: 'Send the registration mask',
+    description:
+      "Validated against the tour's own fields (unknown fields are refused). The answer is byte-identical for known and unknown addresses; a known visitor gets a fresh link.",
+    params: [tourParam, origin],
+    body: { name: 'RegistrationRequest', required: true },
+    replies: {
+      202: {
+        description: '`check-email` (email release) or `awaiting-approval` (manual release).',
+        body: 'RegistrationResponse',
+        headers: noStore,
+      },
+    },
+    errors: ['TOUR_NOT_FOUND', 'ORIGIN_NOT_ALLOWED', ...JSON_BODY, ...CAPTCHA, 'RATE_LIMITED'],
+  },
+  {
+    method: 'post',
+    path: '/v1/unlock',
+    operationId: 'unlock',
+    tag: 'gate',
+    summary: 'Redeem an unlock link',
+    description:
+      'The token from the link’s fragment (`#tour-gate-unlock=<token>`) becomes an access token. A link works on several devices while it is valid.',
+    params: [origin],
+    body: { name: 'UnlockRequest', required: true },
+    replies: { 200: { description: 'Access granted.', body: 'UnlockResponse', headers: noStore } },
+    errors: [
+      ...JSON_BODY,
+      'RATE_LIMITED',
+      'ORIGIN_NOT_ALLOWED',
+      'LINK_INVALID',
+      'LINK_EXPIRED',
+      'LINK_REVOKED',
+      'ACCESS_DENIED',
+      'ACCESS_REVOKED',
+      'ACCESS_PENDING',
+    ],
+  },
+  {
+    method: 'post',
+    path: '/v1/tours/{tour}/links',
+    operationId: 'requestNewLink',
+    tag: 'gate',
+    summary: 'Ask for a fresh unlock link',
+    description:
+      'For `email`, or for an expired link `token` (exactly one of them). Always the same `202`, whether the address is known or not, and never faster than 200 ms.',
+    params: [tourParam, origin],
+    body: { name: 'NewLinkRequest', required: true },
+    replies: {
+      202: { description: 'If the address is known, a link is on its way.', body: 'NewLinkResponse', headers: noStore },
+    },
+    errors: ['TOUR_NOT_FOUND', 'ORIGIN_NOT_ALLOWED', ...JSON_BODY, ...CAPTCHA, 'RATE_LIMITED'],
+  },
+  {
+    method: 'get',
+    path: '/v1/tours/{tour}/access',
+    operationId: 'checkAccess',
+    tag: 'gate',
+    summary: 'Does an access token still hold',
+    description: 'Checks signature, expiry and revocation, and hands out a fresh signed query for protected assets.',
+    params: [tourParam],
+    security: 'access',
+    replies: { 200: { description: 'Access holds.', body: 'AccessResponse', headers: noStore } },
+    errors: ['TOUR_NOT_FOUND', 'TOKEN_INVALID', ...ACCESS_STATE],
+  },
+  {
+    method: 'get',
+    path: '/v1/tours/{tour}/assets/{file}',
+    operationId: 'getAsset',
+    tag: 'gate',
+    summary: 'A protected panorama file',
+    description:
+      "A file from the tour's `assetsDir`, for a visitor whose access holds: with `Authorization: Bearer <access token>`, or with the short-lived signed query (`t`, `exp`, `sig`) from `assets.query` of the unlock or access answer, where a viewer can't send headers.",
+    params: [
+      tourParam,
+      {
+        name: 'file',
+        in: 'path',
+        schema: z.string(),
+        description: "The file's path under the tour's assets folder; may contain `/`.",
+        required: true,
+      },
+      { name: 't', in: 'query', schema: z.string(), description: 'Signed query: the grant.' },
+      {
+        name: 'exp',
+        in: 'query',
+        schema: z.string().check(z.regex(/^\d{1,12}$/)),
+        description: 'Signed query: expiry (Unix seconds).',
+      },
+      { name: 'sig', in: 'query', schema: z.string(), description: 'Signed query: the signature.' },
+    ],
+    security: 'access-or-signed-query',
+    replies: {
+      200: {
+        description: 'The file. Privately cacheable; never by a shared cache.',
+        // The media types the server serves asset files as (by file extension).
+        body: {
+          'image/jpeg': null,
+          'image/png': null,
+          'image/webp': null,
+          'image/avif': null,
+          'video/mp4': null,
+          'application/json': null,
+        },
+        headers: ['Cache-Control', 'Content-Length'],
+      },
+    },
+    errors: ['TOUR_NOT_FOUND', 'NOT_FOUND', 'TOKEN_INVALID', ...ACCESS_STATE],
+  },
+  {
+    method: 'post',
+    path: '/v1/tours/{tour}/events',
+    operationId: 'countEvents',
+    tag: 'gate',
+    summary: 'Anonymous funnel counters',
+    description:
+      'Batched `locked-click`, `mask-shown` and `viewpoint-view` events; counted per tour and day, nothing personal.',
+    params: [tourParam, origin],
+    body: { name: 'EventsRequest', required: true },
+    replies: { 204: { description: 'Counted.' } },
+    errors: ['TOUR_NOT_FOUND', 'ORIGIN_NOT_ALLOWED', ...JSON_BODY, 'RATE_LIMITED'],
+  },
+  // The admin API: the platform key sees everything, a broker key only its own broker's.
+  {
+    method: 'get',
+    path: '/v1/admin/brokers',
+    operationId: 'listBrokers',
+    tag: 'admin',
+    summary: 'Brokers',
+    description: 'The platform key: all; a broker key: its own broker.',
+    security: 'admin',
+    replies: { 200: { description: 'The brokers, with `source`.', body: 'AdminBrokerList', headers: noStore } },
+    errors: [],
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/brokers',
+    operationId: 'createBroker',
+    tag: 'admin',
+    summary: 'Create a broker (platform key)',
+    security: 'admin',
+    body: { name: 'BrokerConfigInput', required: true, description: "Validated with the config file's broker schema." },
+    replies: { 201: { description: 'Created.', body: 'BrokerConfig', headers: noStore } },
+    errors: ['FORBIDDEN', ...JSON_BODY, 'CONFLICT'],
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/brokers/{id}',
+    operationId: 'getBroker',
+    tag: 'admin',
+    summary: 'A broker',
+    params: [idParam('broker')],
+    security: 'admin',
+    replies: { 200: { description: 'The broker config.', body: 'BrokerConfig', headers: noStore } },
+    errors: ['NOT_FOUND'],
+  },
+  {
+    method: 'put',
+    path: '/v1/admin/brokers/{id}',
+    operationId: 'putBroker',
+    tag: 'admin',
+    summary: 'Create or replace a broker (platform key)',
+    description: 'Brokers of the config file are read-only here (`409 CONFLICT`).',
+    params: [idParam('broker')],
+    security: 'admin',
+    body: { name: 'BrokerReplaceInput', required: true },
+    replies: {
+      200: { description: 'Replaced.', body: 'BrokerConfig', headers: noStore },
+      201: { description: 'Created.', body: 'BrokerConfig', headers: noStore },
+    },
+    errors: ['FORBIDDEN', ...JSON_BODY, 'CONFLICT'],
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/brokers/{id}/keys',
+    operationId: 'createBrokerKey',
+    tag: 'admin',
+    summary: 'A new broker key (platform key)',
+    description: 'The key is shown once, in this answer. Without a `Content-Type` the body is not read.',
+    params: [idParam('broker')],
+    security: 'admin',
+    body: { name: 'BrokerKeyRequest', required: false },
+    replies: { 201: { description: 'The new key.', body: 'BrokerKey', headers: noStore } },
+    errors: ['FORBIDDEN', 'NOT_FOUND', ...JSON_BODY],
+  },
+  {
+    method: 'delete',
+    path: '/v1/admin/keys/{id}',
+    operationId: 'revokeBrokerKey',
+    tag: 'admin',
+    summary: 'Revoke a broker key (platform key)',
+    params: [idParam('key')],
+    security: 'admin',
+    replies: { 204: { description: 'Revoked.', headers: noStore } },
+    errors: ['FORBIDDEN', 'NOT_FOUND'],
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/tours',
+    operationId: 'listTours',
+    tag: 'admin',
+    summary: 'Tours',
+    description: 'The platform key: all; a broker key: its own broker’s.',
+    security: 'admin',
+    replies: { 200: { description: 'The tours, with `source`.', body: 'AdminTourList', headers: noStore } },
+    errors: [],
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/tours',
+    operationId: 'createTour',
+    tag: 'admin',
+    summary: 'Create a tour',
+    description:
+      'A broker key only for its own broker, and without `assetsDir` or `postalCodePattern` (`403 FORBIDDEN`); a tour id of another broker answers `404 TOUR_NOT_FOUND`.',
+    security: 'admin',
+    body: { name: 'TourConfigInput', required: true, description: "Validated with the config file's tour schema." },
+    replies: { 201: { description: 'Created.', body: 'AdminTour', headers: noStore } },
+    errors: ['FORBIDDEN', 'TOUR_NOT_FOUND', ...JSON_BODY, 'CONFLICT'],
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/tours/{id}',
+    operationId: 'getTour',
+    tag: 'admin',
+    summary: 'A tour',
+    params: [idParam('tour')],
+    security: 'admin',
+    replies: { 200: { description: 'The tour config, with `source`.', body: 'AdminTour', headers: noStore } },
+    errors: ['TOUR_NOT_FOUND'],
+  },
+  {
+    method: 'put',
+    path: '/v1/admin/tours/{id}',
+    operationId: 'putTour',
+    tag: 'admin',
+    summary: 'Create or replace a tour',
+    description: 'Tours of the config file are read-only here (`409 CONFLICT`). Broker keys as for creating.',
+    params: [idParam('tour')],
+    security: 'admin',
+    body: { name: 'TourReplaceInput', required: true },
+    replies: {
+      200: { description: 'Replaced.', body: 'AdminTour', headers: noStore },
+      201: { description: 'Created.', body: 'AdminTour', headers: noStore },
+    },
+    errors: ['FORBIDDEN', 'TOUR_NOT_FOUND', ...JSON_BODY, 'CONFLICT'],
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/tours/{id}/stats',
+    operationId: 'getTourStats',
+    tag: 'admin',
+    summary: 'Statistics of a tour',
+    params: [idParam('tour'), ...periodParams],
+    security: 'admin',
+    replies: {
+      200: {
+        description: 'Funnel, states, median release time, registrations per day.',
+        body: 'TourStats',
+        headers: noStore,
+      },
+    },
+    errors: ['TOUR_NOT_FOUND', 'VALIDATION_FAILED'],
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/tours/{id}/leads',
+    operationId: 'exportLeads',
+    tag: 'admin',
+    summary: 'Export the leads of a tour',
+    description:
+      'Streamed, oldest first. CSV is UTF-8 with BOM, RFC 4180 quoting, cells starting with `=`, `+`, `-`, `@` neutralised.',
+    params: [
+      idParam('tour'),
+      {
+        name: 'format',
+        in: 'query',
+        schema: z._default(z.enum(['json', 'csv']), 'json'),
+        description: 'Output format.',
+      },
+      { name: 'separator', in: 'query', schema: z._default(z.enum([',', ';']), ','), description: 'CSV separator.' },
+      { name: 'status', in: 'query', schema: registrationStatusSchema, description: 'Only leads in this state.' },
+      { name: 'q', in: 'query', schema: z.string(), description: 'Search text (the first 200 characters count).' },
+      ...periodParams,
+    ],
+    security: 'admin',
+    replies: {
+      200: {
+        description: 'The leads.',
+        body: { 'application/json': leadExportSchema, 'text/csv': z.string() },
+        headers: ['Cache-Control', 'Content-Disposition'],
+      },
+    },
+    errors: ['TOUR_NOT_FOUND', 'VALIDATION_FAILED'],
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// The document.
+// ---------------------------------------------------------------------------------------------
+
+type Json = Record<string, unknown>;
+const REF = '#/components/schemas/';
+
+/** zod's conversion wraps each schema as a standalone document; inside components it is not. */
+function bare(schema: Json): Json {
+  const { $schema: _dialect, $id: _id, ...rest } = schema;
+  return rest;
+}
+
+function registryOf(bodies: Record<string, Schema>): z.core.$ZodRegistry<{ id: string }> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(bodies)) registry.add(schema, { id });
+  return registry;
+}
+
+function convertAll(bodies: Record<string, Schema>, io: 'input' | 'output'): Record<string, Json> {
+  const { schemas } = z.toJSONSchema(registryOf(bodies), { io, uri: (id) => `${REF}${id}` });
+  return Object.fromEntries(Object.entries(schemas).map(([id, s]) => [id, bare(s as Json)]));
+}
+
+const inline = (schema: Schema, io: 'input' | 'output'): Json => bare(z.toJSONSchema(schema, { io }) as Json);
+
+function describeCodes(codes: readonly ErrorCode[]): string {
+  return codes.map((code) => `\`${code}\`: ${ERROR_CODES[code].message}`).join(' ');
+}
+
+function errorReplies(op: Operation): Record<string, Json> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  const always: ErrorCode[] = op.security === 'admin' ? ['UNAUTHORIZED', 'INTERNAL'] : ['INTERNAL'];
+  for (const code of [...op.errors, ...always]) {
+    const status = ERROR_CODES[code].status;
+    const list = byStatus.get(status) ?? [];
+    if (!list.includes(code)) list.push(code);
+    byStatus.set(status, list);
+  }
+  const out: Record<string, Json> = {};
+  for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const headers: Json = { 'Cache-Control': header('Cache-Control', true) };
+    if (codes.includes('RATE_LIMITED')) headers['Retry-After'] = header('Retry-After', true);
+    if (codes.includes('UNAUTHORIZED')) headers['WWW-Authenticate'] = header('WWW-Authenticate', true);
+    out[String(status)] = {
+      description: describeCodes(codes),
+      headers,
+      content: {
+        'application/json': { schema: inline(errorBodyOf(codes as [ErrorCode, ...ErrorCode[]]), 'output') },
+      },
+    };
+  }
+  return out;
+}
+
+// Inline, not as references: a Reference Object can't carry `required`.
+function header(name: HeaderName, required: boolean): Json {
+  const h = HEADERS[name];
+  return { description: h.description, required, schema: inline(h.schema, 'output') };
+}
+
+function reply(r: Reply): Json {
+  const out: Json = { description: r.description };
+  if (r.headers?.length) {
+    out.headers = Object.fromEntries(r.headers.map((h) => [h, header(h, h === 'ETag' || h === 'Cache-Control')]));
+  }
+  if (typeof r.body === 'string') out.content = { 'application/json': { schema: { $ref: `${REF}${r.body}` } } };
+  else if (r.body) {
+    out.content = Object.fromEntries(
+      Object.entries(r.body).map(([type, schema]) => [type, schema ? { schema: inline(schema, 'output') } : {}]),
+    );
+  }
+  return out;
+}
+
+const SECURITY: Record<NonNullable<Operation['security']>, Json[]> = {
+  access: [{ accessToken: [] }],
+  // The empty alternative: no header, then the signed query parameters must be there.
+  'access-or-signed-query': [{ accessToken: [] }, {}],
+  admin: [{ adminKey: [] }],
+};
+
+function operation(op: Operation): Json {
+  const out: Json = { operationId: op.operationId, tags: [op.tag], summary: op.summary };
+  if (op.description) out.description = op.description;
+  if (op.params?.length) {
+    out.parameters = op.params.map((p) => ({
+      name: p.name,
+      in: p.in,
+      description: p.description,
+      required: p.required ?? false,
+      schema: inline(p.schema, 'input'),
+    }));
+  }
+  if (op.body) {
+    out.requestBody = {
+      required: op.body.required ?? true,
+      ...(op.body.description ? { description: op.body.description } : {}),
+      content: { 'application/json': { schema: { $ref: `${REF}${op.body.name}` } } },
+    };
+  }
+  out.security = op.security ? SECURITY[op.security] : [];
+  const ok = Object.fromEntries(Object.entries(op.replies).map(([status, r]) => [status, reply(r)]));
+  out.responses = { ...ok, ...errorReplies(op) };
+  return out;
+}
+
+export interface OpenApiOptions {
+  /** The server's public URL, for `servers`; without it clients use the document's own origin. */
+  serverUrl?: string;
+  /** The API version shown in `info.version`. */
+  version?: string;
+}
+
+/** The OpenAPI 3.1 document of `/v1`. Build it once: converting every schema takes a few ms. */
+export function openApiDocument(options: OpenApiOptions = {}): Json {
+  const requests = convertAll(REQUEST_BODIES, 'input');
+  const responses = convertAll(RESPONSE_BODIES, 'output');
+  const paths: Record<string, Record<string, Json>> = {};
+  for (const op of OPERATIONS) {
+    paths[op.path] ??= {};
+    (paths[op.path] as Record<string, Json>)[op.method] = operation(op);
+  }
+  return {
+    openapi: '3.1.0',
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    info: {
+      title: 'tour-gate',
+      version: options.version ?? '1',
+      summary: 'An embeddable access gate for virtual property tours.',
+      description:
+        'JSON under `/v1`. Errors always look like `{"error": {"code", "message", "fields"?}}`, with `code` from one closed list (`ErrorBody`); each error answer below names the codes it can carry. Nothing a client sends produces a `500`.',
+    },
+    ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
+    tags: [
+      {
+        name: 'gate',
+        description: 'The widget’s API for one tour: gate config, registrations, links, access, assets.',
+      },
+      {
+        name: 'admin',
+        description: 'Tours and brokers as JSON, statistics, lead exports; for the platform and brokers.',
+      },
+      { name: 'meta', description: 'This description.' },
+    ],
+    paths,
+    components: {
+      schemas: { ...responses, ...requests },
+      securitySchemes: {
+        accessToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'The `accessToken` of `POST /v1/unlock`.',
+        },
+        adminKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'The platform key (`GATE_ADMIN_KEY`) or a broker key from `POST /v1/admin/brokers/{id}/keys`.',
+        },
+      },
+    },
+  };
+}
