@@ -3,13 +3,11 @@
  * brokers and tours created through the API persisted and served by the gate endpoints after a
  * restart, config-file entries read-only, and brokers kept apart by guessed ids.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { watchManaged } from '../src/admin/managed.ts';
+import { forEachBackend } from './backends.ts';
 import { TOUR_ORIGIN } from './fixtures.ts';
-import { startTestServer, type TestServer, tempPostgres } from './harness.ts';
+import { startTestServer, type TestServer } from './harness.ts';
 import { register, seedThreeTours, visitor } from './seed.ts';
 
 const PLATFORM = 'platform-key-0123456789abcdef0123456789abcdef';
@@ -23,9 +21,9 @@ const newTour = (id: string, broker: string) => ({
   consent: { privacyUrl: 'https://weber.example/datenschutz' },
 });
 
-describe('admin API', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tour-gate-admin-'));
-  const databaseUrl = join(dir, 'gate.sqlite');
+forEachBackend('admin API', (backend) => {
+  // A database that outlives a server: a test restarts the server on it.
+  let databaseUrl: string;
   let server: TestServer;
   const as = (key: string) => ({ authorization: `Bearer ${key}` });
   const send = (method: string, path: string, key: string, body?: unknown) =>
@@ -41,12 +39,12 @@ describe('admin API', () => {
   }
 
   beforeAll(async () => {
+    databaseUrl = await backend.database({ shared: true });
     await start();
     await seedThreeTours(server);
   });
   afterAll(async () => {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
+    await server?.close();
   });
 
   it('needs a valid bearer key', async () => {
@@ -211,32 +209,29 @@ describe('admin API', () => {
   });
 });
 
-describe('admin changes across instances on one PostgreSQL database', () => {
+forEachBackend('admin changes across instances on one database', (backend) => {
   it('another instance serves an API-made tour after its next look', async () => {
-    const pg = await tempPostgres();
-    const a = await startTestServer({ databaseUrl: pg.url, startWorker: false });
-    const b = await startTestServer({ databaseUrl: pg.url, startWorker: false });
+    const databaseUrl = await backend.database({ shared: true });
+    const a = await backend.start({ databaseUrl, startWorker: false });
+    const b = await backend.start({ databaseUrl, startWorker: false });
+    a.deps.env.adminKey = PLATFORM;
+    const headers = { authorization: `Bearer ${PLATFORM}`, 'content-type': 'application/json' };
+    const broker = { id: 'weber', name: 'Eva Weber', email: 'eva@weber.example' };
+    expect(
+      (await a.app.request('/v1/admin/brokers', { method: 'POST', headers, body: JSON.stringify(broker) })).status,
+    ).toBe(201);
+    const tour = newTour('weber-haus', 'weber');
+    expect(
+      (await a.app.request('/v1/admin/tours', { method: 'POST', headers, body: JSON.stringify(tour) })).status,
+    ).toBe(201);
+    expect((await b.get('/v1/tours/weber-haus/gate')).status).toBe(404);
+    const stop = watchManaged(b.store, b.deps.tours, 0, 50, (err) => {
+      throw err;
+    });
     try {
-      a.deps.env.adminKey = PLATFORM;
-      const headers = { authorization: `Bearer ${PLATFORM}`, 'content-type': 'application/json' };
-      const broker = { id: 'weber', name: 'Eva Weber', email: 'eva@weber.example' };
-      expect(
-        (await a.app.request('/v1/admin/brokers', { method: 'POST', headers, body: JSON.stringify(broker) })).status,
-      ).toBe(201);
-      const tour = newTour('weber-haus', 'weber');
-      expect(
-        (await a.app.request('/v1/admin/tours', { method: 'POST', headers, body: JSON.stringify(tour) })).status,
-      ).toBe(201);
-      expect((await b.get('/v1/tours/weber-haus/gate')).status).toBe(404);
-      const stop = watchManaged(b.store, b.deps.tours, 0, 50, (err) => {
-        throw err;
-      });
       await expect.poll(async () => (await b.get('/v1/tours/weber-haus/gate')).status).toBe(200);
-      stop();
     } finally {
-      await a.close();
-      await b.close();
-      await pg.drop();
+      stop();
     }
   });
 });

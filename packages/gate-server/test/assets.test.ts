@@ -2,14 +2,15 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/config-file.ts';
+import { forEachBackend } from './backends.ts';
 import { registration, TOUR_ORIGIN } from './fixtures.ts';
-import { startTestServer, type TestServer } from './harness.ts';
+import type { TestServer } from './harness.ts';
 
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 0xff, 0xd9]);
 
-describe('protected assets', () => {
+forEachBackend('protected assets', (backend) => {
   let server: TestServer;
   let accessToken: string;
   let query: string;
@@ -40,7 +41,7 @@ describe('protected assets', () => {
         },
       ],
     });
-    server = await startTestServer({ config, startWorker: false });
+    server = await backend.start({ config, startWorker: false });
     const body = { ...registration('asset@example.org'), consent: { privacy: true, version: '1' } };
     body.fields = { firstName: 'A', lastName: 'B', email: 'asset@example.org' } as typeof body.fields;
     expect((await server.post('/v1/tours/t1/registrations', body)).status).toBe(202);

@@ -2,11 +2,12 @@
  * hCaptcha, against a local endpoint that speaks the siteverify protocol: missing, wrong,
  * foreign-host and timed-out answers are refused and write nothing; a valid one goes through.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { HCaptchaVerifier } from '../src/security/captcha.ts';
+import { forEachBackend } from './backends.ts';
 import { CaptchaStandin, STANDIN_SECRET } from './captcha-standin.ts';
 import { TOUR_ORIGIN } from './fixtures.ts';
-import { countRows, startTestServer, type TestServer } from './harness.ts';
+import { countRows, type TestServer } from './harness.ts';
 
 const PATH = '/v1/tours/captcha-tour/registrations';
 const body = (captcha?: string) => ({
@@ -15,12 +16,12 @@ const body = (captcha?: string) => ({
   ...(captcha === undefined ? {} : { captcha }),
 });
 
-describe('hCaptcha', () => {
+forEachBackend('hCaptcha', (backend) => {
   const standin = new CaptchaStandin(new URL(TOUR_ORIGIN).hostname);
   let server: TestServer;
   beforeAll(async () => {
     await standin.start();
-    server = await startTestServer({
+    server = await backend.start({
       startWorker: false,
       captcha: new HCaptchaVerifier(STANDIN_SECRET, standin.url, 300),
     });
@@ -72,7 +73,7 @@ describe('hCaptcha', () => {
   });
 
   it('refuses everything when the server has no hCaptcha secret', async () => {
-    const bare = await startTestServer({ startWorker: false });
+    const bare = await backend.start({ startWorker: false });
     const res = await bare.post(PATH, body('pass'));
     expect(res.status).toBe(503);
     expect(await countRows(bare, 'registrations')).toBe(0);
@@ -80,7 +81,7 @@ describe('hCaptcha', () => {
   });
 
   it('is reached through GATE_HCAPTCHA_SECRET and GATE_HCAPTCHA_VERIFY_URL', async () => {
-    const viaEnv = await startTestServer({
+    const viaEnv = await backend.start({
       startWorker: false,
       hcaptchaSecret: STANDIN_SECRET,
       hcaptchaVerifyUrl: standin.url,

@@ -8,27 +8,36 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { progressBar } from '../src/export/progress.ts';
 import { tourStats } from '../src/stats/tour-stats.ts';
 import { GateStore } from '../src/store/store.ts';
+import { forEachBackend } from './backends.ts';
 import { testConfig } from './fixtures.ts';
-import { startTestServer } from './harness.ts';
 import { seedThreeTours } from './seed.ts';
 
 const BIN = fileURLToPath(new URL('../bin/tour-gate.js', import.meta.url));
 const run = promisify(execFile);
 
-describe('tour-gate data commands', () => {
+forEachBackend('tour-gate data commands', (backend) => {
   const dir = mkdtempSync(join(tmpdir(), 'tour-gate-cli-'));
-  const databaseUrl = join(dir, 'gate.sqlite');
   const configPath = join(dir, 'tour-gate.config.json');
-  const env = { ...process.env, GATE_DATABASE_URL: databaseUrl, GATE_CONFIG: configPath, NODE_ENV: 'development' };
-  const cli = (...args: string[]) => run(process.execPath, [BIN, ...args], { env, maxBuffer: 10_000_000 });
+  // The database the server fills and the commands read: a file for SQLite.
+  let databaseUrl: string;
+  const cli = (...args: string[]) =>
+    run(process.execPath, [BIN, ...args], {
+      env: { ...process.env, GATE_DATABASE_URL: databaseUrl, GATE_CONFIG: configPath, NODE_ENV: 'development' },
+      maxBuffer: 10_000_000,
+    });
 
   beforeAll(async () => {
     writeFileSync(configPath, JSON.stringify(testConfig()));
-    const server = await startTestServer({ databaseUrl, captcha: { verify: async () => {} }, startWorker: false });
+    databaseUrl = await backend.database({ shared: true });
+    const server = await backend.start({
+      databaseUrl,
+      captcha: { verify: async () => {} },
+      startWorker: false,
+    });
     await seedThreeTours(server);
     await server.close();
   });

@@ -3,27 +3,37 @@
  * downloaded): a broker asks for a sign-in link, takes it from the dev mailbox
  * (`/dev/mailbox.json`), presses the button, and looks at tours, funnel, chart, pending
  * requests, leads and one lead. The pages must render without a single CSP violation; the
- * screenshots go to `docs/screenshots/dashboard-*.png` for the README.
+ * screenshots (taken on SQLite) go to the untracked `test-output/screenshots/dashboard-*.png`,
+ * which `pnpm screenshots` copies to `docs/screenshots/` for the README.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './harness.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { forEachBackend } from './backends.ts';
+import type { TestServer } from './harness.ts';
 import { seedHistory } from './seed.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+const SHOTS = fileURLToPath(new URL('../../../test-output/screenshots/', import.meta.url));
 
-describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
+forEachBackend('dashboard in Chromium', (backend) => {
+  if (!existsSync(CHROMIUM)) {
+    it.skip(`needs Chromium at ${CHROMIUM}`, () => {});
+    return;
+  }
   let server: TestServer;
+  /** The README's screenshots come from one backend; the other runs the same steps. */
+  const shoot = async (name: string, fullPage = false) => {
+    if (backend.kind === 'sqlite') await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage });
+  };
   let browser: Browser;
   let page: Page;
   let base: string;
   const problems: string[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer({
+    server = await backend.start({
       limits: {
         registrationPerIp: { max: 1e6, windowMs: 60_000 },
         registrationPerTour: { max: 1e6, windowMs: 60_000 },
@@ -74,25 +84,25 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     await page.goto(`${base}${new URL(link!).pathname}`);
     await page.click('button[type=submit]');
     await page.waitForURL(`${base}/dashboard`);
-    await page.screenshot({ path: `${SHOTS}dashboard-overview.png` });
+    await shoot('dashboard-overview');
     expect(await page.locator('td[data-metric=registrations]').first().textContent()).toMatch(/^\d+$/);
 
     await page.click('a[href="/dashboard/tours/musterstrasse-12"]');
     await page.waitForURL(`${base}/dashboard/tours/musterstrasse-12`);
     expect(await page.locator('svg[role=img] rect').count()).toBeGreaterThanOrEqual(14);
-    await page.screenshot({ path: `${SHOTS}dashboard-tour.png`, fullPage: true });
+    await shoot('dashboard-tour', true);
 
     await page.goto(`${base}/dashboard/tours/gartenweg-3`);
     expect(await page.locator('#pending form').count()).toBe(6); // 3 pending × grant/deny
-    await page.screenshot({ path: `${SHOTS}dashboard-pending.png`, fullPage: true });
+    await shoot('dashboard-pending', true);
     // Grant from the page: the browser posts the form with its CSRF token.
     await page.locator('#pending button.primary').first().click();
     await page.waitForURL(/done=grant/);
-    await page.screenshot({ path: `${SHOTS}dashboard-lead.png`, fullPage: true });
+    await shoot('dashboard-lead', true);
 
     await page.goto(`${base}/dashboard/tours/musterstrasse-12/leads?lang=en`);
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
-    await page.screenshot({ path: `${SHOTS}dashboard-leads-en.png`, fullPage: true });
+    await shoot('dashboard-leads-en', true);
 
     expect(problems).toEqual([]);
   }, 120_000);

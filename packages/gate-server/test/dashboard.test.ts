@@ -3,10 +3,11 @@
  * use), session cookie and CSRF, every number on the pages and in the admin API equal to a
  * direct count in the database, two brokers kept apart, decisions and erasure from the pages.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createBrokerKey } from '../src/admin/keys.ts';
+import { forEachBackend } from './backends.ts';
 import { csrfOf, DashClient, loginAs, loginLink } from './dashboard-client.ts';
-import { startTestServer, type TestServer, tempPostgres } from './harness.ts';
+import type { TestServer } from './harness.ts';
 import { registrationId, seedThreeTours } from './seed.ts';
 
 const MUELLER = 'anna@mueller-immobilien.example';
@@ -58,21 +59,13 @@ async function directCounts(server: TestServer, tour: string) {
   };
 }
 
-describe.each(['sqlite', 'postgres'] as const)('dashboard on %s', (kind) => {
+forEachBackend('dashboard', (backend) => {
   let server: TestServer;
-  let drop: (() => Promise<void>) | undefined;
   let mueller: DashClient;
   let schmidt: DashClient;
 
   beforeAll(async () => {
-    let databaseUrl: string | undefined;
-    if (kind === 'postgres') {
-      const pg = await tempPostgres();
-      databaseUrl = pg.url;
-      drop = pg.drop;
-    }
-    server = await startTestServer({
-      ...(databaseUrl ? { databaseUrl } : {}),
+    server = await backend.start({
       captcha: { verify: async () => {} },
       startWorker: false,
       limits: { linkPerEmail: { max: 100, windowMs: 60_000 }, linkPerIp: { max: 100, windowMs: 60_000 } },
@@ -83,7 +76,6 @@ describe.each(['sqlite', 'postgres'] as const)('dashboard on %s', (kind) => {
   });
   afterAll(async () => {
     await server.close();
-    await drop?.();
   });
 
   it('every number on the pages and in the admin API equals a direct count, for three tours', async () => {

@@ -4,19 +4,20 @@
  */
 import { createHmac } from 'node:crypto';
 import { jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { forEachBackend } from './backends.ts';
 import { registration, TOUR_ORIGIN } from './fixtures.ts';
-import { startTestServer, type TestServer } from './harness.ts';
+import type { TestServer } from './harness.ts';
 import { linkFrom, TestSmtp } from './smtp.ts';
 
-describe('email release over HTTP with a real SMTP server', () => {
+forEachBackend('email release over HTTP with a real SMTP server', (backend) => {
   const smtp = new TestSmtp();
   let server: TestServer;
   let base: string;
 
   beforeAll(async () => {
     await smtp.start();
-    server = await startTestServer({ smtpUrl: smtp.url });
+    server = await backend.start({ smtpUrl: smtp.url });
     base = `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
   });
   afterAll(async () => {

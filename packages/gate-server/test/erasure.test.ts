@@ -5,14 +5,15 @@
  * same for one tour.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { emailKey } from '../src/http/rate-limit.ts';
 import type { GateServer } from '../src/server.ts';
 import { decide } from '../src/services/decide.ts';
 import { forgetEmail } from '../src/services/erase.ts';
 import { requestNewLink } from '../src/services/new-link.ts';
+import { forEachBackend } from './backends.ts';
 import { csrfOf, loginAs } from './dashboard-client.ts';
-import { startTestServer, type TestServer, tempPostgres } from './harness.ts';
+import type { TestServer } from './harness.ts';
 import { openLink, register, registrationId, seedThreeTours, visitor } from './seed.ts';
 
 const EMAIL = 'zacharias.quastenflosser@example.net';
@@ -48,15 +49,11 @@ function zacharias(tour: string) {
   return tour === 'gartenweg-3' ? v : { ...v, fields: { ...v.fields, budget: 'Sonnenblumenweg 5 oder mehr' } };
 }
 
-describe.each(['sqlite', 'postgres'] as const)('erasure on %s', (kind) => {
+forEachBackend('erasure', (backend) => {
   let server: TestServer;
-  let drop: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    let databaseUrl: string | undefined;
-    if (kind === 'postgres') ({ url: databaseUrl, drop } = await tempPostgres());
-    server = await startTestServer({
-      ...(databaseUrl ? { databaseUrl } : {}),
+    server = await backend.start({
       captcha: { verify: async () => {} },
       startWorker: false,
       limits: { linkPerEmail: { max: 100, windowMs: 60_000 }, linkPerIp: { max: 100, windowMs: 60_000 } },
@@ -77,7 +74,6 @@ describe.each(['sqlite', 'postgres'] as const)('erasure on %s', (kind) => {
   });
   afterAll(async () => {
     await server.close();
-    await drop?.();
   });
 
   it('forget leaves no personal data of the visitor in any table, and every aggregate as it was', async () => {
@@ -125,9 +121,9 @@ describe.each(['sqlite', 'postgres'] as const)('erasure on %s', (kind) => {
   });
 });
 
-describe('erasing one tour of a visitor', () => {
+forEachBackend('erasing one tour of a visitor', (backend) => {
   it("keeps the visitor's other registrations with their mails and logbook", async () => {
-    const server = await startTestServer({ startWorker: false });
+    const server = await backend.start({ startWorker: false });
     try {
       const email = 'two.tours@example.net';
       await register(server, 'musterstrasse-12', {
@@ -162,10 +158,10 @@ describe('erasing one tour of a visitor', () => {
   });
 });
 
-describe('retention purge', () => {
+forEachBackend('retention purge', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ captcha: { verify: async () => {} }, startWorker: false });
+    server = await backend.start({ captcha: { verify: async () => {} }, startWorker: false });
     await seedThreeTours(server);
   });
   afterAll(() => server.close());

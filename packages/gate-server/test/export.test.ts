@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvCell, csvRow } from '../src/export/csv.ts';
 import { exportChunks } from '../src/export/stream.ts';
 import type { Registration } from '../src/store/schema.ts';
-import { startTestServer, type TestServer } from './harness.ts';
+import { forEachBackend } from './backends.ts';
+import type { TestServer } from './harness.ts';
 import { register, visitor } from './seed.ts';
 
 /** A minimal RFC 4180 parser, to read back what the exporter wrote. */
@@ -56,10 +57,10 @@ describe('CSV cells', () => {
   });
 });
 
-describe('lead exports', () => {
+forEachBackend('lead exports', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({
+    server = await backend.start({
       startWorker: false,
       limits: {
         registrationPerIp: { max: 10_000, windowMs: 60_000 },

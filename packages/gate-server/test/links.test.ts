@@ -2,11 +2,13 @@
  * Link tokens: the same answer for known and unknown emails, expiry and tampering with their
  * own codes, fresh links on request, and a database that holds no usable token.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hashToken } from '../src/security/tokens.ts';
 import { DAY_MS } from '../src/util/time.ts';
+import { forEachBackend } from './backends.ts';
 import { registration } from './fixtures.ts';
-import { countRows, dumpTables, startTestServer, type TestServer } from './harness.ts';
+import { countRows, dumpTables, type TestServer } from './harness.ts';
+import { outboxDrained } from './outbox-wait.ts';
 import { linkFrom, TestSmtp } from './smtp.ts';
 
 const REG = '/v1/tours/musterstrasse-12/registrations';
@@ -15,12 +17,12 @@ async function errorCode(res: Response): Promise<string> {
   return ((await res.json()) as { error: { code: string } }).error.code;
 }
 
-describe('link tokens', () => {
+forEachBackend('link tokens', (backend) => {
   const smtp = new TestSmtp();
   let server: TestServer;
   beforeAll(async () => {
     await smtp.start();
-    server = await startTestServer({ smtpUrl: smtp.url });
+    server = await backend.start({ smtpUrl: smtp.url });
   });
   afterAll(async () => {
     await server.close();
@@ -52,6 +54,7 @@ describe('link tokens', () => {
     expect(await links.text()).toBe(await noLinks.text());
     expect(noLinks.status).toBe(202);
     await smtp.waitFor(4);
+    await outboxDrained(server);
     expect(smtp.to('known@example.org')).toHaveLength(3);
     expect(smtp.to('nobody@example.org')).toHaveLength(0);
   });
@@ -86,7 +89,7 @@ describe('link tokens', () => {
     const tokens = smtp.mails.map((m) => linkFrom(m).token);
     expect(tokens.length).toBeGreaterThan(3);
     // Delivered mails keep their text for the logbook, with the tokens cut out.
-    await server.outbox.runOnce();
+    await outboxDrained(server);
     const dump = JSON.stringify(await dumpTables(server));
     for (const t of tokens) {
       expect(dump).not.toContain(t);
@@ -105,11 +108,11 @@ describe('link tokens', () => {
   });
 });
 
-describe('dev mailbox', () => {
+forEachBackend('dev mailbox', (backend) => {
   it('shows every mail the server would have sent, with its working link', async () => {
-    const server = await startTestServer();
+    const server = await backend.start();
     await server.post(REG, registration('dev@example.org'));
-    await server.outbox.runOnce();
+    await outboxDrained(server);
     const res = await server.get('/dev/mailbox.json');
     const mails = (await res.json()) as { to: string; text: string; status: string }[];
     expect(mails[0]).toMatchObject({ to: 'dev@example.org', status: 'sent' });
@@ -117,19 +120,17 @@ describe('dev mailbox', () => {
     const page = await server.get('/dev/mailbox');
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Ihr Zugang zum virtuellen Rundgang');
-    await server.close();
   });
 });
 
-describe('queued mails at rest', () => {
+forEachBackend('queued mails at rest', (backend) => {
   it('are sealed while they wait, so even a queued link is not readable from the database', async () => {
-    const server = await startTestServer({ startWorker: false });
+    const server = await backend.start({ startWorker: false });
     await server.post(REG, registration('queued@example.org'));
     const raw = await server.store.kysely.selectFrom('outbox').select(['text_body', 'html_body']).execute();
     expect(raw[0]!.text_body.startsWith('sealed:v1:')).toBe(true);
     expect(JSON.stringify(raw)).not.toContain('tour-gate-unlock');
     const [mail] = await server.store.listMails();
     expect(mail!.text_body).toMatch(/#tour-gate-unlock=[\w-]{43}/);
-    await server.close();
   });
 });

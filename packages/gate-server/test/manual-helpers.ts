@@ -147,15 +147,11 @@ export async function waitForMail(
   match: (m: ReceivedMail) => boolean,
   timeoutMs = 10_000,
 ): Promise<ReceivedMail> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const hit = smtp.mails.find(match);
-    if (hit) return hit;
-    if (Date.now() > deadline) {
-      throw new Error(`mail not received; got: ${smtp.mails.map((m) => `${mailKind(m)}→${m.envelopeTo}`).join(', ')}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  return smtp.waitForMatch(
+    match,
+    timeoutMs,
+    () => `mail not received; got: ${smtp.mails.map((m) => `${mailKind(m)}→${m.envelopeTo}`).join(', ')}`,
+  );
 }
 
 export function mailKind(m: ReceivedMail): string | undefined {

@@ -2,18 +2,21 @@
  * The mail server is down while visitors register: every registration still gets its 202;
  * when the mail server is back, every mail arrives exactly once.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it, onTestFinished } from 'vitest';
+import { forEachBackend } from './backends.ts';
 import { registration } from './fixtures.ts';
-import { startTestServer, TestClock } from './harness.ts';
+import { TestClock } from './harness.ts';
+import { outboxDrained, waitForCondition } from './outbox-wait.ts';
 import { TestSmtp } from './smtp.ts';
 
-describe('outbox', () => {
+forEachBackend('outbox', (backend) => {
   it('delays mail while SMTP is down and delivers each exactly once when it is back', async () => {
     const smtp = new TestSmtp();
     const port = await smtp.start();
     await smtp.stop(); // down: the port is known, nothing listens
+    onTestFinished(() => smtp.stop());
 
-    const server = await startTestServer({
+    const server = await backend.start({
       smtpUrl: `smtp://127.0.0.1:${port}`,
       outboxPollMs: 50,
       clock: TestClock.running(),
@@ -26,8 +29,11 @@ describe('outbox', () => {
     );
     expect(answers.map((a) => a.status)).toEqual(emails.map(() => 202));
 
-    // Let the worker fail a few rounds.
-    await new Promise((r) => setTimeout(r, 600));
+    // The worker has tried every mail and failed.
+    await waitForCondition(async () => {
+      const mails = await server.store.listMails(100);
+      return mails.length === 12 && mails.every((m) => m.attempts >= 1 && m.last_error);
+    }, 'every mail tried once');
     expect(smtp.mails).toHaveLength(0);
     const queued = await server.store.kysely
       .selectFrom('outbox')
@@ -38,7 +44,13 @@ describe('outbox', () => {
 
     await smtp.start(port);
     await smtp.waitFor(12, 15_000);
-    await new Promise((r) => setTimeout(r, 500)); // any duplicate would arrive now
+    // Nothing left to send: no mail queued (not even for a later retry), no run under way.
+    await waitForCondition(
+      async () => (await server.store.listMails(100)).every((m) => m.status !== 'queued'),
+      'every mail out of the queue',
+      15_000,
+    );
+    await outboxDrained(server);
     expect(smtp.mails).toHaveLength(12);
     expect(new Set(smtp.mails.map((m) => m.envelopeTo[0])).size).toBe(12);
     expect(new Set(smtp.mails.map((m) => m.parsed.messageId)).size).toBe(12);
@@ -50,15 +62,13 @@ describe('outbox', () => {
     expect(kinds[0]).toBe('registered');
     expect(kinds).toContain('mail-retry');
     expect(kinds.at(-1)).toBe('mail-sent');
-    await server.close();
-    await smtp.stop();
   });
 
   it('gives up after the last attempt and logs the failure', async () => {
     const smtp = new TestSmtp();
     const port = await smtp.start();
     await smtp.stop();
-    const server = await startTestServer({ smtpUrl: `smtp://127.0.0.1:${port}`, startWorker: false });
+    const server = await backend.start({ smtpUrl: `smtp://127.0.0.1:${port}`, startWorker: false });
     const { OutboxWorker } = await import('../src/mail/outbox-worker.ts');
     const worker = new OutboxWorker(server.store, server.deps.transport, server.clock.fn, {
       maxAttempts: 2,
@@ -73,6 +83,5 @@ describe('outbox', () => {
     expect(mail.attempts).toBe(2);
     const reg = await server.store.findRegistration('musterstrasse-12', 'gone@example.org');
     expect((await server.store.logbook(reg!.id)).map((e) => e.kind)).toContain('mail-failed');
-    await server.close();
   });
 });

@@ -1,13 +1,14 @@
 /** Past a rate limit: 429 with Retry-After, and no mail queued. */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { forEachBackend } from './backends.ts';
 import { registration } from './fixtures.ts';
-import { countRows, startTestServer } from './harness.ts';
+import { countRows } from './harness.ts';
 
 const REG = '/v1/tours/musterstrasse-12/registrations';
 
-describe('rate limits', () => {
+forEachBackend('rate limits', (backend) => {
   it('limits registrations per IP', async () => {
-    const server = await startTestServer({
+    const server = await backend.start({
       startWorker: false,
       limits: { registrationPerIp: { max: 3, windowMs: 600_000 } },
     });
@@ -27,11 +28,10 @@ describe('rate limits', () => {
     );
     server.clock.advance(600_001);
     expect((await server.post(REG, registration('v9@example.org'), ip)).status).toBe(202);
-    await server.close();
   });
 
   it('limits registrations and new links per email, whatever the IP', async () => {
-    const server = await startTestServer({
+    const server = await backend.start({
       startWorker: false,
       limits: { registrationPerEmail: { max: 2, windowMs: 3_600_000 }, linkPerEmail: { max: 1, windowMs: 3_600_000 } },
     });
@@ -50,11 +50,10 @@ describe('rate limits', () => {
     const second = await server.post('/v1/tours/musterstrasse-12/links', { email: 'same@example.org' });
     expect(second.status).toBe(429);
     expect(await countRows(server, 'outbox')).toBe(mails + 1);
-    await server.close();
   });
 
   it('limits registrations per tour and unlock attempts per IP', async () => {
-    const server = await startTestServer({
+    const server = await backend.start({
       startWorker: false,
       limits: { registrationPerTour: { max: 2, windowMs: 3_600_000 }, unlockPerIp: { max: 2, windowMs: 60_000 } },
     });
@@ -74,26 +73,26 @@ describe('rate limits', () => {
     const limited = await server.post('/v1/unlock', guess);
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBe(60);
-    await server.close();
   });
 });
 
-describe('rate limits shared through PostgreSQL', () => {
-  it('counts across two server instances on one database', async () => {
-    const { tempPostgres } = await import('./harness.ts');
-    const db = await tempPostgres();
-    const limits = { registrationPerIp: { max: 2, windowMs: 600_000 } };
-    const a = await startTestServer({ databaseUrl: db.url, startWorker: false, limits });
-    const b = await startTestServer({ databaseUrl: db.url, startWorker: false, limits });
-    const ip = { 'x-forwarded-for': '198.51.100.7' };
-    expect((await a.post(REG, registration('p1@example.org'), ip)).status).toBe(202);
-    expect((await b.post(REG, registration('p2@example.org'), ip)).status).toBe(202);
-    const third = await a.post(REG, registration('p3@example.org'), ip);
-    expect(third.status).toBe(429);
-    expect(Number(third.headers.get('retry-after'))).toBe(600);
-    expect(await countRows(a, 'outbox')).toBe(2);
-    await a.close();
-    await b.close();
-    await db.drop();
-  });
-});
+// With SQLite the counters live in memory, per instance: sharing them is PostgreSQL's.
+forEachBackend(
+  'rate limits shared through the database',
+  (backend) => {
+    it('counts across two server instances on one database', async () => {
+      const databaseUrl = await backend.database();
+      const limits = { registrationPerIp: { max: 2, windowMs: 600_000 } };
+      const a = await backend.start({ databaseUrl, startWorker: false, limits });
+      const b = await backend.start({ databaseUrl, startWorker: false, limits });
+      const ip = { 'x-forwarded-for': '198.51.100.7' };
+      expect((await a.post(REG, registration('p1@example.org'), ip)).status).toBe(202);
+      expect((await b.post(REG, registration('p2@example.org'), ip)).status).toBe(202);
+      const third = await a.post(REG, registration('p3@example.org'), ip);
+      expect(third.status).toBe(429);
+      expect(Number(third.headers.get('retry-after'))).toBe(600);
+      expect(await countRows(a, 'outbox')).toBe(2);
+    });
+  },
+  { only: ['postgres'] },
+);

@@ -1,7 +1,10 @@
 /**
  * A real SMTP server (smtp-server) on 127.0.0.1 for mail tests, with every received mail
- * parsed (mailparser). It can be stopped and started again on the same port.
+ * parsed (mailparser). It can be stopped and started again on the same port. Each mail is in
+ * `mails` before the server acknowledges it, so once the sender's delivery resolved, it is there;
+ * waits are driven by the `mail` event, with a deadline.
  */
+import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -12,10 +15,9 @@ export interface ReceivedMail {
   envelopeTo: string[];
 }
 
-export class TestSmtp {
+export class TestSmtp extends EventEmitter<{ mail: [ReceivedMail] }> {
   readonly mails: ReceivedMail[] = [];
   private server: SMTPServer | undefined;
-  private waiters: (() => void)[] = [];
   port = 0;
 
   async start(port = this.port): Promise<number> {
@@ -29,9 +31,10 @@ export class TestSmtp {
         stream.on('end', async () => {
           const raw = Buffer.concat(chunks).toString('utf8');
           const parsed = await simpleParser(raw);
-          this.mails.push({ parsed, raw, envelopeTo: session.envelope.rcptTo.map((r) => r.address) });
+          const mail = { parsed, raw, envelopeTo: session.envelope.rcptTo.map((r) => r.address) };
+          this.mails.push(mail);
           callback();
-          for (const w of this.waiters.splice(0)) w();
+          this.emit('mail', mail);
         });
       },
     });
@@ -56,19 +59,40 @@ export class TestSmtp {
 
   /** Waits until `count` mails have arrived (or fails after `timeoutMs`). */
   async waitFor(count: number, timeoutMs = 10_000): Promise<ReceivedMail[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.mails.length < count) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`expected ${count} mails, got ${this.mails.length}`);
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, Math.min(left, 200));
-        this.waiters.push(() => {
-          clearTimeout(t);
-          r();
-        });
-      });
-    }
+    await this.waitUntil(
+      () => this.mails.length >= count,
+      timeoutMs,
+      () => `expected ${count} mails, got ${this.mails.length}`,
+    );
     return this.mails;
+  }
+
+  /** The first received mail that matches, as soon as it arrives (or fails after `timeoutMs`). */
+  async waitForMatch(
+    match: (m: ReceivedMail) => boolean,
+    timeoutMs = 10_000,
+    describe: () => string = () => 'no matching mail',
+  ): Promise<ReceivedMail> {
+    await this.waitUntil(() => this.mails.some(match), timeoutMs, describe);
+    return this.mails.find(match)!;
+  }
+
+  /** Resolves when `done()` holds, checked now and on every mail; rejects at the deadline. */
+  private waitUntil(done: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
+    if (done()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const onMail = () => {
+        if (!done()) return;
+        clearTimeout(deadline);
+        this.off('mail', onMail);
+        resolve();
+      };
+      const deadline = setTimeout(() => {
+        this.off('mail', onMail);
+        reject(new Error(describe()));
+      }, timeoutMs);
+      this.on('mail', onMail);
+    });
   }
 
   to(address: string): ReceivedMail[] {

@@ -2,17 +2,18 @@
  * Bad input gets a clear 4xx with a stable code and leaves nothing behind; visitor data
  * never reaches a mail header and is escaped in the HTML part.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { forEachBackend } from './backends.ts';
 import { registration, TOUR_ORIGIN } from './fixtures.ts';
-import { countRows, dumpTables, startTestServer, type TestServer } from './harness.ts';
+import { countRows, dumpTables, type TestServer } from './harness.ts';
 import { TestSmtp } from './smtp.ts';
 
 const PATH = '/v1/tours/musterstrasse-12/registrations';
 
-describe('registration input', () => {
+forEachBackend('registration input', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ startWorker: false });
+    server = await backend.start({ startWorker: false });
   });
   afterAll(() => server.close());
 
@@ -186,10 +187,51 @@ describe('registration input', () => {
   });
 });
 
-describe('gate config', () => {
+forEachBackend('marketing consent', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ startWorker: false });
+    server = await backend.start({ startWorker: false });
+  });
+  afterAll(() => server.close());
+
+  // gartenweg-3 offers no marketing box (musterstrasse-12 does).
+  const gartenweg = (marketing: boolean) => ({
+    fields: { firstName: 'Erika', lastName: 'Mustermann', email: 'erika@example.org', postalCode: '50667' },
+    consent: { privacy: true, marketing, version: '1' },
+    locale: 'de',
+  });
+
+  it('refuses marketing consent for a tour without the marketing box, and writes nothing', async () => {
+    const before = await dumpTables(server);
+    const res = await server.post('/v1/tours/gartenweg-3/registrations', gartenweg(true));
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { error: { code: string; fields?: Record<string, string> } };
+    expect(body.error.code).toBe('VALIDATION_FAILED');
+    expect(body.error.fields).toEqual({ marketing: 'unknown' });
+    expect(await dumpTables(server)).toEqual(before);
+    expect(await countRows(server, 'registrations')).toBe(0);
+    expect(await countRows(server, 'outbox')).toBe(0);
+    expect(await countRows(server, 'logbook')).toBe(0);
+
+    // The same request without the box ticked goes through; marketing consent where the tour asks for it too.
+    expect((await server.post('/v1/tours/gartenweg-3/registrations', gartenweg(false))).status).toBe(202);
+    const ticked = {
+      ...registration('marketing@example.org'),
+      consent: { privacy: true, marketing: true, version: '2026-01' },
+    };
+    expect((await server.post(PATH, ticked)).status).toBe(202);
+    const row = await server.store.findRegistration('musterstrasse-12', 'marketing@example.org');
+    expect(row?.consent_marketing).toBe(1);
+    expect(await server.store.findRegistration('gartenweg-3', 'erika@example.org')).toMatchObject({
+      consent_marketing: 0,
+    });
+  });
+});
+
+forEachBackend('gate config', (backend) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await backend.start({ startWorker: false });
   });
   afterAll(() => server.close());
 
@@ -220,12 +262,12 @@ describe('gate config', () => {
   });
 });
 
-describe('visitor data in mails', () => {
+forEachBackend('visitor data in mails', (backend) => {
   const smtp = new TestSmtp();
   let server: TestServer;
   beforeAll(async () => {
     await smtp.start();
-    server = await startTestServer({ smtpUrl: smtp.url });
+    server = await backend.start({ smtpUrl: smtp.url });
   });
   afterAll(async () => {
     await server.close();
@@ -246,22 +288,21 @@ describe('visitor data in mails', () => {
   });
 });
 
-describe('stored data', () => {
+forEachBackend('stored data', (backend) => {
   it('keeps the visitor data as sent (trimmed), with the email normalised', async () => {
-    const server = await startTestServer({ startWorker: false });
+    const server = await backend.start({ startWorker: false });
     await server.post(PATH, registration('  Erika@Example.ORG ', { firstName: '  Erika ' }));
     const { registrations } = await dumpTables(server);
     expect(registrations).toHaveLength(1);
     const row = registrations![0] as { email: string; fields: string };
     expect(row.email).toBe('erika@example.org');
     expect(JSON.parse(row.fields)).toMatchObject({ firstName: 'Erika', email: 'erika@example.org' });
-    await server.close();
   });
 });
 
-describe('a known address sent again', () => {
+forEachBackend('a known address sent again', (backend) => {
   it('keeps the data and consent the visitor gave, and mails a fresh link', async () => {
-    const server = await startTestServer({ startWorker: false });
+    const server = await backend.start({ startWorker: false });
     await server.post(PATH, registration('kept@example.org', { firstName: 'Erika' }));
     const again = await server.post(PATH, {
       ...registration('kept@example.org', { firstName: 'Mallory' }),
@@ -273,13 +314,12 @@ describe('a known address sent again', () => {
     expect(row!.consent_marketing).toBe(0);
     const mails = await server.store.listMails();
     expect(mails.filter((m) => m.recipient === 'kept@example.org' && m.kind === 'unlock')).toHaveLength(2);
-    await server.close();
   });
 });
 
-describe('client address behind a proxy', () => {
+forEachBackend('client address behind a proxy', (backend) => {
   it('takes the hop the proxy added, not one the client wrote', async () => {
-    const server = await startTestServer({
+    const server = await backend.start({
       startWorker: false,
       limits: { registrationPerIp: { max: 2, windowMs: 600_000 } },
     });
@@ -291,21 +331,16 @@ describe('client address behind a proxy', () => {
       statuses.push(res.status);
     }
     expect(statuses).toEqual([202, 202, 429, 429]);
-    await server.close();
   });
 });
 
-describe('the same new address twice at once', () => {
-  it('answers both with 202 and keeps one registration (PostgreSQL)', async () => {
-    const { tempPostgres } = await import('./harness.ts');
-    const db = await tempPostgres();
-    const server = await startTestServer({ databaseUrl: db.url, startWorker: false });
+forEachBackend('the same new address twice at once', (backend) => {
+  it('answers both with 202 and keeps one registration', async () => {
+    const server = await backend.start({ startWorker: false });
     const answers = await Promise.all(
       Array.from({ length: 5 }, () => server.post(PATH, registration('twice@example.org'))),
     );
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202]);
     expect(await countRows(server, 'registrations')).toBe(1);
-    await server.close();
-    await db.drop();
   });
 });
