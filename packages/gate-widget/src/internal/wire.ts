@@ -3,65 +3,112 @@
  *
  * Why not the shared zod/mini schemas: bundled, zod costs about 6.5 KB gzip — a third of the
  * widget's whole size budget and more than half of what may load up front. The server
- * validates every request with those schemas and is the authority; the widget checks only the
- * parts of an answer it relies on, so a broken or foreign answer becomes `BAD_RESPONSE`
- * instead of a crash. The browser tests parse the same answers with the shared schemas.
+ * validates every request with those schemas and is the authority; the widget checks each
+ * answer's whole shape (as the schema defines it) so that a broken or foreign answer becomes
+ * `BAD_RESPONSE` instead of a crash somewhere later.
  */
-import type {
-  AccessResponse,
-  GateConfig,
-  NewLinkResponse,
-  RegistrationResponse,
-  UnlockResponse,
+import {
+  type AccessResponse,
+  type FieldType,
+  type GateConfig,
+  LOCALES,
+  type NewLinkResponse,
+  type RegistrationResponse,
+  type UnlockResponse,
 } from '@tour-gate/shared';
+
+/**
+ * Shared's `FIELD_TYPES`, spelled out: importing it would move the whole field catalogue (which
+ * only the mask needs) up front. `wire.test.ts` checks that the two lists agree.
+ */
+export const FIELD_TYPES = ['text', 'email', 'tel', 'textarea', 'select', 'checkbox'] as const satisfies FieldType[];
 
 /** Accepts a parsed JSON value as a `T`, or refuses it. */
 export type Guard<T> = (value: unknown) => value is T;
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isStr = (v: unknown): v is string => typeof v === 'string';
-const isStrArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isStr);
+// Each guard mirrors one zod schema of `@tour-gate/shared` (`packages/shared/src/api.ts`), built
+// from the same pieces (object, optional, enum, array), and refuses what that schema refuses;
+// `wire.test.ts` holds both to the same answers. Like zod's objects, `shape` lets keys it does
+// not know through: a newer server may add some.
+type Check = (v: unknown) => boolean;
+const isStr: Check = (v) => typeof v === 'string';
+const isBool: Check = (v) => typeof v === 'boolean';
+const isNum: Check = (v) => typeof v === 'number';
+/**
+ * An object whose properties pass their checks. (An array from JSON has no named properties,
+ * and every shape here has a required one, so no array gets through.)
+ */
+const shape =
+  (props: Record<string, Check>): Check =>
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    Object.entries(props).every(([key, check]) => check((v as Record<string, unknown>)[key]));
+/** Absent, or passing `check` (`null` is not absent, as in zod). */
+const opt =
+  (check: Check): Check =>
+  (v) =>
+    v === undefined || check(v);
+const oneOf =
+  (...values: unknown[]): Check =>
+  (v) =>
+    values.includes(v);
+const arrayOf =
+  (check: Check): Check =>
+  (v) =>
+    Array.isArray(v) && v.every(check);
+const guard =
+  <T>(check: Check): Guard<T> =>
+  (v): v is T =>
+    check(v);
 
-function isField(v: unknown): boolean {
-  return (
-    isObj(v) &&
-    isStr(v.key) &&
-    isStr(v.type) &&
-    typeof v.required === 'boolean' &&
-    typeof v.maxLength === 'number' &&
-    (v.options === undefined || (Array.isArray(v.options) && v.options.every((o) => isObj(o) && isStr(o.value))))
-  );
-}
+const optStr = opt(isStr);
+const localized = opt(shape({ de: isStr, en: isStr }));
+const assetGrant = opt(shape({ query: isStr, expiresAt: isStr }));
 
-export const isGateConfig: Guard<GateConfig> = (v): v is GateConfig =>
-  isObj(v) &&
-  isStr(v.tour) &&
-  isStr(v.title) &&
-  (v.mode === 'email' || v.mode === 'manual') &&
-  Array.isArray(v.fields) &&
-  v.fields.every(isField) &&
-  isObj(v.viewpoints) &&
-  (v.viewpoints.protect === 'list' || v.viewpoints.protect === 'all-except') &&
-  isStrArray(v.viewpoints.ids) &&
-  isObj(v.broker) &&
-  isStr(v.broker.name) &&
-  (v.captcha === null || (isObj(v.captcha) && isStr(v.captcha.siteKey))) &&
-  isObj(v.consent) &&
-  isStr(v.consent.privacyUrl) &&
-  isStr(v.consent.version) &&
-  typeof v.consent.marketing === 'boolean';
+const field = shape({
+  key: isStr,
+  type: oneOf(...FIELD_TYPES),
+  required: isBool,
+  maxLength: isNum,
+  label: localized,
+  options: opt(arrayOf(shape({ value: isStr, label: localized }))),
+  pattern: optStr,
+  autocomplete: optStr,
+});
 
-export const isRegistrationResponse: Guard<RegistrationResponse> = (v): v is RegistrationResponse =>
-  isObj(v) && (v.status === 'check-email' || v.status === 'awaiting-approval');
+export const isGateConfig = guard<GateConfig>(
+  shape({
+    tour: isStr,
+    title: isStr,
+    mode: oneOf('email', 'manual'),
+    locale: oneOf(...LOCALES),
+    fields: arrayOf(field),
+    viewpoints: shape({ protect: oneOf('list', 'all-except'), ids: arrayOf(isStr) }),
+    broker: shape({
+      name: isStr,
+      company: optStr,
+      email: optStr,
+      phone: optStr,
+      website: optStr,
+      address: optStr,
+    }),
+    captcha: (v) => v === null || shape({ provider: oneOf('hcaptcha'), siteKey: isStr })(v),
+    consent: shape({ privacyUrl: isStr, termsUrl: optStr, version: isStr, marketing: isBool }),
+    linkValidityDays: isNum,
+  }),
+);
 
-const isAssetGrant = (v: unknown): boolean => v === undefined || (isObj(v) && isStr(v.query) && isStr(v.expiresAt));
+export const isRegistrationResponse = guard<RegistrationResponse>(
+  shape({ status: oneOf('check-email', 'awaiting-approval') }),
+);
 
-export const isUnlockResponse: Guard<UnlockResponse> = (v): v is UnlockResponse =>
-  isObj(v) && isStr(v.accessToken) && isStr(v.expiresAt) && isStr(v.tour) && isAssetGrant(v.assets);
+export const isUnlockResponse = guard<UnlockResponse>(
+  shape({ accessToken: isStr, expiresAt: isStr, tour: isStr, assets: assetGrant }),
+);
 
-export const isNewLinkResponse: Guard<NewLinkResponse> = (v): v is NewLinkResponse =>
-  isObj(v) && v.status === 'check-email';
+export const isNewLinkResponse = guard<NewLinkResponse>(shape({ status: oneOf('check-email') }));
 
-export const isAccessResponse: Guard<AccessResponse> = (v): v is AccessResponse =>
-  isObj(v) && v.valid === true && isStr(v.tour) && isAssetGrant(v.assets);
+export const isAccessResponse = guard<AccessResponse>(
+  shape({ valid: oneOf(true), tour: isStr, expiresAt: isStr, assets: assetGrant }),
+);
