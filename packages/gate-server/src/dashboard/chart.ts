@@ -3,7 +3,8 @@
  * strict CSP holds. Days without registrations are drawn as gaps; long periods are bucketed by
  * week so a bar stays wide enough to see. Each bar has a `<title>` as its tooltip.
  */
-import { html, type SafeHtml } from '../util/html.ts';
+import { html } from 'hono/html';
+import type { Html } from '../util/html.ts';
 import { DAY_MS } from '../util/time.ts';
 
 const W = 720;
@@ -22,7 +23,7 @@ export interface ChartInput {
   title: string;
 }
 
-export function registrationsChart(o: ChartInput): SafeHtml {
+export function registrationsChart(o: ChartInput): Html {
   const counts = new Map(o.perDay.map((p) => [p.day, p.registrations]));
   const first = o.from ?? o.perDay[0]?.day;
   const last = o.to ?? o.perDay[o.perDay.length - 1]?.day;
@@ -45,14 +46,23 @@ export function registrationsChart(o: ChartInput): SafeHtml {
   const bars = buckets.map((b, i) => {
     const h = (b.n / max) * plotH;
     const x = PAD.left + i * bw;
-    return html`<rect x="${x.toFixed(1)}" y="${(PAD.top + plotH - h).toFixed(1)}" width="${Math.max(1, bw - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="#1f5f8b"><title>${o.label(b.day, b.n)}</title></rect>`;
+    return html`<rect
+      x="${x.toFixed(1)}"
+      y="${(PAD.top + plotH - h).toFixed(1)}"
+      width="${Math.max(1, bw - 1).toFixed(1)}"
+      height="${h.toFixed(1)}"
+      fill="#1f5f8b"><title>${o.label(b.day, b.n)}</title></rect>`;
   });
   const baseY = PAD.top + plotH;
-  return html`<svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="${o.title}" xmlns="http://www.w3.org/2000/svg">
-<line x1="${PAD.left}" y1="${baseY}" x2="${W - PAD.right}" y2="${baseY}" stroke="#c3ccd6"/>
-<line x1="${PAD.left}" y1="${PAD.top}" x2="${W - PAD.right}" y2="${PAD.top}" stroke="#eef1f4"/>
-<text x="${PAD.left - 6}" y="${PAD.top + 4}" text-anchor="end">${max}</text><text x="${PAD.left - 6}" y="${baseY}" text-anchor="end">0</text>
+  const right = W - PAD.right;
+  return html`<svg
+  viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="${o.title}" xmlns="http://www.w3.org/2000/svg">
+<line x1="${PAD.left}" y1="${baseY}" x2="${right}" y2="${baseY}" stroke="#c3ccd6"/>
+<line x1="${PAD.left}" y1="${PAD.top}" x2="${right}" y2="${PAD.top}" stroke="#eef1f4"/>
+<text x="${PAD.left - 6}" y="${PAD.top + 4}" text-anchor="end">${max}</text>
+<text x="${PAD.left - 6}" y="${baseY}" text-anchor="end">0</text>
 ${bars}
-<text x="${PAD.left}" y="${H - 6}">${buckets[0]?.day}</text><text x="${W - PAD.right}" y="${H - 6}" text-anchor="end">${buckets[buckets.length - 1]?.day}</text>
+<text x="${PAD.left}" y="${H - 6}">${buckets[0]?.day}</text>
+<text x="${right}" y="${H - 6}" text-anchor="end">${buckets[buckets.length - 1]?.day}</text>
 </svg>`;
 }

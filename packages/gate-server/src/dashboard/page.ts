@@ -1,21 +1,20 @@
 /**
- * The frame of every dashboard page: strict CSP (no script at all; the one `<style>` carries
- * a per-response nonce, so no `style` attribute anywhere — SVG uses presentation attributes),
- * no caching, no framing, no Referer, and the language (`?lang=` switch, remembered in a
- * cookie; else the broker's locale; else German).
+ * The frame of every dashboard page: the one `<style>` with the nonce of the response's CSP
+ * (the policy, no caching, no framing and no Referer come from http/security-headers.ts), and
+ * the language (`?lang=` switch, remembered in a cookie; else the broker's locale; else German).
  */
-import { randomBytes } from 'node:crypto';
-import type { Context } from 'hono';
+import type { Context, Env } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
+import { html, raw } from 'hono/html';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { GateEnv } from '../http/context.ts';
-import { html, raw, type SafeHtml } from '../util/html.ts';
+import { styleNonce } from '../http/security-headers.ts';
+import { type Html, htmlString } from '../util/html.ts';
 import type { Session } from './session.ts';
 import { DASH_STRINGS, type DashLocale, type DashStrings } from './strings.ts';
 
 const LANG_COOKIE = 'tg_lang';
 
-export function localeOf(c: Context<GateEnv>, session?: Session): DashLocale {
+export function localeOf<E extends Env>(c: Context<E>, session?: Session): DashLocale {
   const q = c.req.query('lang');
   if (q === 'de' || q === 'en') {
     setCookie(c, LANG_COOKIE, q, { path: '/dashboard', httpOnly: true, sameSite: 'Lax', maxAge: 365 * 86400 });
@@ -28,22 +27,29 @@ export function localeOf(c: Context<GateEnv>, session?: Session): DashLocale {
 
 export const stringsFor = (l: DashLocale): DashStrings => DASH_STRINGS[l];
 
+// Served with a per-response nonce, not a hash: editing it needs no change to the CSP.
 const CSS = `
-*{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;background:#f3f5f8;color:#17212b}
+*{box-sizing:border-box}
+body{margin:0;font:15px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;background:#f3f5f8;color:#17212b}
 header{background:#17212b;color:#fff;padding:10px 24px;display:flex;gap:16px;align-items:center;flex-wrap:wrap}
 header a{color:#fff}header .who{color:#b8c4d0;font-size:13px;margin-left:auto}header form{margin:0}
 header button{background:none;border:1px solid #b8c4d0;color:#fff;border-radius:4px;padding:3px 10px;cursor:pointer}
-main{max-width:1080px;margin:20px auto;padding:0 16px}h1{font-size:24px;margin:8px 0 16px}h2{font-size:18px;margin:0 0 12px}
+main{max-width:1080px;margin:20px auto;padding:0 16px}h1{font-size:24px;margin:8px 0 16px}
+h2{font-size:18px;margin:0 0 12px}
 .card{background:#fff;border-radius:8px;box-shadow:0 1px 2px #0001;padding:18px 20px;margin:0 0 16px}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:16px}
-table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:7px 8px;border-bottom:1px solid #e4e8ee;vertical-align:top}
+table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:7px 8px;border-bottom:1px solid #e4e8ee;vertical-align:top}
 th{font-size:13px;color:#41505e;font-weight:600}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .funnel td{padding:5px 8px}.bar{height:10px;background:#1f5f8b;border-radius:3px}.bar.neg{background:#b4443c}
 .badge{display:inline-block;font-size:12px;border-radius:4px;padding:1px 7px;background:#e6eef5}
-.badge.pending{background:#fff2cc}.badge.denied,.badge.revoked{background:#f7dede}.badge.granted,.badge.released{background:#dff0e0}
+.badge.pending{background:#fff2cc}.badge.denied,.badge.revoked{background:#f7dede}
+.badge.granted,.badge.released{background:#dff0e0}
 .big{font-size:28px;font-weight:650}.muted{color:#6b7785}.row{display:flex;gap:8px;flex-wrap:wrap;align-items:end}
-label{display:block;font-size:13px;color:#41505e}input,select{font:inherit;padding:6px 8px;border:1px solid #c3ccd6;border-radius:5px;background:#fff}
-button.primary,button.danger,button.plain{font:inherit;border:0;border-radius:5px;padding:7px 14px;cursor:pointer;color:#fff;background:#1f5f8b}
+label{display:block;font-size:13px;color:#41505e}
+input,select{font:inherit;padding:6px 8px;border:1px solid #c3ccd6;border-radius:5px;background:#fff}
+button.primary,button.danger,button.plain{font:inherit;border:0;border-radius:5px;padding:7px 14px;cursor:pointer;
+color:#fff;background:#1f5f8b}
 button.danger{background:#b4443c}button.plain{background:#e6eef5;color:#17212b}
 form.inline{display:inline}.notice{background:#e8f4e8;border-left:4px solid #3d8b40;padding:10px 14px;margin:0 0 16px}
 .problem{background:#fbeaea;border-left:4px solid #b4443c;padding:10px 14px;margin:0 0 16px}
@@ -55,32 +61,53 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}dt{c
 export interface PageInput {
   locale: DashLocale;
   title: string;
-  body: SafeHtml;
+  body: Html;
   session?: Session | undefined;
   status?: number;
 }
 
-function langLink(c: Context<GateEnv>, locale: DashLocale): string {
+function langLink(c: Context, locale: DashLocale): string {
   const url = new URL(c.req.url);
   url.searchParams.set('lang', locale === 'de' ? 'en' : 'de');
   return `${url.pathname}${url.search}`;
 }
 
-export function page(c: Context<GateEnv>, p: PageInput): Response {
+/** A page's status comes from a GateError; one without a body (204, 304) cannot carry a page. */
+const pageStatus = (status: number): status is ContentfulStatusCode =>
+  status >= 200 && status <= 599 && status !== 204 && status !== 205 && status !== 304;
+
+/** Any dashboard context (signed in or not): the frame uses only the request and the response. */
+export function page<E extends Env>(c: Context<E>, p: PageInput): Response {
   const s = stringsFor(p.locale);
-  const nonce = randomBytes(16).toString('base64');
-  c.header(
-    'Content-Security-Policy',
-    `default-src 'none'; style-src 'nonce-${nonce}'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
-  );
-  c.header('Cache-Control', 'no-store');
-  c.header('Referrer-Policy', 'no-referrer');
-  c.header('X-Frame-Options', 'DENY');
-  const header = html`<header><strong><a href="/dashboard">${s.title}</a></strong>${
+  const other = p.locale === 'de' ? 'en' : 'de';
+  const header = html`<header>
+  <strong><a href="/dashboard">${s.title}</a></strong>
+  ${
     p.session
-      ? html`<span class="who">${s.nav.signedInAs(p.session.broker.name)}</span><form method="post" action="/dashboard/logout"><input type="hidden" name="csrf" value="${p.session.csrf}"><button type="submit">${s.nav.logout}</button></form>`
+      ? html`<span class="who">${s.nav.signedInAs(p.session.broker.name)}</span>
+        <form method="post" action="/dashboard/logout">
+          <input type="hidden" name="csrf" value="${p.session.csrf}">
+          <button type="submit">${s.nav.logout}</button>
+        </form>`
       : ''
-  }<a href="${langLink(c, p.locale)}" lang="${p.locale === 'de' ? 'en' : 'de'}">${s.langSwitch}</a></header>`;
-  const doc = html`<!doctype html><html lang="${p.locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><link rel="icon" href="data:,"><title>${p.title} · ${s.title}</title><style nonce="${nonce}">${raw(CSS)}</style></head><body>${header}<main>${p.body}</main></body></html>`;
-  return c.html(doc.value, (p.status ?? 200) as ContentfulStatusCode);
+  }
+  <a href="${langLink(c, p.locale)}" lang="${other}">${s.langSwitch}</a>
+</header>`;
+  const doc = html`<!doctype html>
+<html lang="${p.locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<link rel="icon" href="data:,">
+<title>${p.title} · ${s.title}</title>
+<style nonce="${styleNonce(c)}">${raw(CSS)}</style>
+</head>
+<body>
+${header}
+<main>${p.body}</main>
+</body>
+</html>`;
+  const status = p.status ?? 200;
+  return c.html(htmlString(doc), pageStatus(status) ? status : 500);
 }

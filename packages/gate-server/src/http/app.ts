@@ -18,6 +18,7 @@ import { reviewRoutes } from './routes/review.ts';
 import { tourRoutes } from './routes/tours.ts';
 import { unlockRoutes } from './routes/unlock.ts';
 import { widgetRoutes } from './routes/widget.ts';
+import { apiHeaders, dashboardHeaders, devMailboxHeaders, reviewHeaders } from './security-headers.ts';
 
 export function createApp(deps: GateDeps): Hono<GateEnv> {
   const app = new Hono<GateEnv>();
@@ -28,6 +29,11 @@ export function createApp(deps: GateDeps): Hono<GateEnv> {
   });
   app.onError(onError);
   app.notFound(notFound);
+  // One policy per surface (security-headers.ts), before the routes so error pages get it too.
+  app.use('/v1/*', apiHeaders);
+  app.use('/review/*', reviewHeaders);
+  app.use('/dashboard/*', dashboardHeaders);
+  app.use('/dev/*', devMailboxHeaders);
 
   // Counted while the body streams in: a chunked upload without Content-Length is cut off at
   // the limit instead of being read into memory first.

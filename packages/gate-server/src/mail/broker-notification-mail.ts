@@ -1,6 +1,6 @@
 import type { BrokerConfig, TourConfig } from '@tour-gate/shared/config';
+import { html } from 'hono/html';
 import type { Registration } from '../store/schema.ts';
-import { html } from '../util/html.ts';
 import { formatDate } from '../util/time.ts';
 import { layout, paragraph, type RenderedMail } from './layout.ts';
 import { detailsTable, detailsText, visitorDetails } from './review-request-mail.ts';
@@ -32,7 +32,10 @@ export function renderBrokerNotificationMail(input: BrokerNotificationMailInput)
       ? n.introRegistered(input.tour.title)
       : n.introOpened(input.tour.title, formatDate(input.at, locale, true));
   const rows = visitorDetails(input.tour, input.registration, locale);
-  const body = html`${paragraph(s.brokerGreeting(input.broker.name))}${paragraph(intro)}${detailsTable(rows)}${paragraph(n.replyHint)}`;
+  const body = html`${paragraph(s.brokerGreeting(input.broker.name))}
+    ${paragraph(intro)}
+    ${detailsTable(rows)}
+    ${paragraph(n.replyHint)}`;
   const text = [
     s.brokerGreeting(input.broker.name),
     '',

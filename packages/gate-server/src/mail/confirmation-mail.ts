@@ -1,5 +1,5 @@
 import type { BrokerConfig, TourConfig } from '@tour-gate/shared/config';
-import { html } from '../util/html.ts';
+import { html } from 'hono/html';
 import { paragraph, type RenderedMail, visitorMail } from './layout.ts';
 import { mailStrings } from './strings.ts';
 
@@ -22,7 +22,9 @@ export function renderConfirmationMail(input: ConfirmationMailInput): RenderedMa
     broker: input.broker,
     name: input.name,
     subject,
-    htmlMiddle: html`${paragraph(intro)}${paragraph(s.confirmation.spamHint)}${paragraph(s.confirmation.notYou)}`,
+    htmlMiddle: html`${paragraph(intro)}
+      ${paragraph(s.confirmation.spamHint)}
+      ${paragraph(s.confirmation.notYou)}`,
     textParagraphs: [intro, s.confirmation.spamHint, s.confirmation.notYou],
   });
 }

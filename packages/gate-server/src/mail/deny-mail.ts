@@ -1,5 +1,5 @@
 import type { BrokerConfig, TourConfig } from '@tour-gate/shared/config';
-import { html } from '../util/html.ts';
+import { html } from 'hono/html';
 import { type RenderedMail, visitorMail } from './layout.ts';
 import { mailStrings } from './strings.ts';
 
@@ -29,6 +29,7 @@ export function renderDenyMail(input: DenyMailInput): RenderedMail {
     broker: input.broker,
     name: input.name,
     subject,
+    // pre-line: a single line break inside one of the broker's paragraphs stays a line break.
     htmlMiddle: html`${paragraphs.map((p) => html`<p style="margin:0 0 14px;white-space:pre-line">${p}</p>`)}`,
     textParagraphs: paragraphs,
   });

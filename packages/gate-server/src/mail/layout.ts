@@ -3,7 +3,8 @@
  * and a plain-text part built from the same pieces.
  */
 import type { BrokerConfig } from '@tour-gate/shared/config';
-import { html, type SafeHtml } from '../util/html.ts';
+import { html } from 'hono/html';
+import { type Html, htmlString } from '../util/html.ts';
 import type { MailStrings } from './strings.ts';
 
 export interface RenderedMail {
@@ -18,25 +19,57 @@ export function brokerContactLines(broker: BrokerConfig): string[] {
   );
 }
 
-export function button(href: string, label: string): SafeHtml {
-  return html`<p style="margin:28px 0"><a href="${href}" style="background:#1f5f8b;color:#ffffff;padding:12px 22px;border-radius:6px;text-decoration:none;font-weight:600;display:inline-block">${label}</a></p>`;
+const BUTTON_STYLE =
+  'background:#1f5f8b;color:#ffffff;padding:12px 22px;border-radius:6px;text-decoration:none;font-weight:600;' +
+  'display:inline-block';
+
+export function button(href: string, label: string): Html {
+  return html`<p style="margin:28px 0"><a href="${href}" style="${BUTTON_STYLE}">${label}</a></p>`;
 }
 
-export function paragraph(text: string): SafeHtml {
+export function paragraph(text: string): Html {
   return html`<p style="margin:0 0 14px">${text}</p>`;
 }
+
+/** A small grey paragraph with the link spelled out, for clients that hide the button. */
+export function linkFallback(text: string, href: string): Html {
+  return html`<p style="margin:0 0 14px;font-size:13px;color:#41505e">
+    ${text}<br><a href="${href}" style="color:#1f5f8b;word-break:break-all">${href}</a>
+  </p>`;
+}
+
+const BODY_STYLE =
+  'margin:0;background:#f3f5f8;font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;' +
+  'color:#17212b;line-height:1.5';
 
 export function layout(opts: {
   lang: 'de' | 'en';
   title: string;
-  body: SafeHtml;
+  body: Html;
   strings: MailStrings;
   broker?: BrokerConfig;
 }): string {
   const contact = opts.broker
-    ? html`<div style="margin-top:28px;padding-top:16px;border-top:1px solid #dde3ea;color:#41505e;font-size:14px"><strong>${opts.strings.contactHeading}</strong><br>${brokerContactLines(opts.broker).map((l, i) => (i ? html`<br>${l}` : html`${l}`))}</div>`
+    ? html`<div style="margin-top:28px;padding-top:16px;border-top:1px solid #dde3ea;color:#41505e;font-size:14px">
+        <strong>${opts.strings.contactHeading}</strong><br>${brokerContactLines(opts.broker).map((l, i) =>
+          i ? html`<br>${l}` : l,
+        )}
+      </div>`
     : '';
-  return `<!doctype html>${html`<html lang="${opts.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${opts.title}</title></head><body style="margin:0;background:#f3f5f8;font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;color:#17212b;line-height:1.5"><div style="max-width:560px;margin:0 auto;padding:24px"><div style="background:#ffffff;border-radius:10px;padding:28px">${opts.body}${contact}</div><p style="color:#6b7785;font-size:12px;margin:16px 4px">${opts.strings.automatedNote}</p></div></body></html>`}`;
+  return htmlString(html`<!doctype html>
+<html lang="${opts.lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width">
+<title>${opts.title}</title>
+</head>
+<body style="${BODY_STYLE}">
+<div style="max-width:560px;margin:0 auto;padding:24px">
+  <div style="background:#ffffff;border-radius:10px;padding:28px">${opts.body}${contact}</div>
+  <p style="color:#6b7785;font-size:12px;margin:16px 4px">${opts.strings.automatedNote}</p>
+</div>
+</body>
+</html>`);
 }
 
 export function textContact(strings: MailStrings, broker: BrokerConfig): string {
@@ -54,11 +87,13 @@ export function visitorMail(opts: {
   broker: BrokerConfig;
   name: string;
   subject: string;
-  htmlMiddle: SafeHtml;
+  htmlMiddle: Html;
   textParagraphs: string[];
 }): RenderedMail {
   const { strings: s, broker } = opts;
-  const body = html`${paragraph(s.greeting(opts.name))}${opts.htmlMiddle}<p style="margin:0">${s.signoff}<br>${broker.name}</p>`;
+  const body = html`${paragraph(s.greeting(opts.name))}
+    ${opts.htmlMiddle}
+    <p style="margin:0">${s.signoff}<br>${broker.name}</p>`;
   const text = [
     s.greeting(opts.name),
     ...opts.textParagraphs,

@@ -4,10 +4,11 @@
  */
 import { isStandardFieldKey } from '@tour-gate/shared';
 import type { BrokerConfig, TourConfig } from '@tour-gate/shared/config';
+import { html } from 'hono/html';
 import type { Registration } from '../store/schema.ts';
-import { html, type SafeHtml } from '../util/html.ts';
+import type { Html } from '../util/html.ts';
 import { formatDate } from '../util/time.ts';
-import { button, layout, paragraph, type RenderedMail } from './layout.ts';
+import { button, layout, linkFallback, paragraph, type RenderedMail } from './layout.ts';
 import { type MailStrings, mailStrings } from './strings.ts';
 
 export interface DetailRow {
@@ -48,11 +49,15 @@ export function visitorDetails(
   return rows;
 }
 
-export function detailsTable(rows: DetailRow[]): SafeHtml {
-  return html`<table style="border-collapse:collapse;width:100%;margin:0 0 18px;font-size:14px">${rows.map(
-    (r) =>
-      html`<tr><th style="text-align:left;vertical-align:top;padding:6px 12px 6px 0;color:#41505e;font-weight:600;white-space:nowrap">${r.label}</th><td style="padding:6px 0;white-space:pre-wrap;word-break:break-word">${r.value}</td></tr>`,
-  )}</table>`;
+const TH_STYLE =
+  'text-align:left;vertical-align:top;padding:6px 12px 6px 0;color:#41505e;font-weight:600;white-space:nowrap';
+// pre-wrap keeps the line breaks of a multi-line value (a message); nothing may pad the cell.
+const TD_STYLE = 'padding:6px 0;white-space:pre-wrap;word-break:break-word';
+
+export function detailsTable(rows: DetailRow[]): Html {
+  return html`<table style="border-collapse:collapse;width:100%;margin:0 0 18px;font-size:14px">
+    ${rows.map((r) => html`<tr><th style="${TH_STYLE}">${r.label}</th><td style="${TD_STYLE}">${r.value}</td></tr>`)}
+  </table>`;
 }
 
 /** Plain-text rows; a multi-line value (a message) is indented under its label. */
@@ -80,7 +85,14 @@ export function renderReviewRequestMail(input: ReviewRequestMailInput): Rendered
   ];
   const until = formatDate(input.expiresAt, locale, true);
   const subject = s.reviewRequest.subject(input.tour.title);
-  const body = html`${paragraph(s.brokerGreeting(input.broker.name))}${paragraph(s.reviewRequest.intro(input.tour.title))}<p style="margin:18px 0 8px;font-weight:600">${s.reviewRequest.dataHeading}</p>${detailsTable(rows)}${button(input.link, s.reviewRequest.button)}${paragraph(s.reviewRequest.validity(until))}<p style="margin:0 0 14px;font-size:13px;color:#41505e">${s.reviewRequest.linkFallback}<br><a href="${input.link}" style="color:#1f5f8b;word-break:break-all">${input.link}</a></p>${paragraph(s.reviewRequest.replyHint)}`;
+  const body = html`${paragraph(s.brokerGreeting(input.broker.name))}
+    ${paragraph(s.reviewRequest.intro(input.tour.title))}
+    <p style="margin:18px 0 8px;font-weight:600">${s.reviewRequest.dataHeading}</p>
+    ${detailsTable(rows)}
+    ${button(input.link, s.reviewRequest.button)}
+    ${paragraph(s.reviewRequest.validity(until))}
+    ${linkFallback(s.reviewRequest.linkFallback, input.link)}
+    ${paragraph(s.reviewRequest.replyHint)}`;
   const text = [
     s.brokerGreeting(input.broker.name),
     '',

@@ -1,7 +1,7 @@
 import type { BrokerConfig, TourConfig } from '@tour-gate/shared/config';
-import { html } from '../util/html.ts';
+import { html } from 'hono/html';
 import { formatDate } from '../util/time.ts';
-import { button, paragraph, type RenderedMail, visitorMail } from './layout.ts';
+import { button, linkFallback, paragraph, type RenderedMail, visitorMail } from './layout.ts';
 import { mailStrings } from './strings.ts';
 
 export interface UnlockMailInput {
@@ -25,7 +25,11 @@ export function renderUnlockMail(input: UnlockMailInput): RenderedMail {
     broker: input.broker,
     name: input.name,
     subject,
-    htmlMiddle: html`${paragraph(s.unlock.intro(input.tour.title))}${button(input.link, s.unlock.button)}${paragraph(s.unlock.validity(until))}<p style="margin:0 0 14px;font-size:13px;color:#41505e">${s.unlock.linkFallback}<br><a href="${input.link}" style="color:#1f5f8b;word-break:break-all">${input.link}</a></p>${paragraph(s.unlock.notYou)}`,
+    htmlMiddle: html`${paragraph(s.unlock.intro(input.tour.title))}
+      ${button(input.link, s.unlock.button)}
+      ${paragraph(s.unlock.validity(until))}
+      ${linkFallback(s.unlock.linkFallback, input.link)}
+      ${paragraph(s.unlock.notYou)}`,
     textParagraphs: [
       s.unlock.intro(input.tour.title),
       `${s.unlock.button}:\n${input.link}`,

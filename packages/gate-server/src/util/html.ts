@@ -1,34 +1,20 @@
-/** HTML-escapes text for element content and quoted attribute values. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+/**
+ * HTML is built with Hono's `html` template (`hono/html`): it escapes every interpolated value
+ * except the results of `html` and `raw`. Its declared result may be a promise because a
+ * template may hold async parts; none of ours does, and `htmlString` turns that into a checked
+ * fact where a plain string is needed (a mail body goes to the outbox table and to SMTP).
+ */
+import type { HtmlEscapedString } from 'hono/utils/html';
 
-/** Tagged template that escapes every interpolated value unless it is `SafeHtml`. */
-export class SafeHtml {
-  constructor(readonly value: string) {}
-  toString(): string {
-    return this.value;
-  }
-}
+// dashboard/routes.ts still imports `html` from here.
+export { html } from 'hono/html';
 
-export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeHtml {
-  let out = strings[0] ?? '';
-  values.forEach((v, i) => {
-    out += render(v) + (strings[i + 1] ?? '');
-  });
-  return new SafeHtml(out);
-}
+/** What `html` returns: the type of every rendered fragment in the views, pages and mails. */
+export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-function render(v: unknown): string {
-  if (v instanceof SafeHtml) return v.value;
-  if (Array.isArray(v)) return v.map(render).join('');
-  if (v === null || v === undefined || v === false) return '';
-  return escapeHtml(v);
+/** The markup as a primitive string; throws if an async part slipped into the template. */
+export function htmlString(fragment: Html): string {
+  if (fragment instanceof Promise) throw new TypeError('HTML template with an async part where a string is needed');
+  // An HtmlEscapedString is a String object: a database driver or nodemailer wants the primitive.
+  return fragment.toString();
 }
-
-export const raw = (s: string): SafeHtml => new SafeHtml(s);

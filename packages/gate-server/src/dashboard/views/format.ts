@@ -1,6 +1,7 @@
 /** Small formatters shared by the dashboard views. */
+import { html } from 'hono/html';
 import type { Registration } from '../../store/schema.ts';
-import { html, type SafeHtml } from '../../util/html.ts';
+import type { Html } from '../../util/html.ts';
 import { formatDate } from '../../util/time.ts';
 import type { DashLocale, DashStrings } from '../strings.ts';
 
@@ -20,7 +21,7 @@ export const nameOf = (r: Pick<Registration, 'fields'>): string => {
   return [f.firstName, f.lastName].filter((v) => typeof v === 'string' && v).join(' ');
 };
 
-export const badge = (status: Registration['status'], s: DashStrings): SafeHtml =>
+export const badge = (status: Registration['status'], s: DashStrings): Html =>
   html`<span class="badge ${status}">${s.status[status]}</span>`;
 
-export const csrfInput = (csrf: string): SafeHtml => html`<input type="hidden" name="csrf" value="${csrf}">`;
+export const csrfInput = (csrf: string): Html => html`<input type="hidden" name="csrf" value="${csrf}">`;

@@ -1,7 +1,8 @@
 /** One lead: the mask's values, the consent record, the logbook, decisions and erasure. */
+import { html } from 'hono/html';
 import type { Tour } from '../../config/tours.ts';
 import type { LogEntry, Registration } from '../../store/schema.ts';
-import { html, type SafeHtml } from '../../util/html.ts';
+import type { Html } from '../../util/html.ts';
 import type { DashLocale, DashStrings } from '../strings.ts';
 import { badge, csrfInput, nameOf, when } from './format.ts';
 
@@ -20,9 +21,14 @@ function label(v: LeadViewInput, key: string): string {
   return custom ? custom.label[v.locale] : (v.s.fields[key] ?? key);
 }
 
-function decisionButtons(v: LeadViewInput, action: string): SafeHtml {
+function decisionButtons(v: LeadViewInput, action: string): Html {
+  // The space after each inline form keeps the buttons apart.
   const button = (decision: string, text: string, cls: string) =>
-    html`<form class="inline" method="post" action="${action}/decide">${csrfInput(v.csrf)}<input type="hidden" name="decision" value="${decision}"><button class="${cls}" type="submit">${text}</button></form> `;
+    html`<form class="inline" method="post" action="${action}/decide">
+      ${csrfInput(v.csrf)}
+      <input type="hidden" name="decision" value="${decision}">
+      <button class="${cls}" type="submit">${text}</button>
+    </form> `;
   if (v.lead.status === 'pending')
     return html`<p>${button('grant', v.s.lead.grant, 'primary')}${button('deny', v.s.lead.deny, 'danger')}</p>`;
   // decide() says whether a revoke applies (a released visitor may be revocable too).
@@ -31,7 +37,12 @@ function decisionButtons(v: LeadViewInput, action: string): SafeHtml {
   return html``;
 }
 
-export function leadView(v: LeadViewInput): SafeHtml {
+/** A definition list from label/value pairs; values are escaped like everything else. */
+function facts(pairs: [string, string | number][]): Html {
+  return html`<dl>${pairs.map(([dt, dd]) => html`<dt>${dt}</dt><dd>${dd}</dd>`)}</dl>`;
+}
+
+export function leadView(v: LeadViewInput): Html {
   const { s, lead: r } = v;
   const fields = JSON.parse(r.fields) as Record<string, unknown>;
   const action = `/dashboard/tours/${v.tour.config.id}/leads/${r.id}`;
@@ -42,14 +53,48 @@ export function leadView(v: LeadViewInput): SafeHtml {
       typeof detail.mail === 'string' ? ` (${detail.mail})` : typeof detail.by === 'string' ? ` (${detail.by})` : '';
     return html`<tr><td>${when(e.at, v.locale)}</td><td>${s.log[e.kind] ?? e.kind}${extra}</td></tr>`;
   });
-  return html`<p><a href="/dashboard/tours/${v.tour.config.id}/leads">← ${s.lead.back}</a></p><h1>${nameOf(r) || r.email} ${badge(r.status, s)}</h1>
-${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ''}${decisionButtons(v, action)}
-<div class="grid"><div class="card"><h2>${s.lead.fields}</h2><dl>${Object.entries(fields).map(
-    ([k, val]) =>
-      html`<dt>${label(v, k)}</dt><dd><pre>${typeof val === 'boolean' ? yn(val) : String(val ?? '')}</pre></dd>`,
-  )}</dl></div>
-<div><div class="card"><h2>${s.lead.facts}</h2><dl><dt>${s.lead.status}</dt><dd>${s.status[r.status]}</dd><dt>${s.lead.created}</dt><dd>${when(r.created_at, v.locale)}</dd><dt>${s.lead.released}</dt><dd>${when(r.released_at, v.locale)}</dd><dt>${s.lead.decided}</dt><dd>${when(r.decided_at, v.locale)}${r.decided_by ? ` (${r.decided_by})` : ''}</dd><dt>${s.lead.opened}</dt><dd>${when(r.first_opened_at, v.locale)}</dd><dt>${s.lead.viewpoint}</dt><dd>${r.viewpoint ?? '–'}</dd></dl></div>
-<div class="card"><h2>${s.lead.consent}</h2><dl><dt>${s.lead.consentAt}</dt><dd>${when(r.consent_at, v.locale)}</dd><dt>${s.lead.consentVersion}</dt><dd>${r.consent_version}</dd><dt>${s.lead.consentPrivacy}</dt><dd>${yn(r.consent_privacy)}</dd><dt>${s.lead.consentMarketing}</dt><dd>${yn(r.consent_marketing)}</dd></dl></div></div></div>
+  // <pre>: a multi-line value (a message) keeps its lines, so nothing may pad it.
+  const values = Object.entries(fields).map(([k, val]) => {
+    const text = typeof val === 'boolean' ? yn(val) : String(val ?? '');
+    return html`<dt>${label(v, k)}</dt><dd><pre>${text}</pre></dd>`;
+  });
+  return html`<p><a href="/dashboard/tours/${v.tour.config.id}/leads">← ${s.lead.back}</a></p>
+<h1>${nameOf(r) || r.email} ${badge(r.status, s)}</h1>
+${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ''}
+${decisionButtons(v, action)}
+<div class="grid">
+  <div class="card"><h2>${s.lead.fields}</h2><dl>${values}</dl></div>
+  <div>
+    <div class="card">
+      <h2>${s.lead.facts}</h2>
+      ${facts([
+        [s.lead.status, s.status[r.status]],
+        [s.lead.created, when(r.created_at, v.locale)],
+        [s.lead.released, when(r.released_at, v.locale)],
+        [s.lead.decided, `${when(r.decided_at, v.locale)}${r.decided_by ? ` (${r.decided_by})` : ''}`],
+        [s.lead.opened, when(r.first_opened_at, v.locale)],
+        [s.lead.viewpoint, r.viewpoint ?? '–'],
+      ])}
+    </div>
+    <div class="card">
+      <h2>${s.lead.consent}</h2>
+      ${facts([
+        [s.lead.consentAt, when(r.consent_at, v.locale)],
+        [s.lead.consentVersion, r.consent_version],
+        [s.lead.consentPrivacy, yn(r.consent_privacy)],
+        [s.lead.consentMarketing, yn(r.consent_marketing)],
+      ])}
+    </div>
+  </div>
+</div>
 <div class="card"><h2>${s.lead.logbook}</h2><table>${logRows}</table></div>
-<div class="card"><h2>${s.lead.erase}</h2><p class="muted">${s.lead.eraseHint}</p><form method="post" action="${action}/erase">${csrfInput(v.csrf)}<label><input type="checkbox" name="confirm" value="yes" required> ${s.lead.eraseConfirm}</label><p><button class="danger" type="submit">${s.lead.erase}</button></p></form></div>`;
+<div class="card">
+  <h2>${s.lead.erase}</h2>
+  <p class="muted">${s.lead.eraseHint}</p>
+  <form method="post" action="${action}/erase">
+    ${csrfInput(v.csrf)}
+    <label><input type="checkbox" name="confirm" value="yes" required> ${s.lead.eraseConfirm}</label>
+    <p><button class="danger" type="submit">${s.lead.erase}</button></p>
+  </form>
+</div>`;
 }

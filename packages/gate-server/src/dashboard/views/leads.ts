@@ -1,9 +1,10 @@
 /** The leads table: search, filters by state and period, pages of 50, export of the selection. */
+import { html } from 'hono/html';
 import type { Tour } from '../../config/tours.ts';
-import type { LeadFilter } from '../../stats/leads.ts';
-import { STATUSES } from '../../stats/tour-stats.ts';
+import type { LeadFilter } from '../../store/leads.ts';
 import type { Registration } from '../../store/schema.ts';
-import { html, type SafeHtml } from '../../util/html.ts';
+import { STATUSES } from '../../store/statistics.ts';
+import type { Html } from '../../util/html.ts';
 import type { DashLocale, DashStrings } from '../strings.ts';
 import { badge, nameOf, when } from './format.ts';
 
@@ -34,29 +35,59 @@ function query(filter: LeadFilter, extra: Record<string, string>): string {
   return s ? `?${s}` : '';
 }
 
-export function leadsView(v: LeadsViewInput): SafeHtml {
+export function leadsView(v: LeadsViewInput): Html {
   const { s, filter } = v;
   const base = `/dashboard/tours/${v.tour.config.id}`;
-  const form = html`<form class="row" method="get" action="${base}/leads">
-<div><label for="q">${s.leads.search}</label><input id="q" name="q" type="search" value="${filter.q ?? ''}" placeholder="${s.leads.searchPlaceholder}"></div>
-<div><label for="status">${s.leads.status}</label><select id="status" name="status"><option value="">${s.leads.anyStatus}</option>${STATUSES.map(
+  const options = STATUSES.map(
     (st) => html`<option value="${st}" ${filter.status === st ? 'selected' : ''}>${s.status[st]}</option>`,
-  )}</select></div>
-<div><label for="from">${s.leads.from}</label><input id="from" name="from" type="date" value="${filter.from ?? ''}"></div>
-<div><label for="to">${s.leads.to}</label><input id="to" name="to" type="date" value="${filter.to ?? ''}"></div>
-<div><button class="plain" type="submit">${s.leads.apply}</button></div></form>`;
-  const rows = v.rows.map(
-    (r) =>
-      html`<tr><td><a href="${base}/leads/${r.id}">${nameOf(r) || '–'}</a></td><td>${r.email}</td><td>${badge(r.status, s)}</td><td>${when(r.created_at, v.locale)}</td></tr>`,
   );
-  const pager = html`<div class="pager">${v.page > 1 ? html`<a href="${base}/leads${query(filter, { page: String(v.page - 1) })}" rel="prev">${s.leads.prev}</a>` : ''}<span class="muted">${s.leads.page(v.page, v.pages)}</span>${
-    v.page < v.pages
-      ? html`<a href="${base}/leads${query(filter, { page: String(v.page + 1) })}" rel="next">${s.leads.next}</a>`
-      : ''
-  }</div>`;
+  const form = html`<form class="row" method="get" action="${base}/leads">
+  <div>
+    <label for="q">${s.leads.search}</label>
+    <input id="q" name="q" type="search" value="${filter.q ?? ''}" placeholder="${s.leads.searchPlaceholder}">
+  </div>
+  <div>
+    <label for="status">${s.leads.status}</label>
+    <select id="status" name="status"><option value="">${s.leads.anyStatus}</option>${options}</select>
+  </div>
+  <div>
+    <label for="from">${s.leads.from}</label>
+    <input id="from" name="from" type="date" value="${filter.from ?? ''}">
+  </div>
+  <div><label for="to">${s.leads.to}</label><input id="to" name="to" type="date" value="${filter.to ?? ''}"></div>
+  <div><button class="plain" type="submit">${s.leads.apply}</button></div>
+</form>`;
+  const rows = v.rows.map(
+    (r) => html`<tr>
+      <td><a href="${base}/leads/${r.id}">${nameOf(r) || '–'}</a></td>
+      <td>${r.email}</td>
+      <td>${badge(r.status, s)}</td>
+      <td>${when(r.created_at, v.locale)}</td>
+    </tr>`,
+  );
+  const pageLink = (n: number, rel: 'prev' | 'next', text: string) =>
+    html`<a href="${base}/leads${query(filter, { page: String(n) })}" rel="${rel}">${text}</a>`;
+  const pager = html`<div class="pager">
+    ${v.page > 1 ? pageLink(v.page - 1, 'prev', s.leads.prev) : ''}
+    <span class="muted">${s.leads.page(v.page, v.pages)}</span>
+    ${v.page < v.pages ? pageLink(v.page + 1, 'next', s.leads.next) : ''}
+  </div>`;
+  const table = html`<table>
+    <thead><tr>
+      <th>${s.leads.name}</th><th>${s.leads.email}</th><th>${s.leads.status}</th><th>${s.leads.created}</th>
+    </tr></thead>
+    <tbody>${rows}</tbody>
+  </table>`;
   const exp = (extra: Record<string, string>) => `${base}/export${query(filter, extra)}`;
-  return html`<p><a href="${base}">← ${v.tour.config.title}</a></p><h1>${s.leads.heading}: ${v.tour.config.title}</h1>
+  return html`<p><a href="${base}">← ${v.tour.config.title}</a></p>
+<h1>${s.leads.heading}: ${v.tour.config.title}</h1>
 ${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ''}
-<div class="card">${form}</div><div class="card"><p><strong data-metric="total">${s.leads.count(v.total)}</strong> · ${s.tour.export}: <a href="${exp({ format: 'csv', separator: ';' })}">${s.leads.csvSemicolon}</a> · <a href="${exp({ format: 'csv' })}">${s.leads.csv}</a> · <a href="${exp({ format: 'json' })}">${s.leads.json}</a></p>
-${rows.length ? html`<table><thead><tr><th>${s.leads.name}</th><th>${s.leads.email}</th><th>${s.leads.status}</th><th>${s.leads.created}</th></tr></thead><tbody>${rows}</tbody></table>${pager}` : html`<p class="muted">${s.leads.none}</p>`}</div>`;
+<div class="card">${form}</div>
+<div class="card">
+  <p><strong data-metric="total">${s.leads.count(v.total)}</strong> · ${s.tour.export}:
+    <a href="${exp({ format: 'csv', separator: ';' })}">${s.leads.csvSemicolon}</a> ·
+    <a href="${exp({ format: 'csv' })}">${s.leads.csv}</a> ·
+    <a href="${exp({ format: 'json' })}">${s.leads.json}</a></p>
+  ${rows.length ? html`${table}${pager}` : html`<p class="muted">${s.leads.none}</p>`}
+</div>`;
 }

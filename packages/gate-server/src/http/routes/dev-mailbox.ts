@@ -5,11 +5,19 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { GateError } from '@tour-gate/shared';
 import { type Context, Hono } from 'hono';
-import { escapeHtml, html, raw } from '../../util/html.ts';
+import { html, raw } from 'hono/html';
 import type { GateEnv } from '../context.ts';
 
-const CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-src 'self'; base-uri 'none'; form-action 'none'";
+const STYLE = `
+body{font-family:system-ui,sans-serif;margin:0;background:#f3f5f8;color:#17212b}
+header{background:#17212b;color:#fff;padding:14px 24px}header p{margin:4px 0 0;color:#b8c4d0;font-size:14px}
+main{max-width:900px;margin:20px auto;padding:0 16px}
+details{background:#fff;border-radius:8px;margin:0 0 12px;box-shadow:0 1px 2px #0001}
+summary{padding:12px 16px;cursor:pointer;display:flex;gap:10px;flex-wrap:wrap;align-items:baseline}
+.kind{font-size:12px;background:#e6eef5;border-radius:4px;padding:2px 6px}.meta{color:#6b7785;font-size:13px}
+iframe{width:100%;height:560px;border:0;border-top:1px solid #e4e8ee}
+pre{white-space:pre-wrap;margin:0;padding:12px 16px;border-top:1px solid #e4e8ee;font-size:12px;color:#41505e}
+.empty{padding:40px;text-align:center;color:#6b7785}`;
 
 /**
  * Only for this machine: the mailbox lists every live link, dashboard sign-ins included, so a
@@ -32,8 +40,7 @@ export const devMailboxRoutes = new Hono<GateEnv>()
     await next();
   })
   .get('/mailbox.json', async (c) => {
-    const mails = await c.get('deps').store.listMails(200);
-    c.header('Cache-Control', 'no-store');
+    const mails = await c.get('deps').store.outbox.list(200);
     return c.json(
       mails.map((m) => ({
         id: m.id,
@@ -49,29 +56,36 @@ export const devMailboxRoutes = new Hono<GateEnv>()
     );
   })
   .get('/mailbox', async (c) => {
-    const mails = await c.get('deps').store.listMails(200);
+    const mails = await c.get('deps').store.outbox.list(200);
     const rows = mails.map((m, i) => {
       // Links in a mail open in a new tab, outside the sandboxed frame.
       const doc = m.html_body.replace(/<head>/i, '<head><base target="_blank">');
-      return html`<details ${i === 0 ? raw('open') : ''}><summary><span class="kind">${m.kind}</span> <strong>${m.subject}</strong><span class="meta">→ ${m.recipient} · ${new Date(m.created_at).toLocaleString('de-DE', { timeZone: 'Europe/Berlin' })} · ${m.status}</span></summary><iframe title="${m.subject}" sandbox="allow-popups allow-popups-to-escape-sandbox" srcdoc="${doc}"></iframe><pre>${m.text_body}</pre></details>`;
+      const at = new Date(m.created_at).toLocaleString('de-DE', { timeZone: 'Europe/Berlin' });
+      // <pre>: the text part as sent, so nothing may pad it.
+      return html`<details ${i === 0 ? 'open' : ''}>
+  <summary>
+    <span class="kind">${m.kind}</span> <strong>${m.subject}</strong>
+    <span class="meta">→ ${m.recipient} · ${at} · ${m.status}</span>
+  </summary>
+  <iframe title="${m.subject}" sandbox="allow-popups allow-popups-to-escape-sandbox" srcdoc="${doc}"></iframe>
+  <pre>${m.text_body}</pre>
+</details>`;
     });
-    c.header('Cache-Control', 'no-store');
-    c.header('Content-Security-Policy', CSP);
-    c.header('Referrer-Policy', 'no-referrer');
-    return c.html(
-      `<!doctype html>${html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>tour-gate · dev mailbox</title><style>
-body{font-family:system-ui,sans-serif;margin:0;background:#f3f5f8;color:#17212b}
-header{background:#17212b;color:#fff;padding:14px 24px}header p{margin:4px 0 0;color:#b8c4d0;font-size:14px}
-main{max-width:900px;margin:20px auto;padding:0 16px}
-details{background:#fff;border-radius:8px;margin:0 0 12px;box-shadow:0 1px 2px #0001}
-summary{padding:12px 16px;cursor:pointer;display:flex;gap:10px;flex-wrap:wrap;align-items:baseline}
-.kind{font-size:12px;background:#e6eef5;border-radius:4px;padding:2px 6px}.meta{color:#6b7785;font-size:13px}
-iframe{width:100%;height:560px;border:0;border-top:1px solid #e4e8ee}
-pre{white-space:pre-wrap;margin:0;padding:12px 16px;border-top:1px solid #e4e8ee;font-size:12px;color:#41505e}
-.empty{padding:40px;text-align:center;color:#6b7785}</style></head>
-<body><header><strong>tour-gate · dev mailbox</strong><p>No SMTP server is configured, so mails stay here. Reload to see new ones. / Kein SMTP-Server eingerichtet: Mails landen hier.</p></header>
-<main>${rows.length ? rows : html`<p class="empty">No mails yet. / Noch keine Mails.</p>`}</main></body></html>`}`,
-    );
+    return c.html(html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width">
+<title>tour-gate · dev mailbox</title>
+<style>${raw(STYLE)}</style>
+</head>
+<body>
+<header>
+  <strong>tour-gate · dev mailbox</strong>
+  <p>No SMTP server is configured, so mails stay here. Reload to see new ones. /
+    Kein SMTP-Server eingerichtet: Mails landen hier.</p>
+</header>
+<main>${rows.length ? rows : html`<p class="empty">No mails yet. / Noch keine Mails.</p>`}</main>
+</body>
+</html>`);
   });
-
-export { escapeHtml };

@@ -1,11 +1,11 @@
 /**
  * `GET /review/:token` and `POST /review/:token`: the broker's review page. GET and HEAD only
  * read (mail scanners fetch and even "click" links); only a POST from the page's own forms,
- * carrying the page's nonce, decides. Every answer is an HTML page, never cached, never framed,
- * never leaking the token in a Referer.
+ * carrying the page's nonce, decides. Every answer is an HTML page; that it is never cached,
+ * framed or indexed, and never leaks the token in a Referer, is `reviewHeaders` (app.ts).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ERROR_CODES, type ErrorCode, matchLocale } from '@tour-gate/shared';
+import { ERROR_CODES, matchLocale } from '@tour-gate/shared';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -17,13 +17,7 @@ import { renewReviewLink } from '../../services/review.ts';
 import type { LinkToken, Registration } from '../../store/schema.ts';
 import type { GateDeps, GateEnv } from '../context.ts';
 import { readForm } from '../form.ts';
-import {
-  type PageLocale,
-  REVIEW_CSP,
-  type ReviewProblem,
-  renderReviewPage,
-  renderReviewProblem,
-} from '../review-page.ts';
+import { type PageLocale, type ReviewProblem, renderReviewPage, renderReviewProblem } from '../review-page.ts';
 
 /** How long a rendered page's forms stay usable. */
 export const NONCE_TTL_MS = 12 * 60 * 60_000;
@@ -89,8 +83,8 @@ function localeFor(c: Context<GateEnv>, tour: Tour | undefined): PageLocale {
   );
 }
 
-function page(c: Context<GateEnv>, body: string, status: number): Response {
-  return c.html(body, status as ContentfulStatusCode);
+function page(c: Context<GateEnv>, body: string, status: ContentfulStatusCode): Response {
+  return c.html(body, status);
 }
 
 function problemPage(c: Context<GateEnv>, loaded: Extract<Loaded, { ok: false }>): Response {
@@ -100,13 +94,13 @@ function problemPage(c: Context<GateEnv>, loaded: Extract<Loaded, { ok: false }>
   const nonce =
     problem === 'LINK_EXPIRED' && loaded.hash ? issueNonce(deps.env.secret, loaded.hash, deps.clock()) : undefined;
   const body = renderReviewProblem(localeFor(c, tour), problem, tour, nonce);
-  return page(c, body, ERROR_CODES[problem as ErrorCode].status);
+  return page(c, body, ERROR_CODES[problem].status);
 }
 
 async function requestPage(
   c: Context<GateEnv>,
   loaded: Extract<Loaded, { ok: true }>,
-  status: number,
+  status: ContentfulStatusCode,
   notice?: 'decided' | 'already-decided',
 ): Promise<Response> {
   const deps = c.get('deps');
@@ -122,15 +116,6 @@ async function requestPage(
 }
 
 export const reviewRoutes = new Hono<GateEnv>()
-  .use('*', async (c, next) => {
-    await next();
-    const h = c.res.headers;
-    h.set('Cache-Control', 'no-store');
-    h.set('Referrer-Policy', 'no-referrer');
-    h.set('Content-Security-Policy', REVIEW_CSP);
-    h.set('X-Frame-Options', 'DENY');
-    h.set('X-Robots-Tag', 'noindex, nofollow');
-  })
   // GET (and HEAD, which Hono answers from the GET handler) only reads.
   .get('/:token', async (c) => {
     const loaded = await load(c.get('deps'), c.req.param('token'));

@@ -1,0 +1,103 @@
+/**
+ * The security headers of every surface, in one place: one policy per surface, applied by
+ * app.ts as middleware where it mounts the surface, so a route cannot forget them and no two
+ * routes of one surface disagree. Hono's `secureHeaders` sets them after the handler (error
+ * pages included) and replaces what a handler set.
+ *
+ * Hono's defaults stay on (nosniff, Cross-Origin-Opener-Policy and -Resource-Policy
+ * `same-origin`, Origin-Agent-Cluster, X-DNS-Prefetch-Control `off`, X-Download-Options,
+ * X-Permitted-Cross-Domain-Policies `none`, X-XSS-Protection `0`), except where a surface says.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import { NONCE, secureHeaders } from 'hono/secure-headers';
+import { REVIEW_STYLE_SRC } from './review-page.ts';
+
+type SecureHeadersOptions = NonNullable<Parameters<typeof secureHeaders>[0]>;
+
+const COMMON = {
+  xFrameOptions: 'DENY',
+  // Review and login links carry their token in the path: no Referer may take it elsewhere.
+  referrerPolicy: 'no-referrer',
+  // TLS ends at the operator's reverse proxy, which knows whether the whole host is HTTPS-only.
+  strictTransportSecurity: false,
+} satisfies SecureHeadersOptions;
+
+/**
+ * Pages for one person (a broker's requests, leads, mails): never stored by a cache, never in
+ * a search index, whatever the page itself says.
+ */
+const PRIVATE_PAGE = { 'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex, nofollow' };
+
+function surface(options: SecureHeadersOptions, extra: Record<string, string> = {}): MiddlewareHandler {
+  const secure = secureHeaders({ ...COMMON, ...options });
+  return async (c, next) => {
+    await secure(c, next);
+    for (const [name, value] of Object.entries(extra)) c.res.headers.set(name, value);
+  };
+}
+
+/** `/v1/*`: JSON for the widget and the admin API; nothing in it may run, render or be framed. */
+export const apiHeaders = surface({
+  contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+  // Tour assets are images on the broker's page; their route allows that with `cross-origin`.
+  crossOriginResourcePolicy: false,
+});
+
+/** `/review/*`: no script, the one stylesheet by its hash, forms only back to the page. */
+export const reviewHeaders = surface(
+  {
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"],
+      styleSrc: [REVIEW_STYLE_SRC],
+      imgSrc: ["'none'"],
+      formAction: ["'self'"],
+      baseUri: ["'none'"],
+      frameAncestors: ["'none'"],
+    },
+  },
+  PRIVATE_PAGE,
+);
+
+/**
+ * `/dashboard/*`: no script; the one `<style>` carries a per-response nonce (`styleNonce`), so
+ * no `style` attribute works; the chart's SVG uses presentation attributes.
+ */
+export const dashboardHeaders = surface(
+  {
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"],
+      styleSrc: [NONCE],
+      imgSrc: ["'self'", 'data:'],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+    },
+  },
+  PRIVATE_PAGE,
+);
+
+/**
+ * `/dev/*` (development only): each mail is shown in a sandboxed `srcdoc` frame, which inherits
+ * this policy, and mails style with attributes: so `'unsafe-inline'` styles, but no script.
+ */
+export const devMailboxHeaders = surface(
+  {
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"],
+      styleSrc: ["'unsafe-inline'"],
+      imgSrc: ['data:'],
+      frameSrc: ["'self'"],
+      baseUri: ["'none'"],
+      formAction: ["'none'"],
+      frameAncestors: ["'none'"],
+    },
+  },
+  PRIVATE_PAGE,
+);
+
+/** The nonce of this response's dashboard CSP, for its `<style>`; only under `dashboardHeaders`. */
+export function styleNonce(c: Context): string {
+  const nonce = c.get('secureHeadersNonce');
+  if (typeof nonce !== 'string') throw new Error('dashboard page rendered outside dashboardHeaders: no CSP nonce');
+  return nonce;
+}
