@@ -45,7 +45,7 @@ async function bench(name: string, server: TestServer): Promise<void> {
     const r = await server.post('/v1/tours/musterstrasse-12/registrations', registration(`bench${i}@example.org`));
     if (r.status !== 202) throw new Error(`${r.status} ${await r.text()}`);
   });
-  const mails = await server.store.listMails(N);
+  const mails = await server.store.outbox.list(N);
   const tokens = mails.map((m) => /#tour-gate-unlock=([\w-]+)/.exec(m.text_body)![1]!);
   const access: string[] = [];
   await run('POST unlock', tokens.length, async (i) => {

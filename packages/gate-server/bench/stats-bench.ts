@@ -15,9 +15,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import { tourStats } from '../src/stats/tour-stats.ts';
+import { Sealer } from '../src/security/seal.ts';
 import type { NewRegistration } from '../src/store/schema.ts';
-import { dayOf, GateStore, newId } from '../src/store/store.ts';
+import { GateStore } from '../src/store/store.ts';
+import { newId } from '../src/util/ids.ts';
+import { dayOf } from '../src/util/time.ts';
 import { tempPostgres } from '../test/harness.ts';
 
 const N = Number(process.argv[2] ?? 1_000_000);
@@ -102,7 +104,7 @@ async function fill(store: GateStore): Promise<void> {
   const t0 = performance.now();
   for (let i = 0; i < N; ) {
     // Several batches per transaction: one fsync per ~10,000 rows, not per row.
-    await store.kysely.transaction().execute(async (trx) => {
+    await store.raw.transaction().execute(async (trx) => {
       for (let b = 0; b < 10 && i < N; b++) {
         const rows: NewRegistration[] = [];
         for (let k = 0; k < BATCH && i < N; k++, i++) rows.push(row(i, r, stats));
@@ -116,7 +118,7 @@ async function fill(store: GateStore): Promise<void> {
     return { tour_id, day, metric, count };
   });
   for (let i = 0; i < daily.length; i += BATCH)
-    await store.kysely
+    await store.raw
       .insertInto('daily_stats')
       .values(daily.slice(i, i + BATCH))
       .execute();
@@ -147,8 +149,8 @@ async function bench(label: string, store: GateStore): Promise<void> {
   await fill(store);
   // What autovacuum (PostgreSQL: statistics and the visibility map that index-only scans
   // need) or `PRAGMA optimize` (SQLite) would have done on a live server by now.
-  await sql.raw(store.dialect === 'postgres' ? 'vacuum analyze' : 'analyze').execute(store.kysely);
-  const counts = await store.kysely
+  await sql.raw(store.dialect === 'postgres' ? 'vacuum analyze' : 'analyze').execute(store.raw);
+  const counts = await store.raw
     .selectFrom('registrations')
     .select(['tour_id', (eb) => eb.fn.countAll<number>().as('n')])
     .where('tour_id', 'in', ['tour-00', 'tour-05'])
@@ -160,14 +162,14 @@ async function bench(label: string, store: GateStore): Promise<void> {
       ['all time', {}],
       ['last 30 days', { from: dayOf(END - 29 * DAY), to: dayOf(END) }],
     ] as const) {
-      const t = await time(() => tourStats(store.kysely, tour, period));
+      const t = await time(() => store.statistics.tour(tour, period));
       const ok = t.median < 100 ? 'ok' : 'OVER 100 ms';
       console.log(
         `  ${tour} (${n} registrations), ${name}: first ${t.first.toFixed(1)} ms, median ${t.median.toFixed(1)} ms, max ${t.max.toFixed(1)} ms  ${ok}`,
       );
     }
   }
-  const s = await tourStats(store.kysely, 'tour-02');
+  const s = await store.statistics.tour('tour-02');
   console.log(
     `  check tour-02: ${JSON.stringify({ funnel: s.funnel, status: s.status, medianReleaseMs: s.medianReleaseMs })}`,
   );
@@ -175,7 +177,7 @@ async function bench(label: string, store: GateStore): Promise<void> {
 
 if (!ONLY || ONLY === 'sqlite') {
   const file = join(tmpdir(), `tour-gate-bench-${process.pid}.sqlite`);
-  const store = GateStore.open(file);
+  const store = GateStore.open(file, { sealer: Sealer.random() });
   try {
     await bench('SQLite', store);
   } finally {
@@ -186,7 +188,7 @@ if (!ONLY || ONLY === 'sqlite') {
 }
 if (!ONLY || ONLY === 'postgres') {
   const pg = await tempPostgres();
-  const store = GateStore.open(pg.url);
+  const store = GateStore.open(pg.url, { sealer: Sealer.random() });
   try {
     await bench('PostgreSQL', store);
   } finally {

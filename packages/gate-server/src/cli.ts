@@ -5,11 +5,11 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GateError } from '@tour-gate/shared';
-import { exportCommand, forgetCommand, purgeCommand, statsCommand, toursCommand } from './admin/commands.ts';
+import { exportCommand, forgetCommand, purgeCommand, statsCommand, toursCommand } from './cli/commands.ts';
 import { ConfigFileError, loadConfigFile } from './config/config-file.ts';
-import { EnvError, readEnv } from './config/env.ts';
+import { ENV_VARIABLES, EnvError, readEnv } from './config/env.ts';
+import { openStore } from './core/compose.ts';
 import { createGateServer } from './server.ts';
-import { GateStore } from './store/store.ts';
 
 const USAGE = `Usage: tour-gate <command>
 
@@ -26,8 +26,7 @@ Commands:
                   (default 30) and leads after the broker's retentionDays [--dry-run]
   forget <email>  erase a visitor everywhere (or only --tour ID); statistics stay
 
-Environment: GATE_CONFIG, GATE_PUBLIC_URL, GATE_SECRET, GATE_DATABASE_URL, GATE_SMTP_URL,
-GATE_MAIL_FROM, GATE_HCAPTCHA_SECRET, GATE_HCAPTCHA_VERIFY_URL, GATE_ADMIN_KEY, PORT (see README.md).`;
+Environment (see README.md): ${ENV_VARIABLES.join(', ')}.`;
 
 const OPTIONS = {
   format: { type: 'string' },
@@ -42,9 +41,42 @@ const OPTIONS = {
   'dry-run': { type: 'boolean' },
 } as const;
 
+/** Which flags each command takes; any other flag is a mistake, not something to ignore. */
+const FLAGS: Record<string, readonly (keyof typeof OPTIONS)[]> = {
+  stats: ['from', 'to', 'json'],
+  export: ['format', 'separator', 'status', 'from', 'to', 'q'],
+  purge: ['unconfirmed-days', 'dry-run'],
+  forget: ['tour'],
+};
+
+/** Thrown for a command line that can't be right: the usage is printed and the exit code is 2. */
+class UsageError extends Error {}
+
+function parse(argv: string[]) {
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: typeof OPTIONS }>
+  >;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const [command, ...rest] = parsed.positionals;
+  const allowed = FLAGS[command ?? ''] ?? [];
+  const wrong = Object.keys(parsed.values).filter((f) => !allowed.includes(f as keyof typeof OPTIONS));
+  if (wrong.length)
+    throw new UsageError(`Option ${wrong.map((f) => `--${f}`).join(', ')} does not apply to "${command}"`);
+  const most = command === 'stats' || command === 'export' || command === 'forget' ? 1 : 0;
+  if (rest.length > most) throw new UsageError(`Unexpected argument "${rest[most]}"`);
+  return { command, positionals: parsed.positionals, values: parsed.values };
+}
+
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: OPTIONS });
-  const command = positionals[0];
+  if (argv.length === 1 && (argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  const { command, positionals, values } = parse(argv);
   switch (command) {
     case 'tours':
       return toursCommand(readEnv());
@@ -66,11 +98,8 @@ async function main(argv: string[]): Promise<number> {
       );
       return serveCommand(true);
     case 'migrate': {
-      const env = readEnv();
-      const store = GateStore.open(env.databaseUrl);
-      const applied = await store.migrate();
-      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
-      console.log(`database: ${store.description}`);
+      const store = await openStore(readEnv());
+      console.log(`database: ${store.description}: schema is up to date`);
       await store.close();
       return 0;
     }
@@ -85,8 +114,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      console.log(USAGE);
-      return command && command !== 'help' && command !== '--help' ? 2 : 0;
+      throw new UsageError(command ? `Unknown command "${command}"` : 'No command given');
   }
 }
 
@@ -112,6 +140,10 @@ async function serveCommand(demo = false): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
+    if (err instanceof UsageError) {
+      console.error(`${err.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
     if (err instanceof EnvError || err instanceof ConfigFileError) console.error(err.message);
     else if (err instanceof GateError)
       console.error(`${err.code}: ${err.message}${err.fields ? ` ${JSON.stringify(err.fields)}` : ''}`);

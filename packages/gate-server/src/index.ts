@@ -1,9 +1,10 @@
 export { ConfigFileError, loadConfigFile, parseConfig } from './config/config-file.ts';
 export { EnvError, readEnv, type ServerEnv } from './config/env.ts';
 export { type Tour, TourDirectory } from './config/tours.ts';
+export { type ComposeOptions, type Core, composeCore } from './core/compose.ts';
+export type { GateDeps } from './core/deps.ts';
+export { DEFAULT_LIMITS, type RateLimits } from './core/rate-limit.ts';
 export { createApp } from './http/app.ts';
-export type { GateDeps } from './http/context.ts';
-export { DEFAULT_LIMITS, type RateLimits } from './http/rate-limit.ts';
 export { OutboxWorker } from './mail/outbox-worker.ts';
 export { DevMailbox, type MailTransport, SmtpTransport } from './mail/transport.ts';
 export { AccessTokens } from './security/access-token.ts';

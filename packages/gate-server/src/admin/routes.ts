@@ -8,14 +8,13 @@ import { type FieldErrorCode, GateError } from '@tour-gate/shared';
 import { type Context, Hono } from 'hono';
 import * as z from 'zod/mini';
 import type { Tour } from '../config/tours.ts';
-import { exportResponse } from '../export/stream.ts';
+import { bearerOf } from '../core/access.ts';
+import { createBrokerKey, type Principal, principalOf, revokeBrokerKey } from '../core/api-keys.ts';
+import { parseFilter } from '../core/lead-filter.ts';
+import { parseBroker, parseTour, saveBroker, saveTour } from '../core/managed.ts';
 import { readJson } from '../http/body.ts';
 import type { GateEnv } from '../http/context.ts';
-import { bearerOf } from '../services/access.ts';
-import { parseFilter } from '../stats/params.ts';
-import { tourStats } from '../stats/tour-stats.ts';
-import { createBrokerKey, type Principal, principalOf, revokeBrokerKey } from './keys.ts';
-import { parseBroker, parseTour, saveBroker, saveTour } from './managed.ts';
+import { exportResponse } from '../http/export-response.ts';
 
 type AdminEnv = { Variables: GateEnv['Variables'] & { principal: Principal } };
 type C = Context<AdminEnv>;
@@ -55,13 +54,8 @@ async function checkTourWrite(c: C, body: unknown, id?: string) {
     // The leads of a removed tour stay with their id until purged; a new tour under that id
     // would hand them to whoever made it.
     if (!existing) {
-      const leads = await deps.store.kysely
-        .selectFrom('registrations')
-        .select('id')
-        .where('tour_id', '=', tour.id)
-        .limit(1)
-        .executeTakeFirst();
-      if (leads) throw new GateError('CONFLICT', { message: 'This tour id is taken.' });
+      if (await deps.store.hasRegistrations(tour.id))
+        throw new GateError('CONFLICT', { message: 'This tour id is taken.' });
     }
   }
   return tour;
@@ -153,7 +147,7 @@ export const adminRoutes = new Hono<AdminEnv>()
   .get('/tours/:id/stats', async (c) => {
     const tour = visibleTour(c, c.req.param('id'));
     const { from, to } = parseFilter((k) => c.req.query(k));
-    return c.json(await tourStats(c.get('deps').store.kysely, tour.config.id, { from, to }));
+    return c.json(await c.get('deps').store.statistics.tour(tour.config.id, { from, to }));
   })
   .get('/tours/:id/leads', (c) => {
     const tour = visibleTour(c, c.req.param('id'));
@@ -165,5 +159,5 @@ export const adminRoutes = new Hono<AdminEnv>()
       });
     }
     const filter = parseFilter((k) => c.req.query(k));
-    return exportResponse(c.get('deps').store.kysely, tour.config, { format, separator, filter });
+    return exportResponse(c.get('deps').store.leads, tour.config, { format, separator, filter });
   });

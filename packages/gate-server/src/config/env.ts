@@ -1,8 +1,11 @@
 /**
- * Server settings from the environment (names as in PRODUCT.md). In production a missing
- * secret, hCaptcha's public test secret or a missing SMTP URL stop the start.
+ * Server settings from the environment: one schema for every variable, read once (by the
+ * composition root, `core/compose.ts`). In production a missing secret, hCaptcha's public test
+ * secret or a missing SMTP URL stop the start; every problem is listed at once.
  */
+import * as z from 'zod/mini';
 import { HCAPTCHA_TEST_SECRET, HCAPTCHA_VERIFY_URL } from '../security/captcha.ts';
+import { defaultWidgetDist } from './widget-dist.ts';
 
 export interface ServerEnv {
   production: boolean;
@@ -17,6 +20,10 @@ export interface ServerEnv {
   configPath: string;
   /** `GATE_ADMIN_KEY`: the platform's bearer key for `/v1/admin` (unset: only broker keys work). */
   adminKey?: string | undefined;
+  /** `GATE_TRUST_PROXY=1`: take the client address from `X-Forwarded-For` (behind a reverse proxy). */
+  trustProxy: boolean;
+  /** `GATE_WIDGET_DIST`: the folder with the built widget (`widget.js`, `widget-chunks/`). */
+  widgetDist: string;
 }
 
 export class EnvError extends Error {
@@ -28,46 +35,87 @@ export class EnvError extends Error {
 
 const DEV_SECRET = 'tour-gate-development-secret-do-not-use-in-production';
 
+/** An unset variable and an empty one mean the same: not set. */
+const optional = z.pipe(
+  z.optional(z.string()),
+  z.transform((v) => v || undefined),
+);
+
+/** An optional variable that, when set, must pass `test`. */
+const checked = (test: (v: string) => boolean, message: string) =>
+  z.pipe(
+    optional,
+    z.transform((v, ctx) => {
+      if (v !== undefined && !test(v)) ctx.issues.push({ code: 'custom', input: v, message });
+      return v;
+    }),
+  );
+
+/** Every variable tour-gate reads, each checked on its own. */
+const variables = z.object({
+  NODE_ENV: optional,
+  PORT: z.pipe(
+    optional,
+    z.transform((v, ctx) => {
+      const port = Number(v ?? 8787);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        ctx.issues.push({ code: 'custom', input: v, message: `PORT must be a port number, got "${v}"` });
+      }
+      return port;
+    }),
+  ),
+  GATE_SECRET: checked((v) => v.length >= 32, 'GATE_SECRET must be at least 32 characters long'),
+  GATE_SMTP_URL: checked((v) => /^smtps?:\/\//.test(v), 'GATE_SMTP_URL must start with smtp:// or smtps://'),
+  GATE_PUBLIC_URL: optional,
+  GATE_DATABASE_URL: optional,
+  GATE_MAIL_FROM: optional,
+  GATE_HCAPTCHA_SECRET: optional,
+  GATE_HCAPTCHA_VERIFY_URL: optional,
+  GATE_CONFIG: optional,
+  GATE_ADMIN_KEY: checked((v) => v.length >= 32, 'GATE_ADMIN_KEY must be at least 32 characters long'),
+  GATE_TRUST_PROXY: z.pipe(
+    optional,
+    z.transform((v) => v === '1'),
+  ),
+  GATE_WIDGET_DIST: optional,
+});
+
+/** The variables' names, for the CLI's usage text and the README. */
+export const ENV_VARIABLES = Object.keys(variables.def.shape);
+
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
-  const production = env.NODE_ENV === 'production';
+  const parsed = variables.safeParse(env);
+  if (!parsed.success) throw new EnvError(parsed.error.issues.map((i) => i.message));
+  const v = parsed.data;
+  const production = v.NODE_ENV === 'production';
+  const port = v.PORT;
   const problems: string[] = [];
-  const port = Number(env.PORT ?? 8787);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    problems.push(`PORT must be a port number, got "${env.PORT}"`);
-
-  const secret = env.GATE_SECRET ?? '';
-  if (production && !secret) problems.push('GATE_SECRET is required in production (at least 32 random characters)');
-  if (secret && secret.length < 32) problems.push('GATE_SECRET must be at least 32 characters long');
-
-  const smtpUrl = env.GATE_SMTP_URL || undefined;
-  if (production && !smtpUrl)
+  if (production && !v.GATE_SECRET)
+    problems.push('GATE_SECRET is required in production (at least 32 random characters)');
+  if (production && !v.GATE_SMTP_URL)
     problems.push('GATE_SMTP_URL is required in production (the dev mailbox is for development only)');
-  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) problems.push('GATE_SMTP_URL must start with smtp:// or smtps://');
-
-  const hcaptchaSecret = env.GATE_HCAPTCHA_SECRET || undefined;
-  if (production && hcaptchaSecret === HCAPTCHA_TEST_SECRET) {
+  if (production && v.GATE_HCAPTCHA_SECRET === HCAPTCHA_TEST_SECRET) {
     problems.push("GATE_HCAPTCHA_SECRET is hCaptcha's public test secret, which accepts every answer");
   }
-
   const publicUrl = (env.GATE_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+/.test(publicUrl)) problems.push(`GATE_PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
-  if (production && !env.GATE_PUBLIC_URL) problems.push('GATE_PUBLIC_URL is required in production');
-
-  const adminKey = env.GATE_ADMIN_KEY || undefined;
-  if (adminKey && adminKey.length < 32) problems.push('GATE_ADMIN_KEY must be at least 32 characters long');
-
+  if (production && !v.GATE_PUBLIC_URL) problems.push('GATE_PUBLIC_URL is required in production');
   if (problems.length) throw new EnvError(problems);
+
   return {
     production,
     publicUrl,
-    secret: secret || DEV_SECRET,
-    databaseUrl: env.GATE_DATABASE_URL || './data/tour-gate.sqlite',
-    smtpUrl,
-    mailFrom: env.GATE_MAIL_FROM || `tour-gate <no-reply@${new URL(publicUrl).hostname}>`,
-    hcaptchaSecret,
-    hcaptchaVerifyUrl: env.GATE_HCAPTCHA_VERIFY_URL || HCAPTCHA_VERIFY_URL,
+    secret: v.GATE_SECRET ?? DEV_SECRET,
+    databaseUrl: v.GATE_DATABASE_URL ?? './data/tour-gate.sqlite',
+    smtpUrl: v.GATE_SMTP_URL,
+    mailFrom: v.GATE_MAIL_FROM ?? `tour-gate <no-reply@${new URL(publicUrl).hostname}>`,
+    hcaptchaSecret: v.GATE_HCAPTCHA_SECRET,
+    hcaptchaVerifyUrl: v.GATE_HCAPTCHA_VERIFY_URL ?? HCAPTCHA_VERIFY_URL,
     port,
-    configPath: env.GATE_CONFIG || './tour-gate.config.json',
-    adminKey,
+    configPath: v.GATE_CONFIG ?? './tour-gate.config.json',
+    adminKey: v.GATE_ADMIN_KEY,
+    trustProxy: v.GATE_TRUST_PROXY,
+    // Resolved only when not set: an installed server without the widget package can still run.
+    widgetDist: v.GATE_WIDGET_DIST ?? defaultWidgetDist(),
   };
 }

@@ -7,24 +7,18 @@ import { GateError } from '@tour-gate/shared';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
+import { html } from 'hono/html';
 import type { Tour } from '../config/tours.ts';
-import { exportResponse } from '../export/stream.ts';
+import { loginLinkValid, redeemLogin, requestLogin } from '../core/broker-access.ts';
+import { DECISIONS, type Decision, decide } from '../core/decide.ts';
+import { eraseRegistration } from '../core/erase.ts';
+import { parseFilter } from '../core/lead-filter.ts';
 import { clientIp } from '../http/client.ts';
-import type { GateEnv } from '../http/context.ts';
+import type { GateContext, GateEnv } from '../http/context.ts';
 import { onError } from '../http/errors.ts';
+import { exportResponse } from '../http/export-response.ts';
 import { readForm } from '../http/form.ts';
-import { emailKey, enforce } from '../http/rate-limit.ts';
-import { queueMail } from '../mail/queue.ts';
-import { hashToken, newLinkToken } from '../security/tokens.ts';
-import { DECISIONS, type Decision, decide } from '../services/decide.ts';
-import { eraseRegistration } from '../services/erase.ts';
-import { getLead, listLeads } from '../stats/leads.ts';
-import { parseFilter } from '../stats/params.ts';
-import { tourStats } from '../stats/tour-stats.ts';
-import { dayOf } from '../store/store.ts';
-import { html } from '../util/html.ts';
-import { DAY_MS } from '../util/time.ts';
-import { renderLoginMail } from './login-mail.ts';
+import { DAY_MS, dayOf } from '../util/time.ts';
 import { localeOf, page, stringsFor } from './page.ts';
 import {
   csrfFor,
@@ -35,7 +29,7 @@ import {
   preSession,
   SESSION_COOKIE,
   type Session,
-  startSession,
+  setSessionCookie,
 } from './session.ts';
 import { leadView } from './views/lead.ts';
 import { leadsView } from './views/leads.ts';
@@ -45,14 +39,10 @@ import { PERIODS, tourView } from './views/tour.ts';
 
 type DashEnv = { Variables: GateEnv['Variables'] & { session: Session } };
 type C = Context<DashEnv>;
-type G = Context<GateEnv>;
-
-export const LOGIN_LINK_TTL_MS = 15 * 60_000;
-const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 const form = readForm;
 
-function checkCsrf(c: G, cookie: string, f: Record<string, string>): void {
+function checkCsrf<E extends GateEnv>(c: GateContext<E>, cookie: string, f: Record<string, string>): void {
   if (!csrfValid(c.get('deps').env.secret, getCookie(c, cookie), f.csrf)) throw new GateError('NONCE_INVALID');
 }
 
@@ -71,44 +61,11 @@ const login = new Hono<GateEnv>()
     return page(c, { locale: l, title: stringsFor(l).login.heading, body: loginForm(stringsFor(l), csrf) });
   })
   .post('/login', bodyLimit({ maxSize: 4096 }), async (c) => {
-    const deps = c.get('deps');
     const f = await form(c);
     checkCsrf(c, PRE_COOKIE, f);
     const l = localeOf(c);
     const s = stringsFor(l);
-    const email = (f.email ?? '').trim().toLowerCase().slice(0, 254);
-    const now = deps.clock();
-    await enforce(deps.rateCounter, `login:ip:${clientIp(c)}`, deps.limits.linkPerIp, now);
-    await enforce(deps.rateCounter, `login:email:${emailKey(email)}`, deps.limits.linkPerEmail, now);
-    const brokers = deps.tours.brokers().filter((b) => b.email.toLowerCase() === email);
-    if (brokers.length) {
-      await deps.store.transaction(async (tx) => {
-        for (const broker of brokers) {
-          const token = newLinkToken();
-          await tx.insertLink({
-            token_hash: hashToken(token),
-            purpose: 'login',
-            tour_id: null,
-            subject_id: broker.id,
-            created_at: now,
-            expires_at: now + LOGIN_LINK_TTL_MS,
-            revoked_at: null,
-            last_used_at: null,
-          });
-          const mail = renderLoginMail(broker, `${deps.env.publicUrl}/dashboard/login/${token}`);
-          await queueMail(tx, {
-            tourId: null,
-            registrationId: null,
-            kind: 'login',
-            recipient: broker.email,
-            replyTo: null,
-            mail,
-            now,
-          });
-        }
-      });
-      deps.outbox.nudge();
-    }
+    await requestLogin(c.get('deps'), f.email ?? '', clientIp(c));
     // The same answer whether or not the address is a broker's.
     return page(c, {
       locale: l,
@@ -117,22 +74,18 @@ const login = new Hono<GateEnv>()
     });
   })
   .get('/login/:token', async (c) => {
-    const deps = c.get('deps');
-    const token = c.req.param('token');
     const l = localeOf(c);
     const s = stringsFor(l);
-    const ok = TOKEN.test(token) && (await deps.store.peekLink(hashToken(token), 'login', deps.clock())).ok;
-    if (!ok) return page(c, { locale: l, title: s.login.confirmHeading, body: loginProblem(s), status: 410 });
+    const token = c.req.param('token');
+    if (!(await loginLinkValid(c.get('deps'), token))) {
+      return page(c, { locale: l, title: s.login.confirmHeading, body: loginProblem(s), status: 410 });
+    }
     return page(c, { locale: l, title: s.login.confirmHeading, body: loginConfirm(s, csrfForPre(c), token) });
   })
   .post('/login/:token', bodyLimit({ maxSize: 4096 }), async (c) => {
-    const deps = c.get('deps');
     checkCsrf(c, PRE_COOKIE, await form(c));
-    const token = c.req.param('token');
-    const outcome = TOKEN.test(token)
-      ? await deps.store.consumeOne(hashToken(token), 'login', deps.clock())
-      : undefined;
-    if (!outcome?.ok || !deps.tours.broker(outcome.link.subject_id)) {
+    const session = await redeemLogin(c.get('deps'), c.req.param('token'));
+    if (!session) {
       const l = localeOf(c);
       return page(c, {
         locale: l,
@@ -141,18 +94,18 @@ const login = new Hono<GateEnv>()
         status: 410,
       });
     }
-    await startSession(c, outcome.link.subject_id);
+    setSessionCookie(c, session);
     return c.redirect('/dashboard', 303);
   });
 
-function csrfForPre(c: G): string {
+function csrfForPre(c: GateContext): string {
   return csrfFor(c.get('deps').env.secret, preSession(c));
 }
 
 const app = new Hono<DashEnv>()
   .use(bodyLimit({ maxSize: 16 * 1024 }))
   .use(async (c, next) => {
-    const session = await currentSession(c as unknown as G);
+    const session = await currentSession(c);
     if (!session) {
       if (c.req.method === 'GET' || c.req.method === 'HEAD') return c.redirect('/dashboard/login', 303);
       throw new GateError('UNAUTHORIZED');
@@ -160,23 +113,23 @@ const app = new Hono<DashEnv>()
     c.set('session', session);
     if (c.req.method === 'POST') {
       const f = await form(c);
-      checkCsrf(c as unknown as G, SESSION_COOKIE, f);
+      checkCsrf(c, SESSION_COOKIE, f);
     }
     await next();
   })
   .post('/logout', async (c) => {
-    await endSession(c as unknown as G, c.get('session').token);
+    await endSession(c, c.get('session').token);
     return c.redirect('/dashboard/login', 303);
   })
   .get('/', async (c) => {
     const { tours, store } = c.get('deps');
     const session = c.get('session');
-    const l = localeOf(c as unknown as G, session);
+    const l = localeOf(c, session);
     const own = tours.all().filter((t) => t.broker.id === session.broker.id);
     const rows = await Promise.all(
-      own.map(async (tour) => ({ tour, stats: await tourStats(store.kysely, tour.config.id) })),
+      own.map(async (tour) => ({ tour, stats: await store.statistics.tour(tour.config.id) })),
     );
-    return page(c as unknown as G, {
+    return page(c, {
       locale: l,
       title: stringsFor(l).overview.heading,
       body: overviewView(stringsFor(l), rows),
@@ -187,26 +140,26 @@ const app = new Hono<DashEnv>()
     const tour = ownTour(c);
     const session = c.get('session');
     const { store, clock } = c.get('deps');
-    const l = localeOf(c as unknown as G, session);
+    const l = localeOf(c, session);
     const days = PERIODS.find((d) => String(d) === c.req.query('days'));
     const now = clock();
     const period = days ? { from: dayOf(now - (days - 1) * DAY_MS), to: dayOf(now) } : {};
-    const stats = await tourStats(store.kysely, tour.config.id, period);
-    const pending = await listLeads(store.kysely, tour.config.id, { status: 'pending' }, 1);
+    const stats = await store.statistics.tour(tour.config.id, period);
+    const pending = await store.leads.list(tour.config.id, { status: 'pending' }, 1);
     const s = stringsFor(l);
     const body = tourView({ s, locale: l, tour, stats, pending: pending.rows, csrf: session.csrf, days });
-    return page(c as unknown as G, { locale: l, title: tour.config.title, body, session });
+    return page(c, { locale: l, title: tour.config.title, body, session });
   })
   .get('/tours/:tour/leads', async (c) => {
     const tour = ownTour(c);
     const session = c.get('session');
-    const l = localeOf(c as unknown as G, session);
+    const l = localeOf(c, session);
     const s = stringsFor(l);
     const filter = parseFilter((k) => c.req.query(k));
     const pageNo = Number.parseInt(c.req.query('page') ?? '1', 10) || 1;
-    const list = await listLeads(c.get('deps').store.kysely, tour.config.id, filter, pageNo);
+    const list = await c.get('deps').store.leads.list(tour.config.id, filter, pageNo);
     const notice = c.req.query('erased') ? s.lead.erased : undefined;
-    return page(c as unknown as G, {
+    return page(c, {
       locale: l,
       title: s.leads.heading,
       body: leadsView({ s, locale: l, tour, filter, ...list, notice }),
@@ -217,9 +170,9 @@ const app = new Hono<DashEnv>()
     const tour = ownTour(c);
     const session = c.get('session');
     const { store } = c.get('deps');
-    const lead = await getLead(store.kysely, tour.config.id, c.req.param('id'));
+    const lead = await store.leads.get(tour.config.id, c.req.param('id'));
     if (!lead) throw new GateError('NOT_FOUND');
-    const l = localeOf(c as unknown as G, session);
+    const l = localeOf(c, session);
     const s = stringsFor(l);
     const done = c.req.query('done');
     const notice =
@@ -229,12 +182,12 @@ const app = new Hono<DashEnv>()
           ? s.lead.done[done as Decision]
           : undefined;
     const body = leadView({ s, locale: l, tour, lead, log: await store.logbook(lead.id), csrf: session.csrf, notice });
-    return page(c as unknown as G, { locale: l, title: lead.email, body, session });
+    return page(c, { locale: l, title: lead.email, body, session });
   })
   .post('/tours/:tour/leads/:id/decide', async (c) => {
     const tour = ownTour(c);
     const deps = c.get('deps');
-    const lead = await getLead(deps.store.kysely, tour.config.id, c.req.param('id'));
+    const lead = await deps.store.leads.get(tour.config.id, c.req.param('id'));
     if (!lead) throw new GateError('NOT_FOUND');
     const decision = (await form(c)).decision as Decision;
     if (!DECISIONS.includes(decision)) throw new GateError('VALIDATION_FAILED', { fields: { decision: 'invalid' } });
@@ -262,11 +215,11 @@ const app = new Hono<DashEnv>()
     const format = c.req.query('format') === 'json' ? 'json' : 'csv';
     const separator = c.req.query('separator') === ';' ? ';' : ',';
     const filter = parseFilter((k) => c.req.query(k));
-    return exportResponse(c.get('deps').store.kysely, tour.config, { format, separator, filter });
+    return exportResponse(c.get('deps').store.leads, tour.config, { format, separator, filter });
   });
 
 /** GateErrors on a dashboard page become a page, not JSON. */
-function errorPage(err: Error, c: G): Response {
+function errorPage(err: Error, c: GateContext): Response {
   if (!(err instanceof GateError) || err.code === 'INTERNAL' || c.req.path.endsWith('/export')) return onError(err, c);
   const l = localeOf(c);
   const s = stringsFor(l);
@@ -284,12 +237,10 @@ function errorPage(err: Error, c: G): Response {
   return page(c, {
     locale: l,
     title: text,
-    body: html`<p class="problem" role="alert">${text}</p><p><a href="/dashboard">${s.nav.tours}</a></p>`,
+    body: html`<p class="problem" role="alert">${text}</p>
+      <p><a href="/dashboard">${s.nav.tours}</a></p>`,
     status: err.status,
   });
 }
 
-export const dashboardRoutes = new Hono<GateEnv>()
-  .route('/', login)
-  .route('/', app as unknown as Hono<GateEnv>)
-  .onError(errorPage);
+export const dashboardRoutes = new Hono<GateEnv>().route('/', login).route('/', app).onError(errorPage);

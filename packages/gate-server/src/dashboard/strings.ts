@@ -21,11 +21,6 @@ const en = {
     confirmButton: 'Sign in now',
     linkProblem: 'This sign-in link is no longer valid (it works once and for 15 minutes). Please ask for a new one.',
     again: 'Ask for a new link',
-    mailSubject: 'Your sign-in link for tour-gate',
-    mailIntro: (name: string) =>
-      `Hello ${name},\n\nwith the link below you can sign in to the statistics of your virtual tours. It is valid for 15 minutes and works once.`,
-    mailButton: 'Sign in',
-    mailNotYou: 'If you did not ask for this link, you can ignore this message.',
     expired: 'Your session has ended. Please sign in again.',
   },
   nav: { tours: 'Tours', logout: 'Sign out', signedInAs: (n: string) => `Signed in as ${n}` },
@@ -166,11 +161,6 @@ const de: DashStrings = {
     linkProblem:
       'Dieser Anmeldelink gilt nicht mehr (er gilt einmal und 15 Minuten). Bitte fordern Sie einen neuen an.',
     again: 'Neuen Link anfordern',
-    mailSubject: 'Ihr Anmeldelink für tour-gate',
-    mailIntro: (name: string) =>
-      `Hallo ${name},\n\nmit dem Link unten melden Sie sich bei der Statistik Ihrer virtuellen Rundgänge an. Er gilt 15 Minuten und einmal.`,
-    mailButton: 'Anmelden',
-    mailNotYou: 'Wenn Sie diesen Link nicht angefordert haben, können Sie diese Nachricht ignorieren.',
     expired: 'Ihre Sitzung ist abgelaufen. Bitte melden Sie sich neu an.',
   },
   nav: { tours: 'Rundgänge', logout: 'Abmelden', signedInAs: (n: string) => `Angemeldet als ${n}` },

@@ -1,35 +1,10 @@
-import type { ServerEnv } from '../config/env.ts';
-import type { TourDirectory } from '../config/tours.ts';
-import type { OutboxWorker } from '../mail/outbox-worker.ts';
-import type { MailTransport } from '../mail/transport.ts';
-import type { AccessTokens } from '../security/access-token.ts';
-import type { AssetGrants } from '../security/asset-grant.ts';
-import type { CaptchaVerifier } from '../security/captcha.ts';
-import type { GateStore } from '../store/store.ts';
-import type { Logger } from '../util/logger.ts';
-import type { Clock } from '../util/time.ts';
-import type { RateCounter, RateLimits } from './rate-limit.ts';
+import type { Context } from 'hono';
+import type { GateDeps } from '../core/deps.ts';
 
-/** Everything the routes use; injected, so tests pass their own clock, mailer and captcha. */
-export interface GateDeps {
-  env: ServerEnv;
-  tours: TourDirectory;
-  store: GateStore;
-  transport: MailTransport;
-  outbox: OutboxWorker;
-  accessTokens: AccessTokens;
-  assetGrants: AssetGrants;
-  captcha: CaptchaVerifier;
-  clock: Clock;
-  log: Logger;
-  limits: RateLimits;
-  rateCounter: RateCounter;
-  /** Trust `X-Forwarded-For` (behind a reverse proxy). */
-  trustProxy: boolean;
-  /** Folder with the built widget (`widget.js`, `widget-chunks/`). */
-  widgetDist: string;
-}
-
+/** The Hono environment of every route: the composed core, set once per request. */
 export interface GateEnv {
   Variables: { deps: GateDeps };
 }
+
+/** Any context whose environment carries the core (the API's, the dashboard's, the admin API's). */
+export type GateContext<E extends GateEnv = GateEnv> = Context<E>;

@@ -3,7 +3,7 @@ import { ERROR_CODES, GateError } from '@tour-gate/shared';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { GateEnv } from './context.ts';
+import type { GateContext, GateEnv } from './context.ts';
 
 export function toGateError(err: unknown): GateError {
   if (err instanceof GateError) return err;
@@ -22,7 +22,7 @@ export function errorResponse(c: Context, err: GateError): Response {
   return c.json(err.toBody(), err.status as ContentfulStatusCode);
 }
 
-export function onError(err: Error, c: Context<GateEnv>): Response {
+export function onError<E extends GateEnv>(err: Error, c: GateContext<E>): Response {
   const gate = toGateError(err);
   if (gate.code === 'INTERNAL') {
     // The route pattern, not the path: review and sign-in links carry their token in the path.

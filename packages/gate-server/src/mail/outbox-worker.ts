@@ -100,12 +100,12 @@ export class OutboxWorker {
   private async drain(): Promise<number> {
     let sent = 0;
     for (;;) {
-      const mails = await this.store.claimMails(this.clock(), this.opts.batch, this.opts.leaseMs);
+      const mails = await this.store.outbox.claim(this.clock(), this.opts.batch, this.opts.leaseMs);
       if (mails.length === 0) return sent;
       for (const mail of mails) {
         if (isSealed(mail.text_body) || isSealed(mail.html_body)) {
           // Sealed with another key (GATE_SECRET was changed): it can never be read again.
-          await this.store.markMailFailed(mail.id, 'cannot unseal the mail: was GATE_SECRET changed?');
+          await this.store.outbox.markFailed(mail.id, 'cannot unseal the mail: was GATE_SECRET changed?');
           this.opts.log('mail cannot be unsealed', { id: mail.id });
           continue;
         }
@@ -142,10 +142,10 @@ export class OutboxWorker {
         ? { text_body: redactTokens(mail.text_body), html_body: redactTokens(mail.html_body) }
         : undefined;
     try {
-      return await this.store.markMailSent(mail.id, this.clock(), keep);
+      return await this.store.outbox.markSent(mail.id, this.clock(), keep);
     } catch (err) {
       this.opts.log('storing the sent copy failed', { id: mail.id, error: String(err) });
-      return this.store.markMailSent(mail.id, this.clock());
+      return this.store.outbox.markSent(mail.id, this.clock());
     }
   }
 
@@ -160,10 +160,10 @@ export class OutboxWorker {
     const message = err instanceof Error ? err.message : String(err);
     const now = this.clock();
     const final = attempts >= this.opts.maxAttempts;
-    if (final) await this.store.markMailFailed(id, message);
+    if (final) await this.store.outbox.markFailed(id, message);
     else {
       const delay = Math.min(this.opts.baseDelayMs * 2 ** (attempts - 1), this.opts.maxDelayMs);
-      await this.store.markMailRetry(id, now + delay, message);
+      await this.store.outbox.markRetry(id, now + delay, message);
     }
     this.opts.log(final ? 'mail failed for good' : 'mail delivery failed, will retry', {
       id,

@@ -63,6 +63,14 @@ export const en = {
       `a visitor opened the unlock link for "${title}" for the first time (${at}).`,
     replyHint: 'A reply to this mail goes to the visitor.',
   },
+  /** The broker's sign-in mail for the dashboard. */
+  login: {
+    subject: 'Your sign-in link for tour-gate',
+    intro: (name: string) =>
+      `Hello ${name},\n\nwith the link below you can sign in to the statistics of your virtual tours. It is valid for 15 minutes and works once.`,
+    button: 'Sign in',
+    notYou: 'If you did not ask for this link, you can ignore this message.',
+  },
   reviewPage: {
     title: (tour: string) => `Access request · ${tour}`,
     heading: 'Access request',
@@ -195,6 +203,13 @@ export const de: MailStrings = {
     introOpened: (title: string, at: string) =>
       `ein Interessent hat den Freischalt-Link für „${title}“ zum ersten Mal geöffnet (${at}).`,
     replyHint: 'Eine Antwort auf diese Mail geht an den Interessenten.',
+  },
+  login: {
+    subject: 'Ihr Anmeldelink für tour-gate',
+    intro: (name: string) =>
+      `Hallo ${name},\n\nmit dem Link unten melden Sie sich bei der Statistik Ihrer virtuellen Rundgänge an. Er gilt 15 Minuten und einmal.`,
+    button: 'Anmelden',
+    notYou: 'Wenn Sie diesen Link nicht angefordert haben, können Sie diese Nachricht ignorieren.',
   },
   reviewPage: {
     title: (tour: string) => `Zugangsanfrage · ${tour}`,

@@ -218,7 +218,7 @@ class InCodeProvider implements MigrationProvider {
   }
 }
 
-export function migrator(db: Kysely<unknown>): Migrator {
+export function migrator<DB>(db: Kysely<DB>): Migrator {
   return new Migrator({
     db,
     provider: new InCodeProvider(),
@@ -228,7 +228,7 @@ export function migrator(db: Kysely<unknown>): Migrator {
 }
 
 /** Brings the schema up to date; throws with the failing migration's error. */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
   const { error, results } = await migrator(db).migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

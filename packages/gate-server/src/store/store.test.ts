@@ -9,8 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registration } from '../../test/fixtures.ts';
 import { startTestServer, tempPostgres } from '../../test/harness.ts';
 import { linkFrom } from '../../test/smtp.ts';
+import { Sealer } from '../security/seal.ts';
+import { newId } from '../util/ids.ts';
+import { dayOf } from '../util/time.ts';
 import type { NewRegistration } from './schema.ts';
-import { dayOf, GateStore, newId } from './store.ts';
+import { GateStore } from './store.ts';
 
 const T0 = Date.UTC(2026, 10, 21, 9);
 
@@ -55,7 +58,7 @@ describe.each(backends)('GateStore on %s', (_name, makeDb) => {
 
   beforeAll(async () => {
     db = await makeDb();
-    store = GateStore.open(db.url);
+    store = GateStore.open(db.url, { sealer: Sealer.random() });
     expect(await store.migrate()).toContain('0001_initial');
   });
   afterAll(async () => {
@@ -159,10 +162,10 @@ describe.each(backends)('GateStore on %s', (_name, makeDb) => {
   });
 
   it('counts rate-limit hits atomically and starts a new window', async () => {
-    const counts = await Promise.all(Array.from({ length: 20 }, () => store.hit('k1', 60_000, T0)));
+    const counts = await Promise.all(Array.from({ length: 20 }, () => store.rateLimits.hit('k1', 60_000, T0)));
     expect(counts.map((c) => c.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(counts[0]!.resetAt).toBe(T0 + 60_000);
-    expect(await store.hit('k1', 60_000, T0 + 60_000)).toEqual({ count: 1, resetAt: T0 + 120_000 });
+    expect(await store.rateLimits.hit('k1', 60_000, T0 + 60_000)).toEqual({ count: 1, resetAt: T0 + 120_000 });
   });
 
   it('adds statistics concurrently without losing a count', async () => {
@@ -195,17 +198,17 @@ describe.each(backends)('GateStore on %s', (_name, makeDb) => {
         }),
       );
     }
-    const claims = await Promise.all(Array.from({ length: 4 }, () => store.claimMails(T0, 10, 60_000)));
+    const claims = await Promise.all(Array.from({ length: 4 }, () => store.outbox.claim(T0, 10, 60_000)));
     const claimed = claims.flat().map((m) => m.id);
     expect(new Set(claimed).size).toBe(claimed.length);
     expect(claimed.length).toBe(30);
-    expect(await store.claimMails(T0 + 1, 10, 60_000)).toEqual([]);
-    await store.markMailRetry(ids[0]!, T0 + 100, 'down');
-    await store.markMailSent(ids[1]!, T0 + 2);
-    const afterLease = await store.claimMails(T0 + 60_000, 100, 60_000);
+    expect(await store.outbox.claim(T0 + 1, 10, 60_000)).toEqual([]);
+    await store.outbox.markRetry(ids[0]!, T0 + 100, 'down');
+    await store.outbox.markSent(ids[1]!, T0 + 2);
+    const afterLease = await store.outbox.claim(T0 + 60_000, 100, 60_000);
     expect(afterLease.map((m) => m.id).sort()).toEqual(ids.filter((id) => id !== ids[1]).sort());
     expect(afterLease.find((m) => m.id === ids[0])?.attempts).toBe(2);
-    expect(await store.markMailSent(ids[1]!, T0 + 3)).toBeUndefined();
+    expect(await store.outbox.markSent(ids[1]!, T0 + 3)).toBeUndefined();
   });
 
   it('carries the whole email-release flow', async () => {
@@ -213,7 +216,7 @@ describe.each(backends)('GateStore on %s', (_name, makeDb) => {
     const res = await server.post('/v1/tours/musterstrasse-12/registrations', registration('flow@example.org'));
     expect(res.status).toBe(202);
     await server.outbox.runOnce();
-    const mail = (await server.store.listMails()).find((m) => m.recipient === 'flow@example.org')!;
+    const mail = (await server.store.outbox.list()).find((m) => m.recipient === 'flow@example.org')!;
     const { token } = linkFrom({ parsed: { text: mail.text_body } } as never);
     const unlock = await server.post('/v1/unlock', { token });
     expect(unlock.status).toBe(200);

@@ -10,3 +10,15 @@ export function formatDate(ms: number, locale: 'de' | 'en', withTime = false): s
     timeZone: 'Europe/Berlin',
   }).format(new Date(ms));
 }
+
+/** The brokers' calendar: a visitor at 00:30 in Cologne registered today, not yesterday. */
+export const STATS_TIME_ZONE = 'Europe/Berlin';
+const calendarDay = new Intl.DateTimeFormat('en-CA', {
+  timeZone: STATS_TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** The day `YYYY-MM-DD` (Europe/Berlin) of an epoch-ms time: the key of per-day statistics. */
+export const dayOf = (ms: number): string => calendarDay.format(ms);

@@ -10,18 +10,18 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Tour } from '../../config/tours.ts';
+import { DECISIONS, type Decision, decide } from '../../core/decide.ts';
+import type { GateDeps } from '../../core/deps.ts';
+import { renewReviewLink } from '../../core/review.ts';
 import { deriveKey } from '../../security/access-token.ts';
-import { hashToken } from '../../security/tokens.ts';
-import { DECISIONS, type Decision, decide } from '../../services/decide.ts';
-import { renewReviewLink } from '../../services/review.ts';
+import { hashToken, isLinkToken } from '../../security/tokens.ts';
 import type { LinkToken, Registration } from '../../store/schema.ts';
-import type { GateDeps, GateEnv } from '../context.ts';
+import type { GateEnv } from '../context.ts';
 import { readForm } from '../form.ts';
 import { type PageLocale, type ReviewProblem, renderReviewPage, renderReviewProblem } from '../review-page.ts';
 
 /** How long a rendered page's forms stay usable. */
 export const NONCE_TTL_MS = 12 * 60 * 60_000;
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 
 /**
  * A per-page nonce: a fresh random value and the render time, signed together with the hash
@@ -57,7 +57,7 @@ type Loaded =
 
 /** Reads the request behind a review token without touching anything. */
 async function load(deps: GateDeps, token: string): Promise<Loaded> {
-  if (!TOKEN_PATTERN.test(token)) return { ok: false, problem: 'LINK_INVALID' };
+  if (!isLinkToken(token)) return { ok: false, problem: 'LINK_INVALID' };
   const hash = hashToken(token);
   const outcome = await deps.store.peekLink(hash, 'review', deps.clock());
   const tour = outcome.link?.tour_id ? deps.tours.find(outcome.link.tour_id) : undefined;

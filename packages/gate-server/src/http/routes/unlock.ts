@@ -1,10 +1,10 @@
 import { unlockRequestSchema } from '@tour-gate/shared';
 import { Hono } from 'hono';
-import { redeem } from '../../services/redeem.ts';
+import { enforce } from '../../core/rate-limit.ts';
+import { redeem } from '../../core/redeem.ts';
 import { readJson } from '../body.ts';
 import { clientIp } from '../client.ts';
 import type { GateEnv } from '../context.ts';
-import { enforce } from '../rate-limit.ts';
 
 /** `POST /v1/unlock` — the token from the link's fragment, sent by the widget. */
 export const unlockRoutes = new Hono<GateEnv>().post('/', async (c) => {

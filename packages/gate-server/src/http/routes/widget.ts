@@ -49,9 +49,9 @@ async function serve(c: Context<GateEnv>, file: string, cacheControl: string): P
 
 export const widgetRoutes = new Hono<GateEnv>()
   .get('/widget.js', (c) =>
-    serve(c, join(c.get('deps').widgetDist, 'widget.js'), 'public, max-age=300, must-revalidate'),
+    serve(c, join(c.get('deps').env.widgetDist, 'widget.js'), 'public, max-age=300, must-revalidate'),
   )
   .get('/widget-chunks/:file{[A-Za-z0-9._-]+\\.js}', (c) => {
     const file = normalize(c.req.param('file'));
-    return serve(c, join(c.get('deps').widgetDist, 'widget-chunks', file), 'public, max-age=31536000, immutable');
+    return serve(c, join(c.get('deps').env.widgetDist, 'widget-chunks', file), 'public, max-age=31536000, immutable');
   });

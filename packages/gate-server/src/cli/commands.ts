@@ -1,0 +1,144 @@
+/**
+ * The operator's data commands of `tour-gate`: `tours`, `stats <tour>`, `export <tour>`,
+ * `purge`, `forget <email>`. They start from the same composition root as the server
+ * (`core/compose.ts`): the same store with its sealer, the same tours (config file plus the
+ * tours created through the admin API).
+ */
+import { once } from 'node:events';
+import { GateError } from '@tour-gate/shared';
+import type { ServerEnv } from '../config/env.ts';
+import type { TourDirectory } from '../config/tours.ts';
+import { composeCore } from '../core/compose.ts';
+import { forgetEmail } from '../core/erase.ts';
+import { type ExportFormat, exportChunks } from '../core/export/stream.ts';
+import { parseFilter } from '../core/lead-filter.ts';
+import { purge } from '../core/purge.ts';
+import { FUNNEL } from '../store/statistics.ts';
+import type { GateStore } from '../store/store.ts';
+import { silentLogger } from '../util/logger.ts';
+import { progressBar } from './progress.ts';
+
+export type Flags = Record<string, string | boolean | undefined>;
+
+/** The composed core without its background work; `close` ends it. */
+async function open(env: ServerEnv): Promise<{ store: GateStore; tours: TourDirectory; close(): Promise<void> }> {
+  const core = await composeCore({ env, log: silentLogger });
+  return { store: core.deps.store, tours: core.deps.tours, close: () => core.close() };
+}
+
+const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
+
+async function write(out: NodeJS.WritableStream, chunk: string): Promise<void> {
+  if (!out.write(chunk)) await once(out, 'drain');
+}
+
+export async function toursCommand(env: ServerEnv): Promise<number> {
+  const { tours, close } = await open(env);
+  for (const t of tours.all()) {
+    const source = tours.inConfigFile('tour', t.config.id) ? 'config' : 'api';
+    console.log(`${t.config.id}\t${t.config.mode}\t${t.broker.id}\t${source}\t${t.config.title}`);
+  }
+  await close();
+  return 0;
+}
+
+export async function statsCommand(env: ServerEnv, tourId: string | undefined, flags: Flags): Promise<number> {
+  if (!tourId) return usage('stats <tour> [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]');
+  const { store, tours, close } = await open(env);
+  try {
+    // Erased or removed tours still have aggregates; an unknown id is most likely a typo.
+    if (!tours.find(tourId)) throw new GateError('TOUR_NOT_FOUND');
+    const { from, to } = parseFilter((k) => str(flags[k]));
+    const stats = await store.statistics.tour(tourId, { from, to });
+    if (flags.json) {
+      console.log(JSON.stringify(stats, null, 2));
+      return 0;
+    }
+    console.log(`${tourId}  (${from ?? 'start'} … ${to ?? 'today'})`);
+    for (const [k] of FUNNEL) console.log(`  ${k.padEnd(16)} ${String(stats.funnel[k]).padStart(8)}`);
+    console.log(`  ${'pending now'.padEnd(16)} ${String(stats.status.pending).padStart(8)}`);
+    console.log(`  ${'leads stored'.padEnd(16)} ${String(stats.status.total).padStart(8)}`);
+    const m = stats.medianReleaseMs;
+    console.log(`  ${'median release'.padEnd(16)} ${m === null ? '–' : `${(m / 60_000).toFixed(1)} min`.padStart(8)}`);
+    return 0;
+  } finally {
+    await close();
+  }
+}
+
+export async function exportCommand(env: ServerEnv, tourId: string | undefined, flags: Flags): Promise<number> {
+  const format = (str(flags.format) ?? 'csv') as ExportFormat;
+  const separator = str(flags.separator) ?? ',';
+  if (!tourId || (format !== 'csv' && format !== 'json') || (separator !== ',' && separator !== ';')) {
+    return usage('export <tour> [--format csv|json] [--separator ";"] [--status S] [--from D] [--to D]');
+  }
+  const { store, tours, close } = await open(env);
+  try {
+    const tour = tours.find(tourId);
+    if (!tour) throw new GateError('TOUR_NOT_FOUND');
+    const filter = parseFilter((k) => str(flags[k]));
+    const bar = progressBar(`export ${tourId}`, await store.leads.count(tourId, filter));
+    const chunks = exportChunks(store.leads, tourId, tour.config, {
+      format,
+      separator,
+      filter,
+      onProgress: (done) => bar.update(done),
+    });
+    for await (const chunk of chunks) await write(process.stdout, chunk);
+    bar.done();
+    return 0;
+  } finally {
+    await close();
+  }
+}
+
+export async function purgeCommand(env: ServerEnv, flags: Flags): Promise<number> {
+  const days = str(flags['unconfirmed-days']);
+  const unconfirmedDays = days === undefined ? undefined : Number(days);
+  if (unconfirmedDays !== undefined && !(Number.isInteger(unconfirmedDays) && unconfirmedDays > 0)) {
+    return usage('purge [--dry-run] [--unconfirmed-days N]');
+  }
+  const { store, tours, close } = await open(env);
+  try {
+    let bar: ReturnType<typeof progressBar> | undefined;
+    const result = await purge(store, tours, {
+      now: Date.now(),
+      ...(unconfirmedDays ? { unconfirmedDays } : {}),
+      dryRun: Boolean(flags['dry-run']),
+      onProgress: (done, total) => {
+        bar ??= progressBar('purge', total);
+        bar.update(done);
+      },
+    });
+    bar?.done();
+    const verb = flags['dry-run'] ? 'would erase' : 'erased';
+    console.log(
+      `${verb}: ${result.unconfirmed} unconfirmed registration(s), ${result.expiredLeads} lead(s) past retention`,
+    );
+    return 0;
+  } finally {
+    await close();
+  }
+}
+
+export async function forgetCommand(env: ServerEnv, email: string | undefined, flags: Flags): Promise<number> {
+  if (!email?.includes('@')) return usage('forget <email> [--tour id]');
+  const { store, close } = await open(env);
+  try {
+    const tour = str(flags.tour);
+    const result = await forgetEmail(store, email, tour ? [tour] : undefined);
+    console.log(
+      result.registrations
+        ? `erased ${result.registrations} registration(s) of ${email} (${result.tours.join(', ')}); statistics kept`
+        : `no registration of ${email} found`,
+    );
+    return 0;
+  } finally {
+    await close();
+  }
+}
+
+function usage(line: string): number {
+  console.error(`Usage: tour-gate ${line}`);
+  return 2;
+}

@@ -1,0 +1,110 @@
+/**
+ * The composition root: settings, config, store, mail transport, outbox worker and tokens,
+ * composed once into the `GateDeps` every use case takes. `tour-gate serve` and every CLI
+ * command start from here, so they share one way of opening the database (always with the
+ * sealer that keeps mail bodies encrypted at rest) and of loading the tours.
+ */
+import type { GateConfigFile } from '@tour-gate/shared/config';
+import { loadConfigFile } from '../config/config-file.ts';
+import { readEnv, type ServerEnv } from '../config/env.ts';
+import { TourDirectory } from '../config/tours.ts';
+import { OutboxWorker, type OutboxWorkerOptions } from '../mail/outbox-worker.ts';
+import { DevMailbox, type MailTransport, SmtpTransport } from '../mail/transport.ts';
+import { AccessTokens, deriveKey } from '../security/access-token.ts';
+import { AssetGrants } from '../security/asset-grant.ts';
+import { type CaptchaVerifier, HCaptchaVerifier } from '../security/captcha.ts';
+import { Sealer } from '../security/seal.ts';
+import { GateStore } from '../store/store.ts';
+import { jsonLogger, type Logger } from '../util/logger.ts';
+import { type Clock, systemClock } from '../util/time.ts';
+import type { GateDeps } from './deps.ts';
+import { loadManaged, watchManaged } from './managed.ts';
+import { DEFAULT_LIMITS, MemoryRateCounter, type RateLimits } from './rate-limit.ts';
+
+export interface ComposeOptions {
+  /** Settings; default: from `process.env`. */
+  env?: ServerEnv;
+  /** The parsed config; default: the file at `env.configPath`. */
+  config?: GateConfigFile;
+  clock?: Clock;
+  log?: Logger;
+  limits?: Partial<RateLimits>;
+  captcha?: CaptchaVerifier;
+  transport?: MailTransport;
+  outbox?: OutboxWorkerOptions;
+}
+
+export interface Core {
+  deps: GateDeps;
+  /** Starts the background work of a serving instance: the outbox worker, housekeeping, watching other instances' tours. */
+  start(options?: { worker?: boolean }): void;
+  close(): Promise<void>;
+}
+
+/** Opens the store of `env` with its sealer, and brings its schema up to date. */
+export async function openStore(env: ServerEnv): Promise<GateStore> {
+  const store = GateStore.open(env.databaseUrl, { sealer: new Sealer(deriveKey(env.secret, 'outbox-seal')) });
+  await store.migrate();
+  return store;
+}
+
+export async function composeCore(options: ComposeOptions = {}): Promise<Core> {
+  const env = options.env ?? readEnv();
+  const config = options.config ?? loadConfigFile(env.configPath);
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? jsonLogger();
+  const store = await openStore(env);
+
+  const transport =
+    options.transport ?? (env.smtpUrl ? new SmtpTransport(env.smtpUrl, env.mailFrom) : new DevMailbox());
+  const memoryCounter = store.dialect === 'sqlite' ? new MemoryRateCounter() : undefined;
+  const outbox = new OutboxWorker(store, transport, clock, { log: (m, e) => log.warn(m, e), ...options.outbox });
+  const deps: GateDeps = {
+    env,
+    tours: new TourDirectory(config),
+    store,
+    transport,
+    outbox,
+    accessTokens: await AccessTokens.create(env.secret, env.publicUrl),
+    assetGrants: new AssetGrants(env.secret),
+    captcha: options.captcha ?? new HCaptchaVerifier(env.hcaptchaSecret, env.hcaptchaVerifyUrl),
+    clock,
+    log,
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    rateCounter: memoryCounter ?? store.rateLimits,
+  };
+  // Tours and brokers created through the admin API live in the database.
+  const managedSince = await loadManaged(store, deps.tours);
+
+  const stops: (() => void)[] = [];
+  return {
+    deps,
+    start({ worker = true } = {}) {
+      // Other instances on the same PostgreSQL database may add tours while this one runs.
+      if (store.dialect === 'postgres') {
+        stops.push(
+          watchManaged(store, deps.tours, managedSince, 30_000, (err) =>
+            log.warn('reloading tours failed', { error: String(err) }),
+          ),
+        );
+      }
+      if (worker) outbox.start();
+      // Housekeeping: rate-limit windows that ended are of no use to anyone.
+      const longestWindow = Math.max(...Object.values(deps.limits).map((l) => l.windowMs));
+      const sweeper = setInterval(() => {
+        memoryCounter?.sweep(clock());
+        store.rateLimits
+          .sweep(clock(), longestWindow)
+          .catch((err) => log.warn('rate-limit sweep failed', { error: String(err) }));
+      }, 10 * 60_000);
+      sweeper.unref();
+      stops.push(() => clearInterval(sweeper));
+    },
+    async close() {
+      for (const stop of stops) stop();
+      await outbox.stop();
+      transport.close();
+      await store.close();
+    },
+  };
+}

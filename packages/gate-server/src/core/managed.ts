@@ -1,0 +1,100 @@
+/**
+ * Tours and brokers created through the admin API: validated with the config file's own
+ * schemas, written to `managed_tours` / `managed_brokers`, and put into the running
+ * `TourDirectory`. `loadManaged` reads them at start, so they survive a restart and the gate
+ * endpoints serve them like config-file tours; with PostgreSQL, `watchManaged` brings other
+ * instances' changes in every 30 seconds.
+ */
+import { GateError } from '@tour-gate/shared';
+import { type BrokerConfig, brokerConfigSchema, type TourConfig, tourConfigSchema } from '@tour-gate/shared/config';
+import type { TourDirectory } from '../config/tours.ts';
+import type { GateStore } from '../store/store.ts';
+
+/** Validates with a config-file schema; problems come back as field errors by path. */
+export function parseWith<T>(
+  schema: {
+    safeParse(
+      v: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[] }[] } };
+  },
+  value: unknown,
+): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const fields: Record<string, 'invalid'> = {};
+  for (const issue of r.error.issues) fields[issue.path.map(String).join('.') || '(body)'] = 'invalid';
+  throw new GateError('VALIDATION_FAILED', { fields });
+}
+
+export const parseBroker = (v: unknown): BrokerConfig => parseWith(brokerConfigSchema, v);
+export const parseTour = (v: unknown): TourConfig => parseWith(tourConfigSchema, v);
+
+export async function saveBroker(
+  store: GateStore,
+  tours: TourDirectory,
+  broker: BrokerConfig,
+  now: number,
+): Promise<void> {
+  if (tours.inConfigFile('broker', broker.id))
+    throw new GateError('CONFLICT', { message: 'This broker is defined in the config file and is read-only here.' });
+  // The database first: a tour only this instance knows would vanish on restart.
+  await store.managed.saveBroker(broker.id, JSON.stringify(broker), now);
+  tours.upsertBroker(broker);
+}
+
+export async function saveTour(store: GateStore, tours: TourDirectory, tour: TourConfig, now: number): Promise<void> {
+  if (tours.inConfigFile('tour', tour.id))
+    throw new GateError('CONFLICT', { message: 'This tour is defined in the config file and is read-only here.' });
+  await store.managed.saveTour(tour.id, tour.broker, JSON.stringify(tour), now);
+  tours.upsert(tour);
+}
+
+/** A stored document, checked again on the way in: the schema may have tightened since it was saved. */
+function parseStored<T>(schema: { parse(v: unknown): T }, json: string): T {
+  return schema.parse(JSON.parse(json));
+}
+
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * Loads the database's brokers, then its tours, changed after `since` (all at start), into the
+ * directory (config-file ids win). Returns the newest change seen, for the next call.
+ */
+export async function loadManaged(store: GateStore, tours: TourDirectory, since?: number): Promise<number> {
+  let newest = since ?? 0;
+  // Instances' clocks differ a little: look back a while; applying a row twice does no harm.
+  const after = since === undefined ? -1 : since - CLOCK_SKEW_MS;
+  const brokers = await store.managed.brokersChangedAfter(after);
+  for (const row of brokers) {
+    newest = Math.max(newest, row.updated_at);
+    if (!tours.inConfigFile('broker', row.id)) tours.upsertBroker(parseStored(brokerConfigSchema, row.config));
+  }
+  const rows = await store.managed.toursChangedAfter(after);
+  for (const row of rows) {
+    newest = Math.max(newest, row.updated_at);
+    if (tours.inConfigFile('tour', row.id) || !tours.broker(row.broker_id)) continue;
+    tours.upsert(parseStored(tourConfigSchema, row.config));
+  }
+  return newest;
+}
+
+/**
+ * Several instances on one PostgreSQL database: each picks up the others' admin changes
+ * within `everyMs`. Returns the function that stops it.
+ */
+export function watchManaged(
+  store: GateStore,
+  tours: TourDirectory,
+  since: number,
+  everyMs: number,
+  onError: (err: unknown) => void,
+): () => void {
+  let last = since;
+  const timer = setInterval(() => {
+    loadManaged(store, tours, last).then((n) => {
+      last = n;
+    }, onError);
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

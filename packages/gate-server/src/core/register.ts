@@ -1,0 +1,109 @@
+/**
+ * A visitor sends the mask. The server checks the fields against the tour's own configuration,
+ * the rate limits and the captcha before it writes anything; then the registration, its link
+ * and its mails land in one transaction. The answer is the same for known and unknown emails.
+ */
+import {
+  checkFields,
+  GateError,
+  normalizeEmail,
+  type RegistrationRequest,
+  type RegistrationResponse,
+} from '@tour-gate/shared';
+import type { Tour } from '../config/tours.ts';
+import { tourCaptchaCheck } from '../security/captcha.ts';
+import { encodeFields } from '../store/codecs.ts';
+import type { Registration } from '../store/schema.ts';
+import { isUniqueViolation } from '../store/store.ts';
+import { newId } from '../util/ids.ts';
+import { dayOf } from '../util/time.ts';
+import type { GateDeps } from './deps.ts';
+import { emailKey, enforce } from './rate-limit.ts';
+import { afterRegistration } from './release.ts';
+
+export interface RegisterInput {
+  tour: Tour;
+  request: RegistrationRequest;
+  ip: string;
+}
+
+export async function register(deps: GateDeps, { tour, request, ip }: RegisterInput): Promise<RegistrationResponse> {
+  const { store, limits, clock } = deps;
+  const t = tour.config;
+
+  const { values, errors } = checkFields(tour.fields, request.fields);
+  if (request.consent.privacy !== true) errors.consent = 'consent_required';
+  if (request.consent.version !== t.consent.version) errors.consent ??= 'invalid';
+  if (request.consent.marketing && !t.consent.marketing) errors.marketing = 'unknown';
+  if (Object.keys(errors).length > 0) throw new GateError('VALIDATION_FAILED', { fields: errors });
+
+  const email = normalizeEmail(String(values.email));
+  let now = clock();
+  await enforce(deps.rateCounter, `reg:ip:${ip}`, limits.registrationPerIp, now);
+  const captcha = tourCaptchaCheck(tour, request.captcha, ip);
+  if (captcha) await deps.captcha.verify(captcha);
+  // Counted after the captcha: bots without an answer must not use up a tour's budget.
+  await enforce(deps.rateCounter, `reg:tour:${t.id}`, limits.registrationPerTour, now);
+  await enforce(deps.rateCounter, `reg:email:${t.id}:${emailKey(email)}`, limits.registrationPerEmail, now);
+
+  now = clock();
+  const locale = request.locale ?? t.locale;
+  const fieldsJson = encodeFields({ ...values, email });
+  const consent = {
+    consent_at: now,
+    consent_version: request.consent.version,
+    consent_privacy: 1,
+    consent_marketing: request.consent.marketing ? 1 : 0,
+  };
+
+  const write = () =>
+    store.transaction(async (tx) => {
+      const existing = await tx.findRegistration(t.id, email);
+      if (existing) {
+        // Whoever knows an address could send the mask in its name: the stored data and consent
+        // stay as the visitor confirmed them. The new mail goes out in the language used now.
+        await tx.log(existing.id, t.id, now, 'registered-again', { viewpoint: request.viewpoint ?? null });
+        await afterRegistration(deps, tx, tour, { ...existing, locale }, now, false);
+        return;
+      }
+      const reg: Registration = {
+        id: newId(),
+        tour_id: t.id,
+        email,
+        fields: fieldsJson,
+        locale,
+        status: t.mode === 'email' ? 'released' : 'pending',
+        viewpoint: request.viewpoint ?? null,
+        ...consent,
+        created_at: now,
+        day: dayOf(now),
+        updated_at: now,
+        released_at: t.mode === 'email' ? now : null,
+        decided_at: null,
+        decided_by: null,
+        first_opened_at: null,
+      };
+      await tx.insertRegistration(reg);
+      await tx.log(reg.id, t.id, now, 'registered', {
+        mode: t.mode,
+        viewpoint: reg.viewpoint,
+        consentVersion: consent.consent_version,
+        marketing: Boolean(consent.consent_marketing),
+      });
+      await afterRegistration(deps, tx, tour, reg, now, true);
+      // Counters last: their rows are shared by every registration of the day, and a row lock
+      // is held until commit.
+      await tx.bumpStat(t.id, reg.day, 'registrations');
+      if (reg.status === 'released') await tx.bumpStat(t.id, reg.day, 'released');
+    });
+  try {
+    await write();
+  } catch (err) {
+    // Two requests for a new address at once (a double click, two tabs): the second insert
+    // meets the first one's row; once more, it takes the known-visitor path.
+    if (!isUniqueViolation(err)) throw err;
+    await write();
+  }
+  deps.outbox.nudge();
+  return { status: t.mode === 'email' ? 'check-email' : 'awaiting-approval' };
+}

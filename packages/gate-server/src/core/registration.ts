@@ -1,0 +1,40 @@
+/**
+ * The registration as the use cases see it: the visitor's name and language, and the
+ * addresses mails about them answer to.
+ */
+import type { Tour } from '../config/tours.ts';
+import { decodeFields, type ReplyTo } from '../store/codecs.ts';
+import type { Registration } from '../store/schema.ts';
+
+export type Locale = 'de' | 'en';
+
+/** "Erika Mustermann": first and last name as typed, whichever the tour asked for. */
+export function visitorName(reg: Pick<Registration, 'fields'>): string {
+  const f = decodeFields(reg.fields);
+  return [f.firstName, f.lastName].filter((v) => typeof v === 'string' && v).join(' ');
+}
+
+/** The language the visitor used in the mask; mails to them follow it. */
+export function localeOf(reg: Pick<Registration, 'locale'>): Locale {
+  return reg.locale === 'en' ? 'en' : 'de';
+}
+
+/**
+ * Mails to the broker answer to the visitor. The visitor's name goes into a header only here,
+ * as the display name of this address object, and only as a plain phrase: besides what the
+ * transport strips (line ends, quotes, angle brackets), the characters that give an address
+ * header its structure (`@ , ; : ( ) [ ] \`) are dropped, so no part of it reads as an address.
+ */
+export function visitorReplyTo(reg: Pick<Registration, 'fields' | 'email'>): ReplyTo {
+  const name = visitorName(reg)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029"<>@,;:()[\]\\]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return { name, address: reg.email };
+}
+
+/** Mails to the visitor answer to the broker. */
+export function brokerReplyTo(tour: Tour): ReplyTo | null {
+  return tour.broker.email ? { name: tour.broker.name, address: tour.broker.email } : null;
+}

@@ -1,0 +1,90 @@
+/**
+ * Erasure in one transaction: a registration and everything that carries the visitor's data
+ * or can act for them — link tokens, access tokens, the logbook, every outbox mail about them
+ * (sent or not: their bodies hold the visitor's data), and the rate-limit counters keyed by the
+ * hash of their email. The per-day aggregates in `daily_stats` stay: they hold counts only.
+ */
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database, Registration } from './schema.ts';
+
+async function eraseRows(trx: Transaction<Database>, regs: Registration[], emailKeyOf: (e: string) => string) {
+  const ids = regs.map((r) => r.id);
+  if (!ids.length) return;
+  await trx
+    .deleteFrom('link_tokens')
+    .where('subject_id', 'in', ids)
+    .where('purpose', 'in', ['unlock', 'review'])
+    .execute();
+  await trx.deleteFrom('access_tokens').where('registration_id', 'in', ids).execute();
+  await trx.deleteFrom('logbook').where('registration_id', 'in', ids).execute();
+  await trx.deleteFrom('outbox').where('registration_id', 'in', ids).execute();
+  // Mails to the visitor's address that belong to no registration (none today) go too; mails
+  // of the same visitor's registrations on other tours stay with those.
+  await trx
+    .deleteFrom('outbox')
+    .where('registration_id', 'is', null)
+    .where('recipient', 'in', [...new Set(regs.map((r) => r.email))])
+    .execute();
+  for (const email of new Set(regs.map((r) => r.email))) {
+    // `_` is a LIKE wildcard and may occur in the base64url hash.
+    const pattern = `%:${emailKeyOf(email).replace(/_/g, '\\_')}`;
+    await trx
+      .deleteFrom('rate_limits')
+      .where(sql<boolean>`${sql.ref('key')} like ${pattern} escape '\\'`)
+      .execute();
+  }
+  await trx.deleteFrom('registrations').where('id', 'in', ids).execute();
+}
+
+/** `emailKeyOf`: how the rate limits key an address (the core's policy decides). */
+export type EmailKeyOf = (email: string) => string;
+
+export class ErasureStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Erases one registration; `tourId` binds it to a tour the caller checked. */
+  async registration(id: string, tourId: string | undefined, emailKeyOf: EmailKeyOf): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      let q = trx.selectFrom('registrations').selectAll().where('id', '=', id);
+      if (tourId) q = q.where('tour_id', '=', tourId);
+      const regs = await q.execute();
+      await eraseRows(trx, regs, emailKeyOf);
+      return regs.length > 0;
+    });
+  }
+
+  /** Erases every registration of a normalised email (all tours, or the given ones). */
+  async email(
+    email: string,
+    tourIds: readonly string[] | undefined,
+    emailKeyOf: EmailKeyOf,
+  ): Promise<{ registrations: number; tours: string[] }> {
+    return this.db.transaction().execute(async (trx) => {
+      let q = trx.selectFrom('registrations').selectAll().where('email', '=', email);
+      if (tourIds) q = q.where('tour_id', 'in', tourIds.length ? [...tourIds] : ['']);
+      const regs = await q.execute();
+      await eraseRows(trx, regs, emailKeyOf);
+      return { registrations: regs.length, tours: [...new Set(regs.map((r) => r.tour_id))] };
+    });
+  }
+
+  /** Registrations created before `before` that never became a lead: pending, denied or never opened. */
+  async unconfirmedBefore(before: number): Promise<{ id: string; tour_id: string }[]> {
+    return this.db
+      .selectFrom('registrations')
+      .select(['id', 'tour_id'])
+      .where('created_at', '<', before)
+      .where((eb) => eb.or([eb('status', 'in', ['pending', 'denied']), eb('first_opened_at', 'is', null)]))
+      .execute();
+  }
+
+  /** A tour's registrations created before `before`. */
+  async createdBefore(tourId: string, before: number): Promise<{ id: string; tour_id: string }[]> {
+    return this.db
+      .selectFrom('registrations')
+      .select(['id', 'tour_id'])
+      .where('tour_id', '=', tourId)
+      .where('created_at', '<', before)
+      .execute();
+  }
+}
