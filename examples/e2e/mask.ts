@@ -43,11 +43,19 @@ export async function register(page: Page, who: Visitor): Promise<string> {
   return (await screenTitle(page).textContent())?.trim() ?? '';
 }
 
-/** Writes `docs/screenshots/<name>.png` (the README shows these). */
+/**
+ * Writes `test-output/screenshots/<name>.png`; `pnpm screenshots` copies them to
+ * `docs/screenshots/`, which the README shows.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  // Let the mask's opening transition finish.
-  await page.waitForTimeout(350);
+  // Let the mask's opening transition finish (animations in shadow trees count too; endless
+  // ones, like a spinner, never finish).
+  await page.waitForFunction(() =>
+    document
+      .getAnimations()
+      .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Number.POSITIVE_INFINITY),
+  );
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
 

@@ -16,7 +16,8 @@ import { type ReceivedMail, TestSmtp } from '../../packages/gate-server/test/smt
 import { ensureWidgetBuilt } from '../scripts/demo.ts';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
-export const SCREENSHOTS = join(REPO, 'docs/screenshots');
+/** Untracked; `pnpm screenshots` copies them to `docs/screenshots/` for the README. */
+export const SCREENSHOTS = join(REPO, 'test-output/screenshots');
 const CONFIG_FILE = join(REPO, 'examples/tour-gate.config.json');
 
 export interface Stack {
