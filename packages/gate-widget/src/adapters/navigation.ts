@@ -47,40 +47,46 @@ export interface GatedNavigation<A extends unknown[]> {
   dispose(): void;
 }
 
+/**
+ * `show` gets the viewer's extra arguments of `go`; a scene remembered by `start` (which has
+ * none) is shown with none, so every argument of `A` must be optional to `show`.
+ */
 export function gatedNavigation<A extends unknown[]>(
   gate: TourGate,
-  show: (id: string, ...args: A) => unknown,
+  show: (id: string, ...args: A | []) => unknown,
 ): GatedNavigation<A> {
-  let waiting: { id: string; args: A } | undefined;
+  let waiting: { id: string; args: A | [] } | undefined;
   // Each request gets a number; an older request whose guard resolves late does nothing.
   let latest = 0;
+
+  async function go(id: string, args: A | []): Promise<boolean> {
+    const request = ++latest;
+    waiting = undefined;
+    const open = await gate.guard(id);
+    if (request !== latest) return false;
+    if (!open) {
+      waiting = { id, args };
+      return false;
+    }
+    show(id, ...args);
+    return true;
+  }
 
   // Through `go` again: its `guard` makes sure of a fresh asset grant (another tab's access may
   // come without one) before the viewer asks `assetUrl` for the panorama.
   const onUnlocked = () => {
     const next = waiting;
-    if (next) void navigation.go(next.id, ...next.args);
+    if (next) void go(next.id, next.args);
   };
   gate.addEventListener('gate-unlocked', onUnlocked);
 
-  const navigation: GatedNavigation<A> = {
-    async go(id, ...args) {
-      const request = ++latest;
-      waiting = undefined;
-      const open = await gate.guard(id);
-      if (request !== latest) return false;
-      if (!open) {
-        waiting = { id, args };
-        return false;
-      }
-      show(id, ...args);
-      return true;
-    },
+  return {
+    go: (id, ...args) => go(id, args),
     async start(id, fallback) {
       const request = ++latest;
       const open = await gate.guard(id);
       if (open) return id;
-      if (request === latest) waiting = { id, args: [] as unknown as A };
+      if (request === latest) waiting = { id, args: [] };
       return typeof fallback === 'function' ? fallback() : fallback;
     },
     get pending() {
@@ -91,7 +97,6 @@ export function gatedNavigation<A extends unknown[]>(
       waiting = undefined;
     },
   };
-  return navigation;
 }
 
 /** The first of `ids` a visitor may see now (after `guard` has loaded the gate config). */

@@ -117,7 +117,7 @@ export function gatedVirtualTour<N extends VirtualTourNodeLike>(
     async start(plugin, nodeId, fallbackNodeId) {
       gate ??= await ready;
       const original = plugin.setCurrentNode.bind(plugin);
-      const nav = gatedNavigation<[unknown?, unknown?]>(gate, (id, nodeOptions, fromLink) => {
+      const nav = gatedNavigation<[unknown?, unknown?]>(gate, (id, nodeOptions?, fromLink?) => {
         void original(id, nodeOptions, fromLink);
       });
       navigation = nav;

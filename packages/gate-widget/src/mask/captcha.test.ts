@@ -21,7 +21,11 @@ const SITE_KEY = '10000000-ffff-ffff-ffff-000000000001';
 interface StandIn extends HCaptcha {
   __standInResets(id: string): number;
 }
-const standIn = () => (window as unknown as { hcaptcha?: StandIn }).hcaptcha;
+/** The loaded stand-in, told apart from the real hCaptcha by its test hook. */
+function standIn(): StandIn | undefined {
+  const api: HCaptcha | undefined = window.hcaptcha;
+  return api && '__standInResets' in api ? (api as StandIn) : undefined;
+}
 
 function center(element: Element): [number, number] {
   const rect = element.getBoundingClientRect();

@@ -6,8 +6,14 @@
  */
 import { GateRequestError } from '../internal/api.ts';
 
-/** The global name of hCaptcha's `onload` callback (its loader calls it by name). */
-const ONLOAD = '__tourGateHcaptchaLoaded';
+declare global {
+  interface Window {
+    /** hCaptcha's `onload` callback: its loader calls it by this global name. */
+    __tourGateHcaptchaLoaded?: () => void;
+  }
+}
+
+const ONLOAD = '__tourGateHcaptchaLoaded' satisfies keyof Window;
 
 let loading: Promise<HCaptcha> | undefined;
 
@@ -18,7 +24,7 @@ export function loadHcaptcha(src: string): Promise<HCaptcha> {
     const url = new URL(src, document.baseURI);
     url.searchParams.set('render', 'explicit');
     url.searchParams.set('onload', ONLOAD);
-    (window as unknown as Record<string, unknown>)[ONLOAD] = () => resolve(window.hcaptcha);
+    window[ONLOAD] = () => resolve(window.hcaptcha);
     const script = document.createElement('script');
     script.src = url.href;
     script.async = true;
