@@ -161,9 +161,12 @@ export function cleanUp(): void {
 
 /** The mask's shadow root, once it is open and rendered. */
 export async function openMask(gate: TourGate): Promise<ShadowRoot> {
+  // The first open in a page loads the mask's modules one by one from the dev server (a built
+  // page loads one chunk): on a busy machine that can take longer than waitUntil's default 1 s.
   await waitUntil(
     () => gate.shadowRoot?.querySelector('tour-gate-mask')?.shadowRoot?.querySelector('[role="dialog"]'),
     'mask did not open',
+    { timeout: 5000 },
   );
   const mask = gate.shadowRoot?.querySelector('tour-gate-mask');
   await mask?.updateComplete;

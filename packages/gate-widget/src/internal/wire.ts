@@ -26,7 +26,7 @@ export const FIELD_TYPES = ['text', 'email', 'tel', 'textarea', 'select', 'check
 /** Accepts a parsed JSON value as a `T`, or refuses it. */
 export type Guard<T> = (value: unknown) => value is T;
 
-// Each guard mirrors one zod schema of `@tour-gate/shared` (`packages/shared/src/api.ts`), built
+// Each guard mirrors one zod schema of `@tour-gate/shared` (the wire schemas in its `api.ts`), built
 // from the same pieces (object, optional, enum, array), and refuses what that schema refuses;
 // `wire.test.ts` holds both to the same answers. Like zod's objects, `shape` lets keys it does
 // not know through: a newer server may add some.
