@@ -78,9 +78,9 @@ export class GateMask extends LitElement {
 
   readonly #actions: MaskActions = {
     close: () => this.#close(),
-    submit: (event) => void this.#form.submit(event),
-    retry: () => this.#form.retry(),
-    newLink: (token) => void this.#form.newLink(token),
+    submit: this.#form.submit,
+    retry: this.#form.retry,
+    newLink: this.#form.newLink,
     registerAgain: () => this.#go({ kind: 'form' }),
   };
 

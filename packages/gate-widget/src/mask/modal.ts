@@ -11,6 +11,9 @@
  */
 import type { ReactiveController, ReactiveElement } from 'lit';
 
+/** Escape; a press on the backdrop; focus arriving at a sentinel. */
+const EVENTS = ['keydown', 'mousedown', 'focusin'];
+
 export interface ModalOptions {
   /** Where focus goes when the content changes. */
   initialFocus(): HTMLElement | null | undefined;
@@ -39,19 +42,13 @@ export class ModalController implements ReactiveController {
 
   hostConnected(): void {
     // On the shadow root, where events from inside are not yet retargeted to the host.
-    const root = this.#host.renderRoot;
-    root.addEventListener('keydown', this.#onKeydown);
-    root.addEventListener('focusin', this.#onFocusIn);
-    root.addEventListener('mousedown', this.#onMousedown);
+    for (const type of EVENTS) this.#host.renderRoot.addEventListener(type, this);
     // Connected again (the page moved `<tour-gate>`): the focus was lost on the way out.
     this.focusIn();
   }
 
   hostDisconnected(): void {
-    const root = this.#host.renderRoot;
-    root.removeEventListener('keydown', this.#onKeydown);
-    root.removeEventListener('focusin', this.#onFocusIn);
-    root.removeEventListener('mousedown', this.#onMousedown);
+    for (const type of EVENTS) this.#host.renderRoot.removeEventListener(type, this);
     this.#options.returnFocus()?.focus();
   }
 
@@ -61,31 +58,25 @@ export class ModalController implements ReactiveController {
     this.#options.initialFocus()?.focus();
   }
 
-  #onKeydown = (event: Event): void => {
-    if ((event as KeyboardEvent).key !== 'Escape') return;
-    event.stopPropagation();
-    this.#options.requestClose();
-  };
-
-  /**
-   * Tab from the last control lands on the trailing sentinel, Shift+Tab from the first on the
-   * leading one: continue at the other end. (The first sentinel in the tree is the leading one.)
-   */
-  #onFocusIn = (event: Event): void => {
+  /** One listener object for the three events of `EVENTS`. */
+  handleEvent(event: Event): void {
     const target = event.target as Element;
-    if (!target.classList.contains('sentinel')) return;
-    const focusables = this.#focusables();
-    const leading = this.#host.renderRoot.querySelector('.sentinel') === target;
-    (leading ? focusables.at(-1) : focusables[0])?.focus();
-  };
-
-  /**
-   * A press on the backdrop would move focus to `<body>`, from where Tab leaves the mask. (A
-   * press on plain text inside the dialog focuses the dialog itself, thanks to its tabindex.)
-   */
-  #onMousedown = (event: Event): void => {
-    if ((event.target as Element).classList.contains('backdrop')) event.preventDefault();
-  };
+    if (event.type === 'keydown') {
+      if ((event as KeyboardEvent).key !== 'Escape') return;
+      event.stopPropagation();
+      this.#options.requestClose();
+    } else if (event.type === 'mousedown') {
+      // A press on the backdrop would move focus to `<body>`, from where Tab leaves the mask. (A
+      // press on plain text inside the dialog focuses the dialog itself, thanks to its tabindex.)
+      if (target.classList.contains('backdrop')) event.preventDefault();
+    } else if (target.classList.contains('sentinel')) {
+      // Tab from the last control lands on the trailing sentinel, Shift+Tab from the first on
+      // the leading one: continue at the other end. (The first sentinel in the tree leads.)
+      const focusables = this.#focusables();
+      const leading = this.#host.renderRoot.querySelector('.sentinel') === target;
+      (leading ? focusables.at(-1) : focusables[0])?.focus();
+    }
+  }
 
   #focusables(): HTMLElement[] {
     return [
