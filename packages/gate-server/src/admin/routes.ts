@@ -4,14 +4,14 @@
  * broker's tours; any other tour id answers TOUR_NOT_FOUND, exactly like an id that does not
  * exist, so ids cannot be probed.
  */
-import { type FieldErrorCode, GateError } from '@tour-gate/shared';
+import { GateError } from '@tour-gate/shared';
 import { type Context, Hono } from 'hono';
 import * as z from 'zod/mini';
 import type { Tour } from '../config/tours.ts';
-import { bearerOf } from '../core/access.ts';
 import { createBrokerKey, type Principal, principalOf, revokeBrokerKey } from '../core/api-keys.ts';
 import { parseFilter } from '../core/lead-filter.ts';
-import { parseBroker, parseTour, saveBroker, saveTour } from '../core/managed.ts';
+import { checkTourWrite, parseBroker, parseTour, saveBroker, saveTour } from '../core/managed.ts';
+import { bearerOf } from '../http/bearer.ts';
 import { readJson } from '../http/body.ts';
 import type { GateEnv } from '../http/context.ts';
 import { exportResponse } from '../http/export-response.ts';
@@ -36,29 +36,10 @@ function tourJson(c: C, t: Tour) {
   return { ...t.config, source: c.get('deps').tours.inConfigFile('tour', t.config.id) ? 'config-file' : 'api' };
 }
 
-/** A broker key may create or change tours of its own broker only. */
-async function checkTourWrite(c: C, body: unknown, id?: string) {
-  const tour = parseTour(id ? { ...(body as object), id } : body);
-  const p = c.get('principal');
-  if (p.kind === 'broker') {
-    if (tour.broker !== p.brokerId) throw new GateError('FORBIDDEN');
-    const deps = c.get('deps');
-    const existing = deps.tours.find(tour.id);
-    if (existing && existing.broker.id !== p.brokerId) throw new GateError('TOUR_NOT_FOUND');
-    // A folder on the server and a regular expression run on every registration are the
-    // platform's to set: a broker could otherwise read any file or stall the process.
-    const fields: Record<string, FieldErrorCode> = {};
-    if (tour.assetsDir !== undefined) fields.assetsDir = 'unknown';
-    if (tour.postalCodePattern !== undefined) fields.postalCodePattern = 'unknown';
-    if (Object.keys(fields).length) throw new GateError('FORBIDDEN', { fields });
-    // The leads of a removed tour stay with their id until purged; a new tour under that id
-    // would hand them to whoever made it.
-    if (!existing) {
-      if (await deps.store.hasRegistrations(tour.id))
-        throw new GateError('CONFLICT', { message: 'This tour id is taken.' });
-    }
-  }
-  return tour;
+/** The tour in a request body (with the path's id, if any), checked for this principal. */
+function tourToWrite(c: C, body: unknown, id?: string) {
+  const value = id && typeof body === 'object' && body !== null ? { ...body, id } : body;
+  return checkTourWrite(c.get('deps'), c.get('principal'), parseTour(value));
 }
 
 export const adminRoutes = new Hono<AdminEnv>()
@@ -99,7 +80,8 @@ export const adminRoutes = new Hono<AdminEnv>()
   .put('/brokers/:id', async (c) => {
     platformOnly(c);
     const deps = c.get('deps');
-    const broker = parseBroker({ ...((await readJson(c, anyJson)) as object), id: c.req.param('id') });
+    const body = await readJson(c, anyJson);
+    const broker = parseBroker(typeof body === 'object' && body !== null ? { ...body, id: c.req.param('id') } : body);
     const existed = Boolean(deps.tours.broker(broker.id));
     await saveBroker(deps.store, deps.tours, broker, deps.clock());
     return c.json(broker, existed ? 200 : 201);
@@ -132,14 +114,14 @@ export const adminRoutes = new Hono<AdminEnv>()
   .get('/tours/:id', (c) => c.json(tourJson(c, visibleTour(c, c.req.param('id')))))
   .post('/tours', async (c) => {
     const deps = c.get('deps');
-    const tour = await checkTourWrite(c, await readJson(c, anyJson));
+    const tour = await tourToWrite(c, await readJson(c, anyJson));
     if (deps.tours.find(tour.id)) throw new GateError('CONFLICT', { message: 'A tour with this id exists.' });
     await saveTour(deps.store, deps.tours, tour, deps.clock());
     return c.json(tourJson(c, deps.tours.get(tour.id)), 201);
   })
   .put('/tours/:id', async (c) => {
     const deps = c.get('deps');
-    const tour = await checkTourWrite(c, await readJson(c, anyJson), c.req.param('id'));
+    const tour = await tourToWrite(c, await readJson(c, anyJson), c.req.param('id'));
     const existed = Boolean(deps.tours.find(tour.id));
     await saveTour(deps.store, deps.tours, tour, deps.clock());
     return c.json(tourJson(c, deps.tours.get(tour.id)), existed ? 200 : 201);

@@ -32,8 +32,3 @@ export async function holdsAccess(deps: GateDeps, jti: string, now: number): Pro
   if (err) throw err.code === 'LINK_INVALID' ? new GateError('TOKEN_INVALID') : err;
   return row;
 }
-
-export function bearerOf(header: string | undefined): string | undefined {
-  const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-  return m?.[1];
-}

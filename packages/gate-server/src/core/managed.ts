@@ -5,10 +5,12 @@
  * endpoints serve them like config-file tours; with PostgreSQL, `watchManaged` brings other
  * instances' changes in every 30 seconds.
  */
-import { GateError } from '@tour-gate/shared';
+import { type FieldErrorCode, GateError } from '@tour-gate/shared';
 import { type BrokerConfig, brokerConfigSchema, type TourConfig, tourConfigSchema } from '@tour-gate/shared/config';
 import type { TourDirectory } from '../config/tours.ts';
 import type { GateStore } from '../store/store.ts';
+import type { Principal } from './api-keys.ts';
+import type { GateDeps } from './deps.ts';
 
 /** Validates with a config-file schema; problems come back as field errors by path. */
 export function parseWith<T>(
@@ -97,4 +99,28 @@ export function watchManaged(
   }, everyMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/**
+ * Who may write a tour: the platform any; a broker key only tours of its own broker, never
+ * one of another broker's ids, never an id that still holds leads of a removed tour, and never
+ * the settings that reach into the server (a folder, a regular expression).
+ */
+export async function checkTourWrite(deps: GateDeps, p: Principal, tour: TourConfig): Promise<TourConfig> {
+  if (p.kind !== 'broker') return tour;
+  if (tour.broker !== p.brokerId) throw new GateError('FORBIDDEN');
+  const existing = deps.tours.find(tour.id);
+  if (existing && existing.broker.id !== p.brokerId) throw new GateError('TOUR_NOT_FOUND');
+  // A folder on the server and a regular expression run on every registration are the
+  // platform's to set: a broker could otherwise read any file or stall the process.
+  const fields: Record<string, FieldErrorCode> = {};
+  if (tour.assetsDir !== undefined) fields.assetsDir = 'unknown';
+  if (tour.postalCodePattern !== undefined) fields.postalCodePattern = 'unknown';
+  if (Object.keys(fields).length) throw new GateError('FORBIDDEN', { fields });
+  // The leads of a removed tour stay with their id until purged; a new tour under that id
+  // would hand them to whoever made it.
+  if (!existing && (await deps.store.hasRegistrations(tour.id))) {
+    throw new GateError('CONFLICT', { message: 'This tour id is taken.' });
+  }
+  return tour;
 }

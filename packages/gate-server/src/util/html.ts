@@ -6,7 +6,6 @@
  */
 import type { HtmlEscapedString } from 'hono/utils/html';
 
-
 /** What `html` returns: the type of every rendered fragment in the views, pages and mails. */
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 

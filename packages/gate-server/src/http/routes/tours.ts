@@ -1,12 +1,13 @@
 /** The widget's API for one tour: `/v1/tours/:tour/…`. */
 import { eventsRequestSchema, GateError, newLinkRequestSchema, registrationRequestSchema } from '@tour-gate/shared';
 import { Hono } from 'hono';
-import { bearerOf, checkAccess } from '../../core/access.ts';
+import { checkAccess } from '../../core/access.ts';
 import { authorizeAsset, openAsset } from '../../core/assets.ts';
 import { countEvents } from '../../core/events.ts';
 import { requestNewLink } from '../../core/new-link.ts';
 import { register } from '../../core/register.ts';
 import { inEvenTime } from '../../util/even-time.ts';
+import { bearerOf } from '../bearer.ts';
 import { readJson } from '../body.ts';
 import { clientIp } from '../client.ts';
 import type { GateEnv } from '../context.ts';
