@@ -4,7 +4,7 @@
  * restart, config-file entries read-only, and brokers kept apart by guessed ids.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { watchManaged } from '../src/admin/managed.ts';
+import { watchManaged } from '../src/core/managed.ts';
 import { forEachBackend } from './backends.ts';
 import { TOUR_ORIGIN } from './fixtures.ts';
 import { startTestServer, type TestServer } from './harness.ts';
@@ -76,7 +76,7 @@ forEachBackend('admin API', (backend) => {
     expect(keyRes.status).toBe(201);
     const { key } = (await keyRes.json()) as { key: string };
     expect(key).toMatch(/^tgk_/);
-    const stored = await server.store.kysely.selectFrom('api_keys').selectAll().execute();
+    const stored = await server.store.raw.selectFrom('api_keys').selectAll().execute();
     expect(JSON.stringify(stored)).not.toContain(key);
 
     expect((await send('POST', '/v1/admin/tours', key, newTour('weber-loft', 'weber'))).status).toBe(201);

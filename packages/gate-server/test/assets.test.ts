@@ -45,7 +45,7 @@ forEachBackend('protected assets', (backend) => {
     const body = { ...registration('asset@example.org'), consent: { privacy: true, version: '1' } };
     body.fields = { firstName: 'A', lastName: 'B', email: 'asset@example.org' } as typeof body.fields;
     expect((await server.post('/v1/tours/t1/registrations', body)).status).toBe(202);
-    const mail = (await server.store.listMails())[0]!;
+    const mail = (await server.store.outbox.list())[0]!;
     const token = /#tour-gate-unlock=([\w-]+)/.exec(mail.text_body)![1]!;
     const unlock = (await (await server.post('/v1/unlock', { token })).json()) as {
       accessToken: string;

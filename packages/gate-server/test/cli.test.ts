@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { progressBar } from '../src/export/progress.ts';
-import { tourStats } from '../src/stats/tour-stats.ts';
+import { progressBar } from '../src/cli/progress.ts';
+import { Sealer } from '../src/security/seal.ts';
 import { GateStore } from '../src/store/store.ts';
 import { forEachBackend } from './backends.ts';
 import { testConfig } from './fixtures.ts';
@@ -45,8 +45,8 @@ forEachBackend('tour-gate data commands', (backend) => {
 
   it('stats prints the same numbers as the store query', async () => {
     const { stdout } = await cli('stats', 'gartenweg-3', '--json');
-    const store = GateStore.open(databaseUrl);
-    expect(JSON.parse(stdout)).toEqual(await tourStats(store.kysely, 'gartenweg-3'));
+    const store = GateStore.open(databaseUrl, { sealer: Sealer.random() });
+    expect(JSON.parse(stdout)).toEqual(await store.statistics.tour('gartenweg-3'));
     await store.close();
     const table = (await cli('stats', 'gartenweg-3')).stdout;
     expect(table).toMatch(/registrations\s+6/);
@@ -83,8 +83,8 @@ forEachBackend('tour-gate data commands', (backend) => {
     const email = 'gartenweg-3-visitor-4@example.org';
     const out = await cli('forget', email);
     expect(out.stdout).toMatch(/erased 1 registration/);
-    const store = GateStore.open(databaseUrl);
-    const rows = await store.kysely.selectFrom('registrations').select('email').execute();
+    const store = GateStore.open(databaseUrl, { sealer: Sealer.random() });
+    const rows = await store.raw.selectFrom('registrations').select('email').execute();
     expect(rows.map((r) => r.email)).not.toContain(email);
     expect(rows).toHaveLength(15);
     await store.close();

@@ -46,7 +46,7 @@ export const csrfOf = (html: string): string => /name="csrf" value="([^"]+)"/.ex
 
 /** The newest login link mailed to `email`. */
 export async function loginLink(server: GateServer, email: string): Promise<string> {
-  const mails = await server.store.listMails(50);
+  const mails = await server.store.outbox.list(50);
   const mail = mails.find((m) => m.kind === 'login' && m.recipient === email);
   const url = mail ? /https?:\/\/\S+\/dashboard\/login\/[A-Za-z0-9_-]+/.exec(mail.text_body)?.[0] : undefined;
   if (!url) throw new Error(`no login mail for ${email}`);

@@ -4,7 +4,7 @@
  * direct count in the database, two brokers kept apart, decisions and erasure from the pages.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createBrokerKey } from '../src/admin/keys.ts';
+import { createBrokerKey } from '../src/core/api-keys.ts';
 import { forEachBackend } from './backends.ts';
 import { csrfOf, DashClient, loginAs, loginLink } from './dashboard-client.ts';
 import type { TestServer } from './harness.ts';
@@ -18,7 +18,7 @@ const metric = (html: string, name: string): number[] =>
 
 /** The numbers as the database has them, counted directly from the rows. */
 async function directCounts(server: TestServer, tour: string) {
-  const db = server.store.kysely;
+  const db = server.store.raw;
   const rows = await db.selectFrom('registrations').selectAll().where('tour_id', '=', tour).execute();
   const sum = async (metricName: string) => {
     const r = await db
@@ -165,7 +165,7 @@ forEachBackend('dashboard', (backend) => {
     const session = anon.cookies.get('tg_session');
     expect(session).toMatch(/^[A-Za-z0-9_-]{43}$/);
     // Only the hash is stored.
-    const rows = await server.store.kysely.selectFrom('dashboard_sessions').selectAll().execute();
+    const rows = await server.store.raw.selectFrom('dashboard_sessions').selectAll().execute();
     expect(JSON.stringify(rows)).not.toContain(session);
     // Used once: the second POST (another browser) fails.
     const other = await startLogin(server, 'nobody@example.org');
@@ -179,11 +179,11 @@ forEachBackend('dashboard', (backend) => {
       const res = await c.submit('/dashboard/login', '/dashboard/login', { email });
       return { status: res.status, body: (await res.text()).replace(/(nonce|value)="[^"]*"/g, '') };
     };
-    const before = (await server.store.listMails(500)).length;
+    const before = (await server.store.outbox.list(500)).length;
     const unknown = await answer('someone@else.example');
-    expect((await server.store.listMails(500)).length).toBe(before);
+    expect((await server.store.outbox.list(500)).length).toBe(before);
     const known = await answer(SCHMIDT);
-    expect((await server.store.listMails(500)).length).toBe(before + 1);
+    expect((await server.store.outbox.list(500)).length).toBe(before + 1);
     expect(unknown).toEqual(known);
   });
 

@@ -6,11 +6,11 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { emailKey } from '../src/http/rate-limit.ts';
+import { decide } from '../src/core/decide.ts';
+import { forgetEmail } from '../src/core/erase.ts';
+import { requestNewLink } from '../src/core/new-link.ts';
+import { emailKey } from '../src/core/rate-limit.ts';
 import type { GateServer } from '../src/server.ts';
-import { decide } from '../src/services/decide.ts';
-import { forgetEmail } from '../src/services/erase.ts';
-import { requestNewLink } from '../src/services/new-link.ts';
 import { forEachBackend } from './backends.ts';
 import { csrfOf, loginAs } from './dashboard-client.ts';
 import type { TestServer } from './harness.ts';
@@ -21,7 +21,7 @@ const PERSONAL = ['zacharias', 'quastenflosser', '98765432', 'Sonnenblumenweg'];
 
 /** Every row of every table the store has, whatever the migrations created. */
 async function dumpAll(server: GateServer): Promise<Record<string, unknown[]>> {
-  const db = server.store.kysely;
+  const db = server.store.raw;
   const names =
     server.store.dialect === 'sqlite'
       ? (
@@ -135,7 +135,7 @@ forEachBackend('erasing one tour of a visitor', (backend) => {
         fields: { ...visitor('gartenweg-3', 1).fields, email },
       });
       const keep = await registrationId(server, 'gartenweg-3', email);
-      const { eraseRegistration } = await import('../src/services/erase.ts');
+      const { eraseRegistration } = await import('../src/core/erase.ts');
       expect(
         await eraseRegistration(server.store, await registrationId(server, 'musterstrasse-12', email), 'gartenweg-3'),
       ).toBe(false);
@@ -167,7 +167,7 @@ forEachBackend('retention purge', (backend) => {
   afterAll(() => server.close());
 
   it('erases unconfirmed registrations after 30 days and leads after the broker retention; aggregates stay', async () => {
-    const { purge } = await import('../src/services/purge.ts');
+    const { purge } = await import('../src/core/purge.ts');
     const DAY = 86_400_000;
     const before = await dumpAll(server);
     const all = before.registrations as { status: string; first_opened_at: number | null; email: string }[];

@@ -3,8 +3,8 @@
  * injection neutralised, JSON valid, both streamed page by page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csvCell, csvRow } from '../src/export/csv.ts';
-import { exportChunks } from '../src/export/stream.ts';
+import { csvCell, csvRow } from '../src/core/export/csv.ts';
+import { exportChunks } from '../src/core/export/stream.ts';
 import type { Registration } from '../src/store/schema.ts';
 import { forEachBackend } from './backends.ts';
 import type { TestServer } from './harness.ts';
@@ -86,7 +86,7 @@ forEachBackend('lead exports', (backend) => {
   it('writes CSV with BOM, header, `;`, neutralised formulas, umlauts and quotes', async () => {
     let text = '';
     for await (const chunk of exportChunks(
-      server.store.kysely,
+      server.store.leads,
       'musterstrasse-12',
       server.deps.tours.get('musterstrasse-12').config,
       { format: 'csv', separator: ';' },
@@ -112,7 +112,7 @@ forEachBackend('lead exports', (backend) => {
   it('streams JSON in pages and never repeats or skips a lead', async () => {
     const chunks: string[] = [];
     const progress: number[] = [];
-    for await (const c of exportChunks(server.store.kysely, 'musterstrasse-12', undefined, {
+    for await (const c of exportChunks(server.store.leads, 'musterstrasse-12', undefined, {
       format: 'json',
       pageSize: 4,
       onProgress: (d) => progress.push(d),
@@ -130,33 +130,30 @@ forEachBackend('lead exports', (backend) => {
     expect(leads[0]!.fields.lastName).toBe('Müller; "Ärger"');
     expect(leads[0]!.consent.version).toBe('2026-01');
     const empty = [];
-    for await (const c of exportChunks(server.store.kysely, 'gartenweg-3', undefined, { format: 'json' }))
-      empty.push(c);
+    for await (const c of exportChunks(server.store.leads, 'gartenweg-3', undefined, { format: 'json' })) empty.push(c);
     expect(JSON.parse(empty.join(''))).toEqual([]);
   });
 
   it('lists leads newest first in pages, with search and state filter', async () => {
-    const { listLeads } = await import('../src/stats/leads.ts');
-    const db = server.store.kysely;
+    const leads = server.store.leads;
     const seen: string[] = [];
     for (let p = 1; p <= 3; p++) {
-      const page = await listLeads(db, 'musterstrasse-12', {}, p, 10);
+      const page = await leads.list('musterstrasse-12', {}, p, 10);
       expect(page).toMatchObject({ total: 25, pages: 3, page: p });
       seen.push(...page.rows.map((r) => r.id));
     }
     expect(new Set(seen).size).toBe(25);
-    expect((await listLeads(db, 'musterstrasse-12', {}, 99, 10)).page).toBe(3);
-    const found = await listLeads(db, 'musterstrasse-12', { q: 'ÄRGER' }, 1);
+    expect((await leads.list('musterstrasse-12', {}, 99, 10)).page).toBe(3);
+    const found = await leads.list('musterstrasse-12', { q: 'ÄRGER' }, 1);
     expect(found.total).toBe(server.store.dialect === 'sqlite' ? 0 : 1); // SQLite lower() folds ASCII only
-    expect((await listLeads(db, 'musterstrasse-12', { q: 'visitor-1' }, 1)).total).toBe(11);
-    expect((await listLeads(db, 'musterstrasse-12', { q: '_' }, 1)).total).toBe(0);
-    expect((await listLeads(db, 'musterstrasse-12', { status: 'pending' }, 1)).total).toBe(0);
+    expect((await leads.list('musterstrasse-12', { q: 'visitor-1' }, 1)).total).toBe(11);
+    expect((await leads.list('musterstrasse-12', { q: '_' }, 1)).total).toBe(0);
+    expect((await leads.list('musterstrasse-12', { status: 'pending' }, 1)).total).toBe(0);
   });
 
   it('keyset paging handles equal creation times', async () => {
     const ids: string[] = [];
-    const { leadPages } = await import('../src/export/stream.ts');
-    for await (const page of leadPages(server.store.kysely, 'musterstrasse-12', {}, 3))
+    for await (const page of server.store.leads.pages('musterstrasse-12', {}, 3))
       ids.push(...page.map((r: Registration) => r.id));
     expect(ids).toHaveLength(25);
     expect([...ids].sort()).toEqual([...new Set(ids)].sort());

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { GateConfigFile } from '@tour-gate/shared/config';
 import pg from 'pg';
 import { readEnv } from '../src/config/env.ts';
-import type { RateLimits } from '../src/http/rate-limit.ts';
+import type { RateLimits } from '../src/core/rate-limit.ts';
 import type { MailTransport } from '../src/mail/transport.ts';
 import type { CaptchaVerifier } from '../src/security/captcha.ts';
 import { createGateServer, type GateServer } from '../src/server.ts';
@@ -116,7 +116,7 @@ export async function tempPostgres(): Promise<{ url: string; drop: () => Promise
 
 /** Every row of every table, for "nothing was written" and "no token in the database". */
 export async function dumpTables(server: GateServer): Promise<Record<string, unknown[]>> {
-  const db = server.store.kysely;
+  const db = server.store.raw;
   const out: Record<string, unknown[]> = {};
   for (const t of ['registrations', 'link_tokens', 'access_tokens', 'logbook', 'outbox', 'daily_stats'] as const) {
     out[t] = await db.selectFrom(t).selectAll().execute();
@@ -128,7 +128,7 @@ export async function countRows(
   server: GateServer,
   table: 'registrations' | 'outbox' | 'logbook' | 'link_tokens',
 ): Promise<number> {
-  const r = await server.store.kysely
+  const r = await server.store.raw
     .selectFrom(table)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();

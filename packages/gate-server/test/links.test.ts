@@ -127,10 +127,10 @@ forEachBackend('queued mails at rest', (backend) => {
   it('are sealed while they wait, so even a queued link is not readable from the database', async () => {
     const server = await backend.start({ startWorker: false });
     await server.post(REG, registration('queued@example.org'));
-    const raw = await server.store.kysely.selectFrom('outbox').select(['text_body', 'html_body']).execute();
+    const raw = await server.store.raw.selectFrom('outbox').select(['text_body', 'html_body']).execute();
     expect(raw[0]!.text_body.startsWith('sealed:v1:')).toBe(true);
     expect(JSON.stringify(raw)).not.toContain('tour-gate-unlock');
-    const [mail] = await server.store.listMails();
+    const [mail] = await server.store.outbox.list();
     expect(mail!.text_body).toMatch(/#tour-gate-unlock=[\w-]{43}/);
   });
 });

@@ -94,7 +94,7 @@ export function reviewTokenIn(text: string): string {
 
 /** The review token of a visitor's request, read from the outbox (works without SMTP). */
 export async function reviewTokenFromOutbox(server: TestServer, visitor: string): Promise<string> {
-  const mails = await server.store.listMails(500);
+  const mails = await server.store.outbox.list(500);
   const mail = mails.find((m) => m.kind === 'review-request' && m.reply_to?.includes(`"address":"${visitor}"`));
   if (!mail) throw new Error(`no review mail for ${visitor}`);
   return reviewTokenIn(mail.text_body);

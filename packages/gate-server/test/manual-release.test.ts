@@ -4,13 +4,13 @@
  * grant can be revoked. Mails go through a real SMTP server; races run on SQLite and PostgreSQL.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { decide } from '../src/core/decide.ts';
+import { issueUnlockLink } from '../src/core/links.ts';
+import { requestReview } from '../src/core/review.ts';
 import { hashToken } from '../src/security/tokens.ts';
-import { decide } from '../src/services/decide.ts';
-import { requestReview } from '../src/services/review.ts';
-import { issueUnlockLink } from '../src/services/unlock-link.ts';
 import type { Registration } from '../src/store/schema.ts';
-import { dayOf, newId } from '../src/store/store.ts';
-import { DAY_MS } from '../src/util/time.ts';
+import { newId } from '../src/util/ids.ts';
+import { DAY_MS, dayOf } from '../src/util/time.ts';
 import { forEachBackend } from './backends.ts';
 import { dumpTables, type TestServer } from './harness.ts';
 import {
@@ -597,7 +597,7 @@ forEachBackend('review link expiry', (backend) => {
 
     // The expired page offers a fresh link, mailed to the broker's own address; once, not per click.
     const reviewMails = async () =>
-      (await server.store.listMails(50)).filter(
+      (await server.store.outbox.list(50)).filter(
         (m) => m.kind === 'review-request' && m.reply_to?.includes('tim@example.org'),
       );
     const renewNonce = nonceIn(page);
@@ -692,11 +692,13 @@ forEachBackend('two concurrent decisions', (backend) => {
 
       const log = (await server.store.logbook(reg.id)).map((e) => e.kind);
       expect(log.filter((k) => k === 'granted' || k === 'denied')).toEqual([reg.status]);
-      const mails = (await server.store.listMails(500)).filter((m) => m.registration_id === reg.id).map((m) => m.kind);
+      const mails = (await server.store.outbox.list(500))
+        .filter((m) => m.registration_id === reg.id)
+        .map((m) => m.kind);
       expect(mails.filter((k) => k === 'unlock' || k === 'deny')).toEqual([
         reg.status === 'granted' ? 'unlock' : 'deny',
       ]);
-      const links = await server.store.kysely
+      const links = await server.store.raw
         .selectFrom('link_tokens')
         .select('purpose')
         .where('subject_id', '=', reg.id)
@@ -772,7 +774,7 @@ forEachBackend('decide() for the dashboard', (backend) => {
 
   it('revokes an email-release visitor too, and reports a decision that was made before', async () => {
     await register(server, 'birkenweg-1', 'vera@example.org');
-    const mail = (await server.store.listMails(10)).find(
+    const mail = (await server.store.outbox.list(10)).find(
       (m) => m.kind === 'unlock' && m.recipient === 'vera@example.org',
     )!;
     const token = /#tour-gate-unlock=([A-Za-z0-9_-]+)/.exec(mail.text_body)![1]!;

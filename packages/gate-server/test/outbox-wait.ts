@@ -22,7 +22,7 @@ export async function outboxDrained(server: TestServer, timeoutMs = 10_000): Pro
 
 /** Queued mails whose next attempt is due at the server's clock. */
 export async function dueMails(server: TestServer): Promise<number> {
-  const mails = await server.store.listMails(100_000);
+  const mails = await server.store.outbox.list(100_000);
   const now = server.clock.now;
   return mails.filter((m) => m.status === 'queued' && m.next_attempt_at <= now).length;
 }

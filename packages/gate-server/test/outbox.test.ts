@@ -31,14 +31,11 @@ forEachBackend('outbox', (backend) => {
 
     // The worker has tried every mail and failed.
     await waitForCondition(async () => {
-      const mails = await server.store.listMails(100);
+      const mails = await server.store.outbox.list(100);
       return mails.length === 12 && mails.every((m) => m.attempts >= 1 && m.last_error);
     }, 'every mail tried once');
     expect(smtp.mails).toHaveLength(0);
-    const queued = await server.store.kysely
-      .selectFrom('outbox')
-      .select(['status', 'attempts', 'last_error'])
-      .execute();
+    const queued = await server.store.raw.selectFrom('outbox').select(['status', 'attempts', 'last_error']).execute();
     expect(queued).toHaveLength(12);
     expect(queued.every((m) => m.status === 'queued' && m.attempts >= 1 && m.last_error)).toBe(true);
 
@@ -46,7 +43,7 @@ forEachBackend('outbox', (backend) => {
     await smtp.waitFor(12, 15_000);
     // Nothing left to send: no mail queued (not even for a later retry), no run under way.
     await waitForCondition(
-      async () => (await server.store.listMails(100)).every((m) => m.status !== 'queued'),
+      async () => (await server.store.outbox.list(100)).every((m) => m.status !== 'queued'),
       'every mail out of the queue',
       15_000,
     );
@@ -54,7 +51,7 @@ forEachBackend('outbox', (backend) => {
     expect(smtp.mails).toHaveLength(12);
     expect(new Set(smtp.mails.map((m) => m.envelopeTo[0])).size).toBe(12);
     expect(new Set(smtp.mails.map((m) => m.parsed.messageId)).size).toBe(12);
-    const statuses = await server.store.kysely.selectFrom('outbox').select('status').execute();
+    const statuses = await server.store.raw.selectFrom('outbox').select('status').execute();
     expect(statuses.every((s) => s.status === 'sent')).toBe(true);
 
     const reg = await server.store.findRegistration('musterstrasse-12', 'down0@example.org');
@@ -78,7 +75,7 @@ forEachBackend('outbox', (backend) => {
     await worker.runOnce();
     server.clock.advance(10);
     await worker.runOnce();
-    const mail = await server.store.kysely.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
+    const mail = await server.store.raw.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
     expect(mail.status).toBe('failed');
     expect(mail.attempts).toBe(2);
     const reg = await server.store.findRegistration('musterstrasse-12', 'gone@example.org');

@@ -3,7 +3,7 @@
  * events, opened unlock links and broker decisions, so the statistics have something to count.
  */
 
-import { decide } from '../src/services/decide.ts';
+import { decide } from '../src/core/decide.ts';
 import { TOUR_ORIGIN } from './fixtures.ts';
 import type { TestServer } from './harness.ts';
 
@@ -40,7 +40,7 @@ export async function register(server: TestServer, tour: string, body: unknown):
 
 /** Opens the newest unlock link mailed to `email`. */
 export async function openLink(server: TestServer, email: string): Promise<void> {
-  const mails = await server.store.listMails(500);
+  const mails = await server.store.outbox.list(500);
   const mail = mails.find((m) => m.kind === 'unlock' && m.recipient === email);
   const token = mail && /tour-gate-unlock=([A-Za-z0-9_-]+)/.exec(mail.text_body)?.[1];
   if (!token) throw new Error(`no unlock mail for ${email}`);

@@ -312,7 +312,7 @@ forEachBackend('a known address sent again', (backend) => {
     const row = await server.store.findRegistration('musterstrasse-12', 'kept@example.org');
     expect(JSON.parse(row!.fields).firstName).toBe('Erika');
     expect(row!.consent_marketing).toBe(0);
-    const mails = await server.store.listMails();
+    const mails = await server.store.outbox.list();
     expect(mails.filter((m) => m.recipient === 'kept@example.org' && m.kind === 'unlock')).toHaveLength(2);
   });
 });
