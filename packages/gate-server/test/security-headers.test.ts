@@ -3,17 +3,9 @@
  * review page, the dashboard and the dev mailbox each carry their own policy, on ordinary
  * answers and on error answers alike.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './harness.ts';
-
-let server: TestServer;
-beforeAll(async () => {
-  // No SMTP URL: the dev mailbox transport, so /dev is mounted.
-  server = await startTestServer({ startWorker: false });
-});
-afterAll(async () => {
-  await server.close();
-});
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { forEachBackend } from './backends.ts';
+import type { TestServer } from './harness.ts';
 
 function headersOf(res: Response): Record<string, string | null> {
   const h = res.headers;
@@ -29,7 +21,16 @@ function headersOf(res: Response): Record<string, string | null> {
   };
 }
 
-describe('security headers per surface', () => {
+forEachBackend('security headers per surface', (backend) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // No SMTP URL: the dev mailbox transport, so /dev is mounted.
+    server = await backend.start({ startWorker: false });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
   it('API: nothing runs, renders or is framed; cross-origin use stays possible', async () => {
     const ok = await server.get('/v1/tours/musterstrasse-12/gate');
     expect(ok.status).toBe(200);
