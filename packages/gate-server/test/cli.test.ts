@@ -94,4 +94,23 @@ forEachBackend('tour-gate data commands', (backend) => {
       /would erase: 0 unconfirmed registration\(s\), 0 lead\(s\)/,
     );
   });
+
+  it('refuses a mistyped command, flag or argument with the usage and status 2, and changes nothing', async () => {
+    const before = (await cli('export', 'gartenweg-3', '--format', 'json')).stdout;
+    for (const args of [
+      ['exprot', 'gartenweg-3'],
+      ['export', 'gartenweg-3', '--fromat', 'json'],
+      ['stats', 'gartenweg-3', '--dry-run'],
+      ['forget', 'a@example.org', 'b@example.org'],
+      ['purge', '--unconfirmed-days'],
+      [],
+    ]) {
+      await expect(cli(...args), args.join(' ')).rejects.toMatchObject({
+        code: 2,
+        stderr: expect.stringContaining('Usage: tour-gate <command>'),
+      });
+    }
+    expect((await cli('export', 'gartenweg-3', '--format', 'json')).stdout).toBe(before);
+    expect((await cli('--help')).stdout).toContain('Usage: tour-gate <command>');
+  });
 });
