@@ -76,7 +76,7 @@ export async function composeCore(options: ComposeOptions = {}): Promise<Core> {
   // Tours and brokers created through the admin API live in the database.
   const managedSince = await loadManaged(store, deps.tours);
 
-  const stops: (() => void)[] = [];
+  const stops: (() => void | Promise<void>)[] = [];
   return {
     deps,
     start({ worker = true } = {}) {
@@ -101,7 +101,7 @@ export async function composeCore(options: ComposeOptions = {}): Promise<Core> {
       stops.push(() => clearInterval(sweeper));
     },
     async close() {
-      for (const stop of stops) stop();
+      await Promise.all(stops.map((stop) => stop()));
       await outbox.stop();
       transport.close();
       await store.close();

@@ -90,15 +90,20 @@ export function watchManaged(
   since: number,
   everyMs: number,
   onError: (err: unknown) => void,
-): () => void {
+): () => Promise<void> {
   let last = since;
+  let running: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
-    loadManaged(store, tours, last).then((n) => {
+    running = loadManaged(store, tours, last).then((n) => {
       last = n;
     }, onError);
   }, everyMs);
   timer.unref();
-  return () => clearInterval(timer);
+  // Stopping waits for a look already under way, so the store is never closed beneath it.
+  return () => {
+    clearInterval(timer);
+    return running;
+  };
 }
 
 /**
