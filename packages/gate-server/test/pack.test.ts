@@ -11,12 +11,23 @@
  * after the other server tests.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultWidgetDist } from '../src/config/widget-dist.ts';
 
 const PACKAGES_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('./pack/', import.meta.url));
@@ -89,12 +100,19 @@ async function timed<T>(step: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
+describe('the widget build gate-server serves by default', () => {
+  it("is gate-widget's dist folder, found through package resolution", () => {
+    expect(defaultWidgetDist()).toBe(join(PACKAGES_DIR, 'gate-widget', 'dist'));
+  });
+});
+
 describe('the packed packages, installed outside the workspace', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tour-gate-pack-'));
+  let dir = '';
   let server: ChildProcess | undefined;
   const begun = performance.now();
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tour-gate-pack-'));
     const tarballs = join(dir, 'tarballs');
     mkdirSync(tarballs);
     // One after the other: gate-server's build reads shared's, and pnpm pack runs each prepack.
@@ -137,12 +155,12 @@ describe('the packed packages, installed outside the workspace', () => {
 
   afterAll(() => {
     server?.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
     timings.total = Math.round(performance.now() - begun);
     console.log(`pack test timings (ms): ${JSON.stringify(timings)}`);
   });
 
-  it('installs the built JavaScript, without tsx and without TypeScript sources', () => {
+  it('installs the built JavaScript, without tsx and without TypeScript sources', async () => {
     const installed = join(dir, 'node_modules', '@tour-gate');
     expect(existsSync(join(dir, 'node_modules', 'tsx'))).toBe(false);
     for (const name of PACKAGES) {
@@ -158,6 +176,18 @@ describe('the packed packages, installed outside the workspace', () => {
       }
     }
     expect(existsSync(join(installed, 'gate-server', 'dist', 'cli.js'))).toBe(true);
+    // gate-server finds the widget's build through package resolution, as installed.
+    const found = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '--eval',
+        `import { defaultWidgetDist } from ${JSON.stringify(pathToFileURL(join(installed, 'gate-server', 'dist', 'config', 'widget-dist.js')).href)};
+console.log(defaultWidgetDist());`,
+      ],
+      dir,
+    );
+    expect(found.trim()).toBe(join(realpathSync(installed), 'gate-widget', 'dist'));
     expect(existsSync(join(installed, 'gate-widget', 'dist', 'widget.js'))).toBe(true);
     expect(existsSync(join(installed, 'gate-widget', 'dist', 'types', 'index.d.ts'))).toBe(true);
   });
