@@ -1,6 +1,7 @@
 /**
  * `tour-gate serve | migrate | check-config | demo | tours | stats | export | purge | forget`
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -90,13 +91,21 @@ async function main(argv: string[]): Promise<number> {
       return forgetCommand(readEnv(), positionals[1], values);
     case 'serve':
       return serveCommand();
-    case 'demo':
-      process.env.GATE_CONFIG ??= fileURLToPath(new URL('../../../examples/tour-gate.config.json', import.meta.url));
+    case 'demo': {
+      // The demo serves the repository's example tours: it exists only in a clone of the repository.
+      const sample = fileURLToPath(new URL('../../../examples/tour-gate.config.json', import.meta.url));
+      if (!process.env.GATE_CONFIG && !existsSync(sample)) {
+        console.error('tour-gate demo runs in a clone of the tour-gate repository (it serves its examples).');
+        console.error('Installed as a package, write a config file and run: tour-gate serve');
+        return 1;
+      }
+      process.env.GATE_CONFIG ??= sample;
       process.env.GATE_DATABASE_URL ??= resolve(
         fileURLToPath(new URL('../../..', import.meta.url)),
         'data/demo.sqlite',
       );
       return serveCommand(true);
+    }
     case 'migrate': {
       const store = await openStore(readEnv());
       console.log(`database: ${store.description}: schema is up to date`);
