@@ -2,12 +2,9 @@
  * The GateStore conformance suite: the same tests on SQLite and on PostgreSQL. Atomicity is
  * tested with real concurrency: many callers race, exactly one wins.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { forEachBackend } from '../../test/backends.ts';
 import { registration } from '../../test/fixtures.ts';
-import { startTestServer, tempPostgres } from '../../test/harness.ts';
 import { linkFrom } from '../../test/smtp.ts';
 import { Sealer } from '../security/seal.ts';
 import { newId } from '../util/ids.ts';
@@ -41,30 +38,17 @@ function reg(overrides: Partial<NewRegistration> = {}): NewRegistration {
   };
 }
 
-const backends: [string, () => Promise<{ url: string; drop: () => Promise<void> }>][] = [
-  [
-    'sqlite',
-    async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'tour-gate-store-'));
-      return { url: join(dir, 'store.sqlite'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
-    },
-  ],
-  ['postgres', tempPostgres],
-];
-
-describe.each(backends)('GateStore on %s', (_name, makeDb) => {
-  let db: { url: string; drop: () => Promise<void> };
+forEachBackend('GateStore', (backend) => {
   let store: GateStore;
+  let url: string;
 
   beforeAll(async () => {
-    db = await makeDb();
-    store = GateStore.open(db.url, { sealer: Sealer.random() });
+    url = await backend.database({ shared: true });
+    store = GateStore.open(url, { sealer: Sealer.random() });
     expect(await store.migrate()).toContain('0001_initial');
   });
-  afterAll(async () => {
-    await store.close();
-    await db.drop();
-  });
+  // Closed before the backend drops the database (its hooks run after the suite's own).
+  afterAll(() => store.close());
 
   it('migrates idempotently and answers ping', async () => {
     expect(await store.migrate()).toEqual([]);
@@ -212,7 +196,7 @@ describe.each(backends)('GateStore on %s', (_name, makeDb) => {
   });
 
   it('carries the whole email-release flow', async () => {
-    const server = await startTestServer({ databaseUrl: db.url, startWorker: false });
+    const server = await backend.start({ databaseUrl: url, startWorker: false });
     const res = await server.post('/v1/tours/musterstrasse-12/registrations', registration('flow@example.org'));
     expect(res.status).toBe(202);
     await server.outbox.runOnce();
@@ -224,7 +208,6 @@ describe.each(backends)('GateStore on %s', (_name, makeDb) => {
     const access = await server.get('/v1/tours/musterstrasse-12/access', { authorization: `Bearer ${accessToken}` });
     expect(access.status).toBe(200);
     expect((await server.get('/readyz')).status).toBe(200);
-    await server.close();
   });
 });
 
