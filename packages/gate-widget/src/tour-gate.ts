@@ -20,7 +20,7 @@ import { isLinkCode, MASK_PARTS, type Screen } from './mask/screen.ts';
 import { styles } from './tour-gate.styles.ts';
 
 /** hCaptcha's loader; `captcha-script` replaces it (tests use a local stand-in). */
-export const HCAPTCHA_SCRIPT = 'https://js.hcaptcha.com/1/api.js';
+const HCAPTCHA_SCRIPT = 'https://js.hcaptcha.com/1/api.js';
 
 /** The mask is a separate chunk: a page whose visitor never clicks a locked viewpoint never loads it. */
 const loadMask = () => import('./mask/gate-mask.ts');

@@ -27,7 +27,7 @@ export interface Tour {
   hostnames: string[];
 }
 
-export function tourFields(tour: TourConfig): GateField[] {
+function tourFields(tour: TourConfig): GateField[] {
   const out: GateField[] = [];
   for (const key of STANDARD_FIELD_KEYS) {
     const requirement = key === 'email' ? 'required' : (tour.fields[key] ?? DEFAULT_FIELD_REQUIREMENTS[key]);

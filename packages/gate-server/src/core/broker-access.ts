@@ -12,8 +12,8 @@ import { issueLink, loginUrl } from './links.ts';
 import { queueMail } from './mail.ts';
 import { emailKey, enforce } from './rate-limit.ts';
 
-export const LOGIN_LINK_TTL_MS = 15 * 60_000;
-export const SESSION_TTL_MS = 12 * 60 * 60_000;
+const LOGIN_LINK_TTL_MS = 15 * 60_000;
+const SESSION_TTL_MS = 12 * 60 * 60_000;
 
 /**
  * Mails a login link to every broker with this address. Whether or not the address is a

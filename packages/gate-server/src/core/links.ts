@@ -42,7 +42,7 @@ export async function issueLink(tx: StoreOps, l: LinkToIssue): Promise<{ token: 
 }
 
 /** The tour page with the token in the fragment, which never reaches a server log. */
-export function unlockUrl(tour: Tour, token: string): string {
+function unlockUrl(tour: Tour, token: string): string {
   const url = new URL(tour.config.pageUrl);
   url.hash = `${UNLOCK_FRAGMENT_KEY}=${token}`;
   return url.toString();

@@ -13,7 +13,7 @@ import type { Principal } from './api-keys.ts';
 import type { GateDeps } from './deps.ts';
 
 /** Validates with a config-file schema; problems come back as field errors by path. */
-export function parseWith<T>(
+function parseWith<T>(
   schema: {
     safeParse(
       v: unknown,

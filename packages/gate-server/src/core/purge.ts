@@ -27,7 +27,7 @@ export interface PurgeResult {
   expiredLeads: number;
 }
 
-export const DEFAULT_UNCONFIRMED_DAYS = 30;
+const DEFAULT_UNCONFIRMED_DAYS = 30;
 
 export async function purge(store: GateStore, tours: TourDirectory, o: PurgeOptions): Promise<PurgeResult> {
   const unconfirmedBefore = o.now - (o.unconfirmedDays ?? DEFAULT_UNCONFIRMED_DAYS) * DAY_MS;

@@ -53,7 +53,7 @@ export async function requestReview(
 }
 
 /** A review link for one registration and the broker's mail that carries it. */
-export async function issueReviewLink(
+async function issueReviewLink(
   deps: Pick<GateDeps, 'env'>,
   tx: StoreOps,
   tour: Tour,

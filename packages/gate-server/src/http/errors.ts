@@ -5,7 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { GateContext, GateEnv } from './context.ts';
 
-export function toGateError(err: unknown): GateError {
+function toGateError(err: unknown): GateError {
   if (err instanceof GateError) return err;
   if (err instanceof HTTPException) {
     if (err.status === 413) return new GateError('PAYLOAD_TOO_LARGE', { cause: err });
@@ -16,7 +16,7 @@ export function toGateError(err: unknown): GateError {
   return new GateError('INTERNAL', { cause: err });
 }
 
-export function errorResponse(c: Context, err: GateError): Response {
+function errorResponse(c: Context, err: GateError): Response {
   if (err.retryAfter !== undefined) c.header('Retry-After', String(Math.max(1, Math.ceil(err.retryAfter))));
   c.header('Cache-Control', 'no-store');
   return c.json(err.toBody(), err.status as ContentfulStatusCode);
@@ -34,5 +34,3 @@ export function onError<E extends GateEnv>(err: Error, c: GateContext<E>): Respo
 export function notFound(c: Context<GateEnv>): Response {
   return errorResponse(c, new GateError('NOT_FOUND'));
 }
-
-export const statusOf = (code: keyof typeof ERROR_CODES): number => ERROR_CODES[code].status;

@@ -4,7 +4,7 @@ import { EXPORT_TYPES, type ExportOptions, exportChunks } from '../core/export/s
 import type { LeadStore } from '../store/leads.ts';
 
 /** The chunks as a byte stream for an HTTP response. */
-export function toByteStream(chunks: AsyncGenerator<string>): ReadableStream<Uint8Array> {
+function toByteStream(chunks: AsyncGenerator<string>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   return new ReadableStream({
     async pull(controller) {

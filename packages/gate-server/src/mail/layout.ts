@@ -13,7 +13,7 @@ export interface RenderedMail {
   html: string;
 }
 
-export function brokerContactLines(broker: BrokerConfig): string[] {
+function brokerContactLines(broker: BrokerConfig): string[] {
   return [broker.name, broker.company, broker.address, broker.phone, broker.email, broker.website].filter(
     (l): l is string => Boolean(l),
   );
@@ -72,7 +72,7 @@ export function layout(opts: {
 </html>`);
 }
 
-export function textContact(strings: MailStrings, broker: BrokerConfig): string {
+function textContact(strings: MailStrings, broker: BrokerConfig): string {
   return `${strings.contactHeading}\n${brokerContactLines(broker).join('\n')}`;
 }
 

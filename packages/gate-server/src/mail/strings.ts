@@ -5,7 +5,7 @@
 import { FIELD_LABELS, SALUTATION_LABELS } from '@tour-gate/shared';
 import type { LogKind, MailKind, RegistrationStatus } from '../store/schema.ts';
 
-export const en = {
+const en = {
   greeting: (name: string) => (name ? `Hello ${name},` : 'Hello,'),
   brokerGreeting: (name: string) => `Hello ${name},`,
   signoff: 'Kind regards',
@@ -147,7 +147,7 @@ export const en = {
 
 export type MailStrings = typeof en;
 
-export const de: MailStrings = {
+const de: MailStrings = {
   greeting: (name: string) => (name ? `Guten Tag ${name},` : 'Guten Tag,'),
   brokerGreeting: (name: string) => `Guten Tag ${name},`,
   signoff: 'Mit freundlichen Grüßen',

@@ -16,13 +16,13 @@ export interface MailTransport {
   close(): void;
 }
 
-export interface ReplyTo {
+interface ReplyTo {
   name: string;
   address: string;
 }
 
 /** Strips what could end a header line; nodemailer encodes the rest as an address object. */
-export function headerSafeName(name: string): string {
+function headerSafeName(name: string): string {
   return name.replace(LINE_BREAK_OR_CONTROL_G, ' ').replace(/["<>]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 120);
 }
 

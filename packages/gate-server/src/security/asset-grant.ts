@@ -8,7 +8,7 @@ import type { AssetGrant } from '@tour-gate/shared';
 import { GateError } from '@tour-gate/shared';
 import { deriveKey } from './access-token.ts';
 
-export const ASSET_GRANT_MS = 60 * 60_000;
+const ASSET_GRANT_MS = 60 * 60_000;
 
 export class AssetGrants {
   private readonly key: Buffer;

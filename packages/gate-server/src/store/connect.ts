@@ -22,7 +22,7 @@ export interface Connection {
 // time or a count, far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
 
-export function isPostgresUrl(url: string): boolean {
+function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
 

@@ -13,10 +13,10 @@ export interface LeadFilter extends Period {
   status?: RegistrationStatus | undefined;
 }
 
-export const PAGE_SIZE = 50;
+const PAGE_SIZE = 50;
 
 /** `%` and `_` in the search text are literal, not wildcards. */
-export const likePattern = (q: string): string => `%${q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+const likePattern = (q: string): string => `%${q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
 function filtered(
   db: Kysely<Database>,

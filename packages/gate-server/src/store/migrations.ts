@@ -218,7 +218,7 @@ class InCodeProvider implements MigrationProvider {
   }
 }
 
-export function migrator<DB>(db: Kysely<DB>): Migrator {
+function migrator<DB>(db: Kysely<DB>): Migrator {
   return new Migrator({
     db,
     provider: new InCodeProvider(),

@@ -6,7 +6,7 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export type RegistrationStatus = 'released' | 'pending' | 'granted' | 'denied' | 'revoked';
 
-export interface RegistrationsTable {
+interface RegistrationsTable {
   id: string;
   tour_id: string;
   /** Normalised (trimmed, lower-case). */
@@ -33,7 +33,7 @@ export interface RegistrationsTable {
 
 export type LinkPurpose = 'unlock' | 'review' | 'login';
 
-export interface LinkTokensTable {
+interface LinkTokensTable {
   id: string;
   /** SHA-256 of the token; the token itself is never stored. */
   token_hash: string;
@@ -48,7 +48,7 @@ export interface LinkTokensTable {
   last_used_at: number | null;
 }
 
-export interface AccessTokensTable {
+interface AccessTokensTable {
   jti: string;
   registration_id: string;
   tour_id: string;
@@ -72,7 +72,7 @@ export type LogKind =
   | 'revoked'
   | 'broker-notified';
 
-export interface LogbookTable {
+interface LogbookTable {
   id: string;
   registration_id: string;
   tour_id: string;
@@ -83,9 +83,9 @@ export interface LogbookTable {
 }
 
 export type MailKind = 'unlock' | 'deny' | 'review-request' | 'confirmation' | 'broker-notification' | 'login';
-export type MailStatus = 'queued' | 'sent' | 'failed';
+type MailStatus = 'queued' | 'sent' | 'failed';
 
-export interface OutboxTable {
+interface OutboxTable {
   id: string;
   tour_id: string | null;
   registration_id: string | null;
@@ -105,13 +105,13 @@ export interface OutboxTable {
   sent_at: number | null;
 }
 
-export interface RateLimitsTable {
+interface RateLimitsTable {
   key: string;
   window_start: number;
   count: number;
 }
 
-export interface DailyStatsTable {
+interface DailyStatsTable {
   tour_id: string;
   day: string;
   metric: string;
@@ -119,7 +119,7 @@ export interface DailyStatsTable {
 }
 
 /** A broker's dashboard login; only the SHA-256 of the cookie value is stored. */
-export interface DashboardSessionsTable {
+interface DashboardSessionsTable {
   token_hash: string;
   broker_id: string;
   created_at: number;
@@ -127,7 +127,7 @@ export interface DashboardSessionsTable {
 }
 
 /** A per-broker admin API key, stored as its SHA-256. */
-export interface ApiKeysTable {
+interface ApiKeysTable {
   id: string;
   key_hash: string;
   broker_id: string;
@@ -137,13 +137,13 @@ export interface ApiKeysTable {
 }
 
 /** Brokers and tours created through the admin API; `config` is the validated JSON. */
-export interface ManagedBrokersTable {
+interface ManagedBrokersTable {
   id: string;
   config: string;
   updated_at: number;
 }
 
-export interface ManagedToursTable {
+interface ManagedToursTable {
   id: string;
   broker_id: string;
   config: string;

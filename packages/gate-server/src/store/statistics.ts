@@ -20,7 +20,7 @@ export const FUNNEL = [
   ['viewpointViews', 'viewpoint-view'],
 ] as const;
 
-export type FunnelKey = (typeof FUNNEL)[number][0];
+type FunnelKey = (typeof FUNNEL)[number][0];
 
 export interface Period {
   /** First day (Europe/Berlin, see `dayOf`), `YYYY-MM-DD`, inclusive. */

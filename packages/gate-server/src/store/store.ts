@@ -27,7 +27,7 @@ import { StoreOps } from './registrations.ts';
 import type { Database } from './schema.ts';
 import { StatisticsStore } from './statistics.ts';
 
-export { isUniqueViolation, type RedeemOutcome, StoreOps } from './registrations.ts';
+export { isUniqueViolation, StoreOps } from './registrations.ts';
 
 export class GateStore extends StoreOps {
   readonly description: string;

@@ -12,7 +12,7 @@ export function formatDate(ms: number, locale: 'de' | 'en', withTime = false): s
 }
 
 /** The brokers' calendar: a visitor at 00:30 in Cologne registered today, not yesterday. */
-export const STATS_TIME_ZONE = 'Europe/Berlin';
+const STATS_TIME_ZONE = 'Europe/Berlin';
 const calendarDay = new Intl.DateTimeFormat('en-CA', {
   timeZone: STATS_TIME_ZONE,
   year: 'numeric',

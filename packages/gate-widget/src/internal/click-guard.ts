@@ -6,13 +6,13 @@
  * delegated listener, so viewpoints added after the gate (a viewer rendering its hotspots
  * late) are covered too, and `composedPath()` finds viewpoints inside other shadow roots.
  */
-export const VIEWPOINT_ATTRIBUTE = 'data-gate-viewpoint';
+const VIEWPOINT_ATTRIBUTE = 'data-gate-viewpoint';
 
 /** Decides on one click; `true` stops it. */
 export type ViewpointClickHandler = (viewpoint: string, element: Element) => boolean;
 
 /** The viewpoint a click hit: any element, SVG hotspots included. */
-export function findViewpoint(event: Event): Element | undefined {
+function findViewpoint(event: Event): Element | undefined {
   for (const target of event.composedPath()) {
     if (target instanceof Element && target.hasAttribute(VIEWPOINT_ATTRIBUTE)) return target;
   }

@@ -18,7 +18,7 @@ const ONLOAD = '__tourGateHcaptchaLoaded' satisfies keyof Window;
 let loading: Promise<HCaptcha> | undefined;
 
 /** Loads hCaptcha's script once per page; resolves when its API is ready. */
-export function loadHcaptcha(src: string): Promise<HCaptcha> {
+function loadHcaptcha(src: string): Promise<HCaptcha> {
   if (typeof window.hcaptcha?.render === 'function') return Promise.resolve(window.hcaptcha);
   loading ??= new Promise<HCaptcha>((resolve, reject) => {
     const url = new URL(src, document.baseURI);

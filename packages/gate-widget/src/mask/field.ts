@@ -10,7 +10,7 @@ import type { SalutationValue, Translation } from '../i18n/en.ts';
 export const controlId = (key: string) => `tg-field-${key}`;
 export const errorId = (key: string) => `tg-error-${key}`;
 
-export function fieldLabel(field: GateField, t: Translation, locale: Locale): string {
+function fieldLabel(field: GateField, t: Translation, locale: Locale): string {
   return isStandardFieldKey(field.key) ? t.fields[field.key] : (field.label?.[locale] ?? field.key);
 }
 

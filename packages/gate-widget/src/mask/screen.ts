@@ -6,7 +6,7 @@ import type { RegistrationResponse } from '@tour-gate/shared';
 import type { GateErrorCode } from '../internal/api.ts';
 
 /** Refusals of an unlock link that get their own screen; any other failure offers a retry. */
-export const LINK_CODES = ['LINK_EXPIRED', 'LINK_INVALID', 'LINK_REVOKED', 'ACCESS_DENIED', 'ACCESS_REVOKED'] as const;
+const LINK_CODES = ['LINK_EXPIRED', 'LINK_INVALID', 'LINK_REVOKED', 'ACCESS_DENIED', 'ACCESS_REVOKED'] as const;
 export type LinkCode = (typeof LINK_CODES)[number];
 export const isLinkCode = (code: GateErrorCode): code is LinkCode => (LINK_CODES as readonly string[]).includes(code);
 

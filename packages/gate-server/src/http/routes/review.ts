@@ -21,20 +21,20 @@ import { readForm } from '../form.ts';
 import { type PageLocale, type ReviewProblem, renderReviewPage, renderReviewProblem } from '../review-page.ts';
 
 /** How long a rendered page's forms stay usable. */
-export const NONCE_TTL_MS = 12 * 60 * 60_000;
+const NONCE_TTL_MS = 12 * 60 * 60_000;
 
 /**
  * A per-page nonce: a fresh random value and the render time, signed together with the hash
  * of this review token. Stateless, so several server instances agree; bound to one request,
  * so a nonce from another request's page does not count here.
  */
-export function issueNonce(secret: string, tokenHash: string, now: number): string {
+function issueNonce(secret: string, tokenHash: string, now: number): string {
   const rand = randomBytes(16).toString('base64url');
   const issued = now.toString(36);
   return `${rand}.${issued}.${nonceMac(secret, tokenHash, rand, issued)}`;
 }
 
-export function checkNonce(secret: string, tokenHash: string, nonce: unknown, now: number): boolean {
+function checkNonce(secret: string, tokenHash: string, nonce: unknown, now: number): boolean {
   if (typeof nonce !== 'string' || nonce.length > 200) return false;
   const [rand, issued, mac, extra] = nonce.split('.');
   if (!rand || !issued || !mac || extra !== undefined) return false;
