@@ -1,5 +1,5 @@
 /** One place where every thrown error becomes `{"error": {code, message, fields?}}`. */
-import { ERROR_CODES, GateError } from '@tour-gate/shared';
+import { GateError } from '@tour-gate/shared';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';

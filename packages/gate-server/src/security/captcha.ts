@@ -1,11 +1,12 @@
 /**
  * hCaptcha verification (siteverify protocol): a form-encoded POST of `secret`, `response`,
- * `remoteip` and `sitekey`. Only `success: true` from an allowed hostname passes; a timeout or
- * an unreachable verifier refuses (fail closed).
+ * `remoteip` and `sitekey`, through the server's HTTP client (no redirects, no retries). Only
+ * `success: true` from an allowed hostname passes; a timeout, an unreachable verifier, a redirect,
+ * an error status or an answer that is not JSON refuses (fail closed).
  */
 
 import { GateError } from '@tour-gate/shared';
-import ky from 'ky';
+import { createHttpClient, type HttpClient } from '../util/http-client.ts';
 
 export const HCAPTCHA_VERIFY_URL = 'https://api.hcaptcha.com/siteverify';
 /** hCaptcha's public test secret: accepts every answer, so it must never run in production. */
@@ -38,17 +39,12 @@ export interface CaptchaVerifier {
   verify(check: CaptchaCheck): Promise<void>;
 }
 
-interface SiteverifyAnswer {
-  success?: boolean;
-  hostname?: string;
-  'error-codes'?: string[];
-}
-
 export class HCaptchaVerifier implements CaptchaVerifier {
   constructor(
     private readonly secret: string | undefined,
     private readonly verifyUrl = HCAPTCHA_VERIFY_URL,
     private readonly timeoutMs = 5000,
+    private readonly http: HttpClient = createHttpClient(),
   ) {}
 
   async verify(check: CaptchaCheck): Promise<void> {
@@ -59,14 +55,17 @@ export class HCaptchaVerifier implements CaptchaVerifier {
     }
     const body = new URLSearchParams({ secret: this.secret, response: check.token, sitekey: check.siteKey });
     if (check.remoteIp) body.set('remoteip', check.remoteIp);
-    let answer: SiteverifyAnswer;
+    let answer: unknown;
     try {
-      answer = await ky.post(this.verifyUrl, { body, timeout: this.timeoutMs, retry: 0 }).json<SiteverifyAnswer>();
+      answer = await this.http.json(this.verifyUrl, { method: 'POST', body, timeoutMs: this.timeoutMs });
     } catch (cause) {
       throw new GateError('CAPTCHA_UNAVAILABLE', { cause });
     }
-    if (answer.success !== true) throw new GateError('CAPTCHA_FAILED', { fields: { captcha: 'invalid' } });
-    if (check.hostnames.length > 0 && (!answer.hostname || !check.hostnames.includes(answer.hostname))) {
+    // Read field by field: only `success: true` and a string `hostname` count.
+    const { success, hostname } =
+      typeof answer === 'object' && answer !== null ? (answer as Record<string, unknown>) : {};
+    if (success !== true) throw new GateError('CAPTCHA_FAILED', { fields: { captcha: 'invalid' } });
+    if (check.hostnames.length > 0 && (typeof hostname !== 'string' || !check.hostnames.includes(hostname))) {
       throw new GateError('CAPTCHA_FAILED', { fields: { captcha: 'invalid' } });
     }
   }
