@@ -24,5 +24,8 @@ export default {
   htmlReporter: { fileName: 'test-output/mutation/mutation.html' },
   // Sandboxes outside the workspace, so that no lint or knip run sees the mutated copies.
   tempDirName: join(tmpdir(), 'tour-gate-stryker'),
+  // The next run retests only mutants whose code or tests changed.
+  incremental: true,
+  incrementalFile: 'test-output/mutation/stryker-incremental.json',
   cleanTempDir: 'always',
 };
