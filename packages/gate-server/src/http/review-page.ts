@@ -8,6 +8,7 @@ import { html, raw } from 'hono/html';
 import type { Tour } from '../config/tours.ts';
 import { type DetailRow, visitorDetails } from '../mail/review-request-mail.ts';
 import { type MailStrings, mailStrings } from '../mail/strings.ts';
+import { decodeDetail, type LogDetail } from '../store/codecs.ts';
 import type { LogEntry, MailKind, Registration } from '../store/schema.ts';
 import { type Html, htmlString } from '../util/html.ts';
 import { formatDate } from '../util/time.ts';
@@ -92,9 +93,9 @@ function who(tour: Tour, by: string | null): string {
 
 function logDetail(s: MailStrings, entry: LogEntry): string {
   if (!entry.detail) return '';
-  let d: Record<string, unknown>;
+  let d: LogDetail;
   try {
-    d = JSON.parse(entry.detail) as Record<string, unknown>;
+    d = decodeDetail(entry.detail);
   } catch {
     return '';
   }

@@ -5,6 +5,7 @@
 import { isStandardFieldKey } from '@tour-gate/shared';
 import type { BrokerConfig, TourConfig } from '@tour-gate/shared/config';
 import { html } from 'hono/html';
+import { decodeFields } from '../store/codecs.ts';
 import type { Registration } from '../store/schema.ts';
 import type { Html } from '../util/html.ts';
 import { formatDate } from '../util/time.ts';
@@ -26,7 +27,7 @@ export function visitorDetails(
   locale: 'de' | 'en',
 ): DetailRow[] {
   const s: MailStrings = mailStrings[locale];
-  const values = JSON.parse(reg.fields) as Record<string, string | boolean>;
+  const values = decodeFields(reg.fields);
   const custom = new Map(tour.customFields.map((f) => [f.key, f]));
   const rows: DetailRow[] = [];
   const keys = [...Object.keys(values).filter(isStandardFieldKey), ...Object.keys(values).filter((k) => custom.has(k))];

@@ -8,17 +8,13 @@ import nodemailer from 'nodemailer';
 
 const LINE_BREAK_OR_CONTROL_G = new RegExp(LINE_BREAK_OR_CONTROL.source, 'g');
 
+import { decodeReplyTo } from '../store/codecs.ts';
 import type { OutboxMail } from '../store/schema.ts';
 
 export interface MailTransport {
   readonly kind: 'smtp' | 'dev-mailbox';
   deliver(mail: OutboxMail): Promise<void>;
   close(): void;
-}
-
-interface ReplyTo {
-  name: string;
-  address: string;
 }
 
 /** Strips what could end a header line; nodemailer encodes the rest as an address object. */
@@ -49,7 +45,7 @@ export class SmtpTransport implements MailTransport {
   }
 
   async deliver(mail: OutboxMail): Promise<void> {
-    const replyTo = mail.reply_to ? (JSON.parse(mail.reply_to) as ReplyTo) : undefined;
+    const replyTo = decodeReplyTo(mail.reply_to) ?? undefined;
     await this.transporter.sendMail({
       from: this.from,
       to: mail.recipient,

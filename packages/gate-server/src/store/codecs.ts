@@ -8,11 +8,16 @@ import * as z from 'zod/mini';
 export type FieldValues = Record<string, string | boolean>;
 const fieldValues = z.record(z.string(), z.union([z.string(), z.boolean()]));
 
+/** `logbook.detail`: what an entry adds (the mail, the reason, counts…). */
+export type LogDetail = Record<string, unknown>;
+const logDetail = z.record(z.string(), z.unknown());
+
 /** `outbox.reply_to`: the address a mail answers to. */
 export interface ReplyTo {
   name: string;
   address: string;
 }
+const replyTo = z.object({ name: z.string(), address: z.string() });
 
 const parse = <T>(schema: z.ZodMiniType<T>, json: string): T => schema.parse(JSON.parse(json));
 
@@ -20,3 +25,6 @@ export const encodeFields = (values: FieldValues): string => JSON.stringify(valu
 export const decodeFields = (json: string): FieldValues => parse(fieldValues, json);
 
 export const encodeReplyTo = (r: ReplyTo | null): string | null => (r ? JSON.stringify(r) : null);
+export const decodeReplyTo = (json: string | null): ReplyTo | null => (json ? parse(replyTo, json) : null);
+
+export const decodeDetail = (json: string | null): LogDetail => (json ? parse(logDetail, json) : {});

@@ -1,5 +1,6 @@
 /** Small formatters shared by the dashboard views. */
 import { html } from 'hono/html';
+import { decodeFields } from '../../store/codecs.ts';
 import type { Registration } from '../../store/schema.ts';
 import type { Html } from '../../util/html.ts';
 import { formatDate } from '../../util/time.ts';
@@ -17,7 +18,7 @@ export function duration(ms: number | null, s: DashStrings): string {
 }
 
 export const nameOf = (r: Pick<Registration, 'fields'>): string => {
-  const f = JSON.parse(r.fields) as Record<string, unknown>;
+  const f = decodeFields(r.fields);
   return [f.firstName, f.lastName].filter((v) => typeof v === 'string' && v).join(' ');
 };
 

@@ -1,6 +1,7 @@
 /** One lead: the mask's values, the consent record, the logbook, decisions and erasure. */
 import { html } from 'hono/html';
 import type { Tour } from '../../config/tours.ts';
+import { decodeDetail, decodeFields } from '../../store/codecs.ts';
 import type { LogEntry, Registration } from '../../store/schema.ts';
 import type { Html } from '../../util/html.ts';
 import type { DashLocale, DashStrings } from '../strings.ts';
@@ -44,11 +45,11 @@ function facts(pairs: [string, string | number][]): Html {
 
 export function leadView(v: LeadViewInput): Html {
   const { s, lead: r } = v;
-  const fields = JSON.parse(r.fields) as Record<string, unknown>;
+  const fields = decodeFields(r.fields);
   const action = `/dashboard/tours/${v.tour.config.id}/leads/${r.id}`;
   const yn = (b: unknown) => (Number(b) ? s.yes : s.no);
   const logRows = v.log.map((e) => {
-    const detail = e.detail ? (JSON.parse(e.detail) as Record<string, unknown>) : {};
+    const detail = decodeDetail(e.detail);
     const extra =
       typeof detail.mail === 'string' ? ` (${detail.mail})` : typeof detail.by === 'string' ? ` (${detail.by})` : '';
     return html`<tr><td>${when(e.at, v.locale)}</td><td>${s.log[e.kind] ?? e.kind}${extra}</td></tr>`;

@@ -6,6 +6,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { GateError } from '@tour-gate/shared';
 import { type Context, Hono } from 'hono';
 import { html, raw } from 'hono/html';
+import { decodeReplyTo } from '../../store/codecs.ts';
 import type { GateEnv } from '../context.ts';
 
 const STYLE = `
@@ -46,7 +47,7 @@ export const devMailboxRoutes = new Hono<GateEnv>()
         id: m.id,
         kind: m.kind,
         to: m.recipient,
-        replyTo: m.reply_to ? JSON.parse(m.reply_to) : null,
+        replyTo: decodeReplyTo(m.reply_to),
         subject: m.subject,
         text: m.text_body,
         html: m.html_body,
