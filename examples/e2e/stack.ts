@@ -75,7 +75,7 @@ export async function startStack({ devMailbox = false } = {}): Promise<Stack> {
   const env = readEnv({
     PORT: String(gatePort),
     GATE_PUBLIC_URL: gateUrl,
-    ...(devMailbox ? {} : { GATE_SMTP_URL: smtp.url }),
+    ...(devMailbox ? { GATE_DEV_MAILBOX: '1' } : { GATE_SMTP_URL: smtp.url }),
     GATE_DATABASE_URL: join(dataDir, 'e2e.sqlite'),
   });
   const quiet = { info() {}, warn() {}, error() {} };

@@ -67,6 +67,8 @@ async function main(): Promise<void> {
     ...process.env,
     GATE_CONFIG: process.env.GATE_CONFIG ?? join(REPO, 'examples/tour-gate.config.json'),
     GATE_DATABASE_URL: process.env.GATE_DATABASE_URL ?? resolve(REPO, 'data/demo.sqlite'),
+    // Mails are read in the dev mailbox (served only when asked for, never in production).
+    GATE_DEV_MAILBOX: process.env.GATE_DEV_MAILBOX ?? '1',
   });
   // With another EXAMPLES_PORT the tours move along, so unlock links and CORS still fit.
   const raw = JSON.parse(readFileSync(env.configPath, 'utf8'));

@@ -100,6 +100,8 @@ async function main(argv: string[]): Promise<number> {
         return 1;
       }
       process.env.GATE_CONFIG ??= sample;
+      // The demo reads its mails in the dev mailbox (served only when asked for, never in production).
+      process.env.GATE_DEV_MAILBOX ??= '1';
       process.env.GATE_DATABASE_URL ??= resolve(
         fileURLToPath(new URL('../../..', import.meta.url)),
         'data/demo.sqlite',
@@ -134,7 +136,13 @@ async function serveCommand(demo = false): Promise<number> {
   const base = env.publicUrl;
   console.log(`tour-gate listening on http://localhost:${port} (public URL ${base})`);
   console.log(`  database: ${server.store.description}`);
-  console.log(`  mail:     ${server.deps.transport.kind === 'smtp' ? 'SMTP' : `dev mailbox → ${base}/dev/mailbox`}`);
+  const mail =
+    server.deps.transport.kind === 'smtp'
+      ? 'SMTP'
+      : env.devMailbox
+        ? `dev mailbox → ${base}/dev/mailbox`
+        : 'no SMTP server (GATE_SMTP_URL): mails stay in the outbox; GATE_DEV_MAILBOX=1 shows them at /dev/mailbox';
+  console.log(`  mail:     ${mail}`);
   for (const t of tours.all()) console.log(`  tour ${t.config.id} (${t.config.mode}): ${t.config.pageUrl}`);
   if (demo) console.log('\nOpen a tour page above, click a protected viewpoint, then open the dev mailbox.');
   const stop = async () => {

@@ -48,6 +48,8 @@ export interface TestServerOptions {
   transport?: MailTransport;
   startWorker?: boolean;
   outboxPollMs?: number;
+  /** `GATE_DEV_MAILBOX=1` (default: when there is no SMTP server). */
+  devMailbox?: boolean;
 }
 
 export interface TestServer extends GateServer {
@@ -64,6 +66,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     GATE_SECRET: 'test-secret-0123456789abcdef0123456789abcdef',
     GATE_DATABASE_URL: o.databaseUrl ?? ':memory:',
     ...(o.smtpUrl ? { GATE_SMTP_URL: o.smtpUrl } : {}),
+    ...((o.devMailbox ?? !o.smtpUrl) ? { GATE_DEV_MAILBOX: '1' } : {}),
     GATE_MAIL_FROM: 'tour-gate <no-reply@gate.test>',
     ...(o.hcaptchaSecret ? { GATE_HCAPTCHA_SECRET: o.hcaptchaSecret } : {}),
     ...(o.hcaptchaVerifyUrl ? { GATE_HCAPTCHA_VERIFY_URL: o.hcaptchaVerifyUrl } : {}),

@@ -24,6 +24,8 @@ export interface ServerEnv {
   trustProxy: boolean;
   /** `GATE_WIDGET_DIST`: the folder with the built widget (`widget.js`, `widget-chunks/`). */
   widgetDist: string;
+  /** `GATE_DEV_MAILBOX=1` (development only): serve `/dev/mailbox` when no SMTP server is set. */
+  devMailbox: boolean;
 }
 
 export class EnvError extends Error {
@@ -78,6 +80,10 @@ const variables = z.object({
     z.transform((v) => v === '1'),
   ),
   GATE_WIDGET_DIST: optional,
+  GATE_DEV_MAILBOX: z.pipe(
+    optional,
+    z.transform((v) => v === '1'),
+  ),
 });
 
 /** The variables' names, for the CLI's usage text and the README. */
@@ -87,13 +93,17 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
   const parsed = variables.safeParse(env);
   if (!parsed.success) throw new EnvError(parsed.error.issues.map((i) => i.message));
   const v = parsed.data;
-  const production = v.NODE_ENV === 'production';
+  // `Production` or `PRODUCTION` is meant as production too: never a silent development start.
+  const production = v.NODE_ENV?.trim().toLowerCase() === 'production';
   const port = v.PORT;
   const problems: string[] = [];
   if (production && !v.GATE_SECRET)
     problems.push('GATE_SECRET is required in production (at least 32 random characters)');
   if (production && !v.GATE_SMTP_URL)
     problems.push('GATE_SMTP_URL is required in production (the dev mailbox is for development only)');
+  if (production && v.GATE_DEV_MAILBOX) {
+    problems.push('GATE_DEV_MAILBOX is for development only and must not be set in production');
+  }
   if (production && v.GATE_HCAPTCHA_SECRET === HCAPTCHA_TEST_SECRET) {
     problems.push("GATE_HCAPTCHA_SECRET is hCaptcha's public test secret, which accepts every answer");
   }
@@ -117,5 +127,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     trustProxy: v.GATE_TRUST_PROXY,
     // Resolved only when not set: an installed server without the widget package can still run.
     widgetDist: v.GATE_WIDGET_DIST ?? defaultWidgetDist(),
+    devMailbox: v.GATE_DEV_MAILBOX && !production,
   };
 }

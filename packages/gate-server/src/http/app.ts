@@ -57,6 +57,9 @@ export function createApp(deps: GateDeps): Hono<GateEnv> {
   app.route('/', widgetRoutes);
   app.route('/v1/admin', adminRoutes);
   app.route('/dashboard', dashboardRoutes);
-  if (deps.transport.kind === 'dev-mailbox' && !deps.env.production) app.route('/dev', devMailboxRoutes);
+  // Only when development asked for it (readEnv never sets devMailbox in production).
+  if (deps.transport.kind === 'dev-mailbox' && deps.env.devMailbox && !deps.env.production) {
+    app.route('/dev', devMailboxRoutes);
+  }
   return app;
 }

@@ -20,19 +20,31 @@ iframe{width:100%;height:560px;border:0;border-top:1px solid #e4e8ee}
 pre{white-space:pre-wrap;margin:0;padding:12px 16px;border-top:1px solid #e4e8ee;font-size:12px;color:#41505e}
 .empty{padding:40px;text-align:center;color:#6b7785}`;
 
+/** Headers a reverse proxy adds: a request that carries one came from somewhere else. */
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip', 'via'];
+
+/** Host names this machine answers to itself. */
+const LOCAL_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i;
+
 /**
- * Only for this machine: the mailbox lists every live link, dashboard sign-ins included, so a
- * server that was started without NODE_ENV=production and without SMTP on a public address
- * must not show it to the world. (No socket at all: a test calling app.request().)
+ * Only for this machine: the mailbox lists every live link, dashboard sign-ins included. It is
+ * served only with `GATE_DEV_MAILBOX=1` outside production, and then only to a loopback socket
+ * that no proxy stands in front of — a reverse proxy on the same host is loopback too, so any
+ * proxy header refuses the request — and only under a local host name (localhost, 127.x.x.x,
+ * [::1]), so a foreign page whose name was rebound to 127.0.0.1 can't read it. (No socket at all: a test
+ * calling app.request().)
  */
 function fromThisMachine(c: Context<GateEnv>): boolean {
+  if (PROXY_HEADERS.some((h) => c.req.header(h) !== undefined)) return false;
+  const host = c.req.header('host');
+  if (host !== undefined && !LOCAL_HOST.test(host)) return false;
   let address: string | undefined;
   try {
     address = getConnInfo(c).remote.address;
   } catch {
     return true;
   }
-  return !address || address === '::1' || address.startsWith('127.') || address === '::ffff:127.0.0.1';
+  return !address || address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
 export const devMailboxRoutes = new Hono<GateEnv>()
