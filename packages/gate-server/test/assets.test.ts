@@ -1,5 +1,5 @@
 /** Protected panorama files: only for a visitor whose access holds, never outside the folder. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -114,6 +114,27 @@ forEachBackend('protected assets', (backend) => {
       const res = await server.get(`/v1/tours/t1/assets/${path}`, auth);
       expect(res.status, path).toBe(404);
     }
+  });
+
+  it('follows no link out of the folder: not to a database file, not to a sibling folder', async () => {
+    const auth = { authorization: `Bearer ${accessToken}` };
+    // Another broker's panorama in a sibling folder, and a file standing in for the database.
+    const sibling = mkdtempSync(join(tmpdir(), 'tg-sibling-'));
+    writeFileSync(join(sibling, 'wohnzimmer.jpg'), JPEG);
+    const data = mkdtempSync(join(tmpdir(), 'tg-data-'));
+    writeFileSync(join(data, 'tour-gate.sqlite'), 'SQLite format 3\0 every broker’s leads');
+    symlinkSync(join(data, 'tour-gate.sqlite'), join(dir, 'db.json'));
+    symlinkSync(sibling, join(dir, 'other'));
+    symlinkSync(join(sibling, 'wohnzimmer.jpg'), join(dir, 'rooms', 'wohnzimmer.jpg'));
+    for (const path of ['db.json', 'other/wohnzimmer.jpg', 'rooms/wohnzimmer.jpg']) {
+      const res = await server.get(`/v1/tours/t1/assets/${path}`, auth);
+      expect({ path, status: res.status }).toEqual({ path, status: 404 });
+    }
+    // A link that stays inside the folder is still a file of the tour.
+    symlinkSync('schlafzimmer.jpg', join(dir, 'rooms', 'alias.jpg'));
+    const inside = await server.get('/v1/tours/t1/assets/rooms/alias.jpg', auth);
+    expect(inside.status).toBe(200);
+    expect(Buffer.from(await inside.arrayBuffer())).toEqual(JPEG);
   });
 
   it('stops serving once access is revoked', async () => {
