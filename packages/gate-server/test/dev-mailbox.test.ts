@@ -4,6 +4,7 @@
  * machine itself — not one a reverse proxy on this machine passes on, not one for a foreign
  * host name (DNS rebinding).
  */
+import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { expect, it } from 'vitest';
 import { type EnvError, readEnv } from '../src/config/env.ts';
@@ -59,7 +60,7 @@ it('GATE_DEV_MAILBOX=1 is refused in production, whatever the case of NODE_ENV',
         readEnv({
           NODE_ENV,
           GATE_DEV_MAILBOX: '1',
-          GATE_SECRET: 'Vx7#kQ2m!Lp9zR4t@Wn8Yc5bHd3Fg6Js',
+          GATE_SECRET: randomBytes(36).toString('base64url'),
           GATE_SMTP_URL: 'smtp://mail.example:25',
           GATE_PUBLIC_URL: 'https://gate.example.com',
         });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,7 +82,7 @@ describe('environment', () => {
   it('starts in production with everything set', () => {
     const env = readEnv({
       NODE_ENV: 'production',
-      GATE_SECRET: 'x'.repeat(40),
+      GATE_SECRET: randomBytes(36).toString('base64url'),
       GATE_SMTP_URL: 'smtp://mail.example:587',
       GATE_PUBLIC_URL: 'https://gate.example.com',
     });

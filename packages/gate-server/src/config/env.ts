@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { HCAPTCHA_TEST_SECRET, HCAPTCHA_VERIFY_URL } from '../security/captcha.ts';
+import { DEV_SECRET, secretProblems } from './secret-strength.ts';
 import { defaultWidgetDist } from './widget-dist.ts';
 
 export interface ServerEnv {
@@ -34,8 +35,6 @@ export class EnvError extends Error {
     this.name = 'EnvError';
   }
 }
-
-const DEV_SECRET = 'tour-gate-development-secret-do-not-use-in-production';
 
 /** An unset variable and an empty one mean the same: not set. */
 const optional = z.pipe(
@@ -101,6 +100,9 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     problems.push('GATE_SECRET is required in production (at least 32 random characters)');
   if (production && !v.GATE_SMTP_URL)
     problems.push('GATE_SMTP_URL is required in production (the dev mailbox is for development only)');
+  // Known or guessable secrets (config/secret-strength.ts): each problem named.
+  if (production && v.GATE_SECRET) problems.push(...secretProblems('GATE_SECRET', v.GATE_SECRET));
+  if (production && v.GATE_ADMIN_KEY) problems.push(...secretProblems('GATE_ADMIN_KEY', v.GATE_ADMIN_KEY));
   if (production && v.GATE_DEV_MAILBOX) {
     problems.push('GATE_DEV_MAILBOX is for development only and must not be set in production');
   }
