@@ -42,6 +42,7 @@ export const ERROR_CODES = {
   // server side
   NOT_READY: { status: 503, message: 'The service is not ready.' },
   INTERNAL: { status: 500, message: 'Internal error.' },
+  UNAVAILABLE: { status: 503, message: 'The service is briefly unavailable. Please try again in a moment.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -87,7 +88,7 @@ export class GateError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly fields: Record<string, FieldErrorCode> | undefined;
-  /** Seconds, for RATE_LIMITED. */
+  /** Seconds, for RATE_LIMITED and UNAVAILABLE (`Retry-After`). */
   readonly retryAfter: number | undefined;
 
   constructor(

@@ -174,7 +174,7 @@ const HEADERS = {
   ETag: { schema: z.string(), description: 'Send it back as `If-None-Match` to get `304` while nothing changed.' },
   'Retry-After': {
     schema: z.string().check(z.regex(/^[1-9][0-9]*$/)),
-    description: 'Seconds until the limit resets.',
+    description: 'Seconds until the limit resets (`429`) or until the service is worth asking again (`503`).',
   },
   'WWW-Authenticate': { schema: z.string(), description: 'The bearer challenge of the admin API.' },
   'Content-Disposition': {
@@ -621,7 +621,9 @@ function describeCodes(codes: readonly ErrorCode[]): string {
 
 function errorReplies(op: Operation): Record<string, Json> {
   const byStatus = new Map<number, ErrorCode[]>();
-  const always: ErrorCode[] = op.security === 'admin' ? ['UNAUTHORIZED', 'INTERNAL'] : ['INTERNAL'];
+  // Every operation but this document itself reads the database, which may be briefly away.
+  const server: ErrorCode[] = op.operationId === 'getOpenApi' ? ['INTERNAL'] : ['INTERNAL', 'UNAVAILABLE'];
+  const always: ErrorCode[] = op.security === 'admin' ? ['UNAUTHORIZED', ...server] : server;
   for (const code of [...op.errors, ...always]) {
     const status = ERROR_CODES[code].status;
     const list = byStatus.get(status) ?? [];
@@ -631,7 +633,9 @@ function errorReplies(op: Operation): Record<string, Json> {
   const out: Record<string, Json> = {};
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
     const headers: Json = { 'Cache-Control': header('Cache-Control', true) };
-    if (codes.includes('RATE_LIMITED')) headers['Retry-After'] = header('Retry-After', true);
+    const retry = codes.filter((c) => c === 'RATE_LIMITED' || c === 'UNAVAILABLE');
+    // Required where every code of the status carries it (not `CAPTCHA_UNAVAILABLE`, also a 503).
+    if (retry.length) headers['Retry-After'] = header('Retry-After', retry.length === codes.length);
     if (codes.includes('UNAUTHORIZED')) headers['WWW-Authenticate'] = header('WWW-Authenticate', true);
     out[String(status)] = {
       description: describeCodes(codes),

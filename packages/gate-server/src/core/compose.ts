@@ -42,8 +42,11 @@ export interface Core {
 }
 
 /** Opens the store of `env` with its sealer, and brings its schema up to date. */
-export async function openStore(env: ServerEnv): Promise<GateStore> {
-  const store = GateStore.open(env.databaseUrl, { sealer: new Sealer(deriveKey(env.secret, 'outbox-seal')) });
+export async function openStore(env: ServerEnv, onClientError?: (err: Error) => void): Promise<GateStore> {
+  const store = GateStore.open(env.databaseUrl, {
+    sealer: new Sealer(deriveKey(env.secret, 'outbox-seal')),
+    ...(onClientError ? { onClientError } : {}),
+  });
   await store.migrate();
   return store;
 }
@@ -53,7 +56,7 @@ export async function composeCore(options: ComposeOptions = {}): Promise<Core> {
   const config = options.config ?? loadConfigFile(env.configPath);
   const clock = options.clock ?? systemClock;
   const log = options.log ?? jsonLogger();
-  const store = await openStore(env);
+  const store = await openStore(env, (err) => log.warn('database connection lost', { error: err.message }));
 
   const transport =
     options.transport ?? (env.smtpUrl ? new SmtpTransport(env.smtpUrl, env.mailFrom) : new DevMailbox());

@@ -3,6 +3,7 @@ import { GateError } from '@tour-gate/shared';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isDatabaseUnavailable } from '../store/store.ts';
 import type { GateContext, GateEnv } from './context.ts';
 
 function toGateError(err: unknown): GateError {
@@ -13,8 +14,14 @@ function toGateError(err: unknown): GateError {
     if (err.status === 405) return new GateError('METHOD_NOT_ALLOWED', { cause: err });
     if (err.status >= 400 && err.status < 500) return new GateError('INVALID_JSON', { cause: err });
   }
+  // The database is away (restart, failover, a locked SQLite file): the same request will do
+  // in a moment.
+  if (isDatabaseUnavailable(err)) return new GateError('UNAVAILABLE', { retryAfter: UNAVAILABLE_RETRY_S, cause: err });
   return new GateError('INTERNAL', { cause: err });
 }
+
+/** `Retry-After` while the database is away: a restart takes seconds. */
+const UNAVAILABLE_RETRY_S = 5;
 
 function errorResponse(c: Context, err: GateError): Response {
   if (err.retryAfter !== undefined) c.header('Retry-After', String(Math.max(1, Math.ceil(err.retryAfter))));
@@ -24,7 +31,13 @@ function errorResponse(c: Context, err: GateError): Response {
 
 export function onError<E extends GateEnv>(err: Error, c: GateContext<E>): Response {
   const gate = toGateError(err);
-  if (gate.code === 'INTERNAL') {
+  if (gate.code === 'UNAVAILABLE') {
+    const cause = gate.cause as { code?: string; message?: string } | undefined;
+    c.get('deps')?.log.warn('database unavailable', {
+      route: c.req.routePath,
+      error: cause?.code ?? cause?.message ?? String(cause),
+    });
+  } else if (gate.code === 'INTERNAL') {
     // The route pattern, not the path: review and sign-in links carry their token in the path.
     c.get('deps')?.log.error('unhandled error', { route: c.req.routePath, error: String(err?.stack ?? err) });
   }

@@ -26,16 +26,37 @@ function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
 
-export function connect(url: string): Connection {
-  if (isPostgresUrl(url)) {
-    const pool = new pg.Pool({ connectionString: url, max: 10 });
-    // An idle client that loses its connection (a database restart) must not end the process;
-    // the pool replaces it and the next query reconnects.
-    pool.on('error', (err) =>
+export interface ConnectOptions {
+  /**
+   * A database client lost its connection (a restart, `pg_terminate_backend`, a network cut).
+   * Called instead of letting the `'error'` event end the process; the pool drops that client
+   * and opens a new one for the next query.
+   */
+  onClientError?: (err: Error) => void;
+}
+
+export function connect(url: string, options: ConnectOptions = {}): Connection {
+  const onClientError =
+    options.onClientError ??
+    ((err: Error) =>
       process.stderr.write(
-        `${JSON.stringify({ level: 'warn', msg: 'postgres idle client error', error: err.message })}\n`,
-      ),
-    );
+        `${JSON.stringify({ level: 'warn', msg: 'database connection lost', error: err.message })}\n`,
+      ));
+  if (isPostgresUrl(url)) {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 10,
+      // While the database is away a request fails fast (503) instead of waiting for a client.
+      connectionTimeoutMillis: 5_000,
+      keepAlive: true,
+    });
+    // An idle client that loses its connection is reported by the pool; a checked-out one (a
+    // query under way, a transaction between two statements) emits 'error' on itself, with no
+    // listener of the pool's: unhandled, that ended the process. Every client gets one for
+    // its whole life; its query still rejects, and the pool discards it on release.
+    pool.on('connect', (client) => client.on('error', onClientError));
+    // The pool re-emits an idle client's error, which that client's own listener reported.
+    pool.on('error', () => {});
     const redacted = url.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@');
     return {
       db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),

@@ -16,7 +16,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Sealer } from '../security/seal.ts';
 import { AccountStore } from './accounts.ts';
-import { type Connection, connect } from './connect.ts';
+import { type Connection, type ConnectOptions, connect } from './connect.ts';
 import { ErasureStore } from './erasure.ts';
 import { LeadStore } from './leads.ts';
 import { ManagedStore } from './managed.ts';
@@ -28,6 +28,7 @@ import type { Database } from './schema.ts';
 import { StatisticsStore } from './statistics.ts';
 
 export { isUniqueViolation, StoreOps } from './registrations.ts';
+export { isDatabaseUnavailable } from './unavailable.ts';
 
 export class GateStore extends StoreOps {
   readonly description: string;
@@ -63,8 +64,8 @@ export class GateStore extends StoreOps {
     return this.#conn.db;
   }
 
-  static open(url: string, options: { sealer: Sealer }): GateStore {
-    return new GateStore(connect(url), options.sealer);
+  static open(url: string, options: { sealer: Sealer } & ConnectOptions): GateStore {
+    return new GateStore(connect(url, options), options.sealer);
   }
 
   async migrate(): Promise<string[]> {

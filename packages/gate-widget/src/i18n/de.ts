@@ -81,6 +81,7 @@ export const de: Translation = {
     CONFLICT: 'Gleichzeitig hat sich etwas geändert. Bitte versuchen Sie es erneut.',
     NOT_READY: 'Der Dienst startet gerade. Bitte versuchen Sie es gleich noch einmal.',
     INTERNAL: 'Bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es später erneut.',
+    UNAVAILABLE: 'Der Dienst ist kurz nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.',
     NETWORK_ERROR:
       'Die Verbindung ist fehlgeschlagen. Bitte prüfen Sie Ihre Internetverbindung und versuchen Sie es erneut.',
     BAD_RESPONSE: 'Die Antwort des Servers konnte nicht gelesen werden. Bitte versuchen Sie es später erneut.',

@@ -86,6 +86,7 @@ export const en = {
     CONFLICT: 'Something changed at the same time. Please try again.',
     NOT_READY: 'The service is starting. Please try again in a moment.',
     INTERNAL: 'Something went wrong on our side. Please try again later.',
+    UNAVAILABLE: 'The service is briefly unavailable. Please try again in a moment.',
     NETWORK_ERROR: 'The connection failed. Please check your internet connection and try again.',
     BAD_RESPONSE: 'The answer from the server could not be read. Please try again later.',
   } satisfies Record<GateErrorCode, string>,

@@ -16,6 +16,7 @@ const RETRIABLE: readonly GateErrorCode[] = [
   'RATE_LIMITED',
   'CAPTCHA_UNAVAILABLE',
   'NOT_READY',
+  'UNAVAILABLE',
   'INTERNAL',
 ];
 
