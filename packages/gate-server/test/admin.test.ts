@@ -189,6 +189,71 @@ forEachBackend('admin API', (backend) => {
     expect(server.deps.tours.find('old-villa')).toBeUndefined();
   });
 
+  it('checks a tour as the config file does: a pattern that does not compile, taken field keys', async () => {
+    const fieldsOf = async (res: Response) => {
+      const body = (await res.json()) as { error: { code: string; fields: Record<string, string> } };
+      return { status: res.status, code: body.error.code, fields: body.error.fields };
+    };
+    const cases: [unknown, string][] = [
+      [{ ...newTour('paren', 'schmidt'), postalCodePattern: '(' }, 'postalCodePattern'],
+      [{ ...newTour('paren', 'schmidt'), fields: { email: 'optional' } }, 'fields.email'],
+      ...['email', 'phone', 'firstName'].map((key): [unknown, string] => [
+        {
+          ...newTour('paren', 'schmidt'),
+          customFields: [{ key, label: { de: 'X', en: 'X' } }],
+        },
+        'customFields.0.key',
+      ]),
+      [
+        {
+          ...newTour('paren', 'schmidt'),
+          customFields: [
+            { key: 'budget', label: { de: 'X', en: 'X' } },
+            { key: 'budget', label: { de: 'Y', en: 'Y' } },
+          ],
+        },
+        'customFields.1.key',
+      ],
+      [
+        {
+          ...newTour('paren', 'schmidt'),
+          customFields: [{ key: 'size', type: 'select', label: { de: 'X', en: 'X' } }],
+        },
+        'customFields.0.options',
+      ],
+    ];
+    for (const [body, field] of cases) {
+      for (const [method, path] of [
+        ['POST', '/v1/admin/tours'],
+        ['PUT', '/v1/admin/tours/paren'],
+      ] as const) {
+        expect(await fieldsOf(await send(method, path, PLATFORM, body))).toEqual({
+          status: 422,
+          code: 'VALIDATION_FAILED',
+          fields: { [field]: 'invalid' },
+        });
+      }
+    }
+    expect(server.deps.tours.find('paren')).toBeUndefined();
+    expect((await server.get('/v1/tours/paren/gate')).status).toBe(404);
+  });
+
+  it('loads no stored tour that fails the checks (saved before they held), and still starts', async () => {
+    const stored = { ...newTour('stored-paren', 'schmidt'), postalCodePattern: '(' };
+    const good = newTour('stored-fine', 'schmidt');
+    await server.store.managed.saveTour('stored-paren', 'schmidt', JSON.stringify(stored), server.clock.now);
+    await server.store.managed.saveTour('stored-fine', 'schmidt', JSON.stringify(good), server.clock.now);
+    await server.close();
+    await start();
+    expect((await server.get('/v1/tours/stored-fine/gate')).status).toBe(200);
+    expect((await server.get('/v1/tours/stored-paren/gate')).status).toBe(404);
+    const reg = await server.post('/v1/tours/stored-paren/registrations', {
+      fields: { email: 'a@example.org', postalCode: '50667' },
+      consent: { privacy: true, version: '1' },
+    });
+    expect(reg.status).toBe(404);
+  });
+
   it('exports leads as CSV and JSON, filtered, and checks its parameters', async () => {
     const csv = await server.get(
       '/v1/admin/tours/gartenweg-3/leads?format=csv&separator=;&status=denied',

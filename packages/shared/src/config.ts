@@ -100,11 +100,49 @@ export const tourConfigSchema = z
   })
   .strict();
 
+type TourShape = z.output<typeof tourConfigSchema>;
+
+/**
+ * What a tour must hold beyond its shape, wherever it comes from — the config file, the admin
+ * API, the database on load: email always required, a postal-code pattern that compiles, custom
+ * field keys unique and apart from the standard ones, options for a select. Paths are relative
+ * to the tour.
+ */
+function tourProblems(t: TourShape): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  if (t.fields.email && t.fields.email !== 'required') {
+    problems.push({ path: ['fields', 'email'], message: 'email is always required' });
+  }
+  if (t.postalCodePattern !== undefined) {
+    try {
+      new RegExp(t.postalCodePattern);
+    } catch {
+      problems.push({ path: ['postalCodePattern'], message: 'not a valid regular expression' });
+    }
+  }
+  const keys = new Set<string>();
+  t.customFields.forEach((f, j) => {
+    if (keys.has(f.key) || (STANDARD_FIELD_KEYS as readonly string[]).includes(f.key)) {
+      problems.push({ path: ['customFields', j, 'key'], message: `field key "${f.key}" is taken` });
+    }
+    keys.add(f.key);
+    if (f.type === 'select' && !f.options?.length) {
+      problems.push({ path: ['customFields', j, 'options'], message: 'a select needs options' });
+    }
+  });
+  return problems;
+}
+
+/** A tour with `tourProblems` checked: the one schema every source of tours parses with. */
+export const checkedTourSchema = tourConfigSchema.superRefine((t, ctx) => {
+  for (const p of tourProblems(t)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+});
+
 export const gateConfigFileSchema = z
   .object({
     $schema: z.string().optional(),
     brokers: z.array(brokerConfigSchema),
-    tours: z.array(tourConfigSchema),
+    tours: z.array(checkedTourSchema),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -122,38 +160,6 @@ export const gateConfigFileSchema = z
       if (!brokerIds.has(t.broker)) {
         ctx.addIssue({ code: 'custom', path: ['tours', i, 'broker'], message: `no broker with id "${t.broker}"` });
       }
-      if (t.fields.email && t.fields.email !== 'required') {
-        ctx.addIssue({ code: 'custom', path: ['tours', i, 'fields', 'email'], message: 'email is always required' });
-      }
-      if (t.postalCodePattern) {
-        try {
-          new RegExp(t.postalCodePattern);
-        } catch {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['tours', i, 'postalCodePattern'],
-            message: 'not a valid regular expression',
-          });
-        }
-      }
-      const keys = new Set<string>();
-      t.customFields.forEach((f, j) => {
-        if (keys.has(f.key) || (STANDARD_FIELD_KEYS as readonly string[]).includes(f.key)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['tours', i, 'customFields', j, 'key'],
-            message: `field key "${f.key}" is taken`,
-          });
-        }
-        keys.add(f.key);
-        if (f.type === 'select' && !f.options?.length) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['tours', i, 'customFields', j, 'options'],
-            message: 'a select needs options',
-          });
-        }
-      });
     });
   });
 

@@ -18,7 +18,7 @@ import { GateStore } from '../store/store.ts';
 import { jsonLogger, type Logger } from '../util/logger.ts';
 import { type Clock, systemClock } from '../util/time.ts';
 import type { GateDeps } from './deps.ts';
-import { loadManaged, watchManaged } from './managed.ts';
+import { loadManaged, type OnInvalidStored, watchManaged } from './managed.ts';
 import { DEFAULT_LIMITS, MemoryRateCounter, type RateLimits } from './rate-limit.ts';
 
 export interface ComposeOptions {
@@ -77,7 +77,9 @@ export async function composeCore(options: ComposeOptions = {}): Promise<Core> {
     rateCounter: memoryCounter ?? store.rateLimits,
   };
   // Tours and brokers created through the admin API live in the database.
-  const managedSince = await loadManaged(store, deps.tours);
+  // One that fails today's checks is left out and logged, never a reason not to start.
+  const onInvalidStored: OnInvalidStored = (message, detail) => log.warn(message, detail);
+  const managedSince = await loadManaged(store, deps.tours, undefined, onInvalidStored);
 
   const stops: (() => void | Promise<void>)[] = [];
   return {
@@ -86,8 +88,13 @@ export async function composeCore(options: ComposeOptions = {}): Promise<Core> {
       // Other instances on the same PostgreSQL database may add tours while this one runs.
       if (store.dialect === 'postgres') {
         stops.push(
-          watchManaged(store, deps.tours, managedSince, 30_000, (err) =>
-            log.warn('reloading tours failed', { error: String(err) }),
+          watchManaged(
+            store,
+            deps.tours,
+            managedSince,
+            30_000,
+            (err) => log.warn('reloading tours failed', { error: String(err) }),
+            onInvalidStored,
           ),
         );
       }

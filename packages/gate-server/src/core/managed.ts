@@ -6,7 +6,7 @@
  * instances' changes in every 30 seconds.
  */
 import { type FieldErrorCode, GateError } from '@tour-gate/shared';
-import { type BrokerConfig, brokerConfigSchema, type TourConfig, tourConfigSchema } from '@tour-gate/shared/config';
+import { type BrokerConfig, brokerConfigSchema, checkedTourSchema, type TourConfig } from '@tour-gate/shared/config';
 import type { TourDirectory } from '../config/tours.ts';
 import type { GateStore } from '../store/store.ts';
 import type { Principal } from './api-keys.ts';
@@ -29,7 +29,8 @@ function parseWith<T>(
 }
 
 export const parseBroker = (v: unknown): BrokerConfig => parseWith(brokerConfigSchema, v);
-export const parseTour = (v: unknown): TourConfig => parseWith(tourConfigSchema, v);
+/** The config file's checks too (`checkedTourSchema`): one validation for tours from every source. */
+export const parseTour = (v: unknown): TourConfig => parseWith(checkedTourSchema, v);
 
 export async function saveBroker(
   store: GateStore,
@@ -51,10 +52,21 @@ export async function saveTour(store: GateStore, tours: TourDirectory, tour: Tou
   tours.upsert(tour);
 }
 
-/** A stored document, checked again on the way in: the schema may have tightened since it was saved. */
-function parseStored<T>(schema: { parse(v: unknown): T }, json: string): T {
-  return schema.parse(JSON.parse(json));
+/**
+ * A stored document, checked again on the way in: the schema may have tightened since it was
+ * saved. One that fails is left out (and reported), never a reason not to start.
+ */
+function parseStored<T>(schema: { parse(v: unknown): T }, json: string, skip: (err: unknown) => void): T | undefined {
+  try {
+    return schema.parse(JSON.parse(json));
+  } catch (err) {
+    skip(err);
+    return undefined;
+  }
 }
+
+/** Told about a stored broker or tour that fails today's checks and is therefore not served. */
+export type OnInvalidStored = (message: string, detail: { kind: 'broker' | 'tour'; id: string; error: string }) => void;
 
 const CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -62,20 +74,34 @@ const CLOCK_SKEW_MS = 5 * 60_000;
  * Loads the database's brokers, then its tours, changed after `since` (all at start), into the
  * directory (config-file ids win). Returns the newest change seen, for the next call.
  */
-export async function loadManaged(store: GateStore, tours: TourDirectory, since?: number): Promise<number> {
+export async function loadManaged(
+  store: GateStore,
+  tours: TourDirectory,
+  since?: number,
+  onInvalid: OnInvalidStored = () => {},
+): Promise<number> {
+  const skip = (kind: 'broker' | 'tour', id: string) => (err: unknown) =>
+    onInvalid(`stored ${kind} "${id}" fails the checks and is not served`, {
+      kind,
+      id,
+      error: err instanceof Error ? err.message : String(err),
+    });
   let newest = since ?? 0;
   // Instances' clocks differ a little: look back a while; applying a row twice does no harm.
   const after = since === undefined ? -1 : since - CLOCK_SKEW_MS;
   const brokers = await store.managed.brokersChangedAfter(after);
   for (const row of brokers) {
     newest = Math.max(newest, row.updated_at);
-    if (!tours.inConfigFile('broker', row.id)) tours.upsertBroker(parseStored(brokerConfigSchema, row.config));
+    if (tours.inConfigFile('broker', row.id)) continue;
+    const broker = parseStored(brokerConfigSchema, row.config, skip('broker', row.id));
+    if (broker) tours.upsertBroker(broker);
   }
   const rows = await store.managed.toursChangedAfter(after);
   for (const row of rows) {
     newest = Math.max(newest, row.updated_at);
     if (tours.inConfigFile('tour', row.id) || !tours.broker(row.broker_id)) continue;
-    tours.upsert(parseStored(tourConfigSchema, row.config));
+    const tour = parseStored(checkedTourSchema, row.config, skip('tour', row.id));
+    if (tour) tours.upsert(tour);
   }
   return newest;
 }
@@ -90,11 +116,12 @@ export function watchManaged(
   since: number,
   everyMs: number,
   onError: (err: unknown) => void,
+  onInvalid?: OnInvalidStored,
 ): () => Promise<void> {
   let last = since;
   let running: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
-    running = loadManaged(store, tours, last).then((n) => {
+    running = loadManaged(store, tours, last, onInvalid).then((n) => {
       last = n;
     }, onError);
   }, everyMs);
