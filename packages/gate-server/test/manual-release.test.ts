@@ -359,6 +359,36 @@ forEachBackend('manual release with a real SMTP server', (backend) => {
     expect(conf.parsed.html).toContain('Guten Tag &lt;script&gt;alert(1)&lt;/script&gt; O&#39;Neil');
   });
 
+  it('a name with RFC 2047 encoded words or bidi controls reaches Reply-To as plain text, no address in it', async () => {
+    const b64 = Buffer.from('Chef <attacker@evil.example>').toString('base64');
+    const cases: [string, Record<string, string>][] = [
+      ['enc-b@example.org', { firstName: `=?utf-8?B?${b64}?=`, lastName: 'Berg' }],
+      ['enc-q@example.org', { firstName: 'Ina', lastName: '=?UTF-8?Q?=3Cattacker=40evil=2Eexample=3E?=' }],
+      // Shown right to left, "elpmaxe.live@rekcatta" reads as attacker@evil.example.
+      [
+        'bidi@example.org',
+        { firstName: 'Ole\u200F\u061C', lastName: '\u202E\u2066elpmaxe.live@rekcatta\u2069\u200E\u202C' },
+      ],
+      ['zw@example.org', { firstName: 'Z\u200Bo\u2060e', lastName: 'K\u00ADu\uFEFFh' }],
+    ];
+    for (const [email, fields] of cases) {
+      expect((await register(server, 'gartenweg-3', email, fields)).status).toBe(202);
+      const mail = await waitForMail(smtp, isMail('review-request', BROKER, email));
+      const [replyTo] = mail.parsed.replyTo?.value ?? [];
+      expect(replyTo?.address).toBe(email);
+      const name = replyTo?.name ?? '';
+      expect({ email, name, bad: /[<>@]|=\?|\?=|[\p{Cf}\p{Cc}]/u.test(name) }).toEqual({ email, name, bad: false });
+      expect(mail.parsed.replyTo?.value).toHaveLength(1);
+    }
+    const names = await Promise.all(
+      cases.map(
+        async ([email]) =>
+          (await waitForMail(smtp, isMail('review-request', BROKER, email))).parsed.replyTo?.value[0]?.name,
+      ),
+    );
+    expect(names).toEqual(['Berg', 'Ina', 'Ole elpmaxe.live rekcatta', 'Zoe Kuh']);
+  });
+
   it('a name with CR/LF that reached the store anyway still ends no header line', async () => {
     // Defence in depth: the mask refuses CR/LF, but rows may come from elsewhere (an import).
     const now = server.clock.now;

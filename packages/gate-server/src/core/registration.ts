@@ -5,6 +5,7 @@
 import type { Tour } from '../config/tours.ts';
 import { decodeFields, type ReplyTo } from '../store/codecs.ts';
 import type { Registration } from '../store/schema.ts';
+import { plainDisplayName } from '../util/display-name.ts';
 
 export type Locale = 'de' | 'en';
 
@@ -21,16 +22,14 @@ export function localeOf(reg: Pick<Registration, 'locale'>): Locale {
 
 /**
  * Mails to the broker answer to the visitor. The visitor's name goes into a header only here,
- * as the display name of this address object, and only as a plain phrase: besides what the
- * transport strips (line ends, quotes, angle brackets), the characters that give an address
- * header its structure (`@ , ; : ( ) [ ] \`) are dropped, so no part of it reads as an address.
+ * as the display name of this address object, and only as a plain phrase: encoded words,
+ * format characters (bidi controls), control characters, quotes and angle brackets go
+ * (`plainDisplayName`, which the transport applies to every name again), and so do the
+ * characters that give an address header its structure (`@ , ; : ( ) [ ] \`), so no part of it
+ * reads as an address.
  */
 export function visitorReplyTo(reg: Pick<Registration, 'fields' | 'email'>): ReplyTo {
-  const name = visitorName(reg)
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters
-    .replace(/[\u0000-\u001f\u007f\u2028\u2029"<>@,;:()[\]\\]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const name = plainDisplayName(visitorName(reg).replace(/[@,;:()[\]\\]/g, ' '));
   return { name, address: reg.email };
 }
 

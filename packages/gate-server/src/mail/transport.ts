@@ -3,13 +3,11 @@
  * dev mailbox, which keeps every mail in the outbox table for `GET /dev/mailbox`.
  */
 
-import { LINE_BREAK_OR_CONTROL } from '@tour-gate/shared';
 import nodemailer from 'nodemailer';
-
-const LINE_BREAK_OR_CONTROL_G = new RegExp(LINE_BREAK_OR_CONTROL.source, 'g');
 
 import { decodeReplyTo } from '../store/codecs.ts';
 import type { OutboxMail } from '../store/schema.ts';
+import { plainDisplayName } from '../util/display-name.ts';
 
 export interface MailTransport {
   readonly kind: 'smtp' | 'dev-mailbox';
@@ -17,10 +15,12 @@ export interface MailTransport {
   close(): void;
 }
 
-/** Strips what could end a header line; nodemailer encodes the rest as an address object. */
-function headerSafeName(name: string): string {
-  return name.replace(LINE_BREAK_OR_CONTROL_G, ' ').replace(/["<>]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 120);
-}
+/**
+ * Every display name (the visitor's, the broker's) as plain text: nothing that ends a header
+ * line, no encoded word, no bidi control (`plainDisplayName`); nodemailer encodes the rest as
+ * an address object.
+ */
+const headerSafeName = (name: string): string => plainDisplayName(name);
 
 export class SmtpTransport implements MailTransport {
   readonly kind = 'smtp' as const;
