@@ -21,7 +21,7 @@ Commands:
   demo            start on embedded defaults with the sample config and the dev mailbox
   tours           list the tours (config file and admin API)
   stats <tour>    the tour's funnel and numbers [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]
-  export <tour>   the tour's leads to stdout [--format csv|json] [--separator ";"]
+  export <tour>   the tour's leads to stdout [--format csv|json|openimmo] [--separator ";"]
                   [--status S] [--from D] [--to D]; a progress bar on a terminal
   purge           retention: erase unconfirmed registrations after --unconfirmed-days
                   (default 30) and leads after the broker's retentionDays [--dry-run]

@@ -52,6 +52,14 @@ export const tourConfigSchema = z
     id,
     broker: id.describe('id of a broker in `brokers`'),
     title: z.string().min(1),
+    oobjId: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe(
+        "The broker's object number (OpenImmo `oobj_id`) of the property the tour shows; OpenImmo-Feedback documents carry it, so a CRM files the lead under the object",
+      ),
     pageUrl: httpUrl.describe('The tour page; unlock links point here, with the token in the fragment'),
     allowedOrigins: z.array(origin).default([]).describe('Origins of pages that may embed the gate'),
     mode: z.enum(['email', 'manual']).default('email'),
@@ -81,9 +89,13 @@ export const tourConfigSchema = z
       .object({
         broker: z.enum(['off', 'each-lead']).default('off').describe('email release: tell the broker about each lead'),
         visitorConfirmation: z.boolean().default(true).describe('manual release: confirm the request to the visitor'),
+        openimmoAttachment: z
+          .boolean()
+          .default(false)
+          .describe("attach the lead as an OpenImmo-Feedback XML file to the broker's lead and review mails"),
       })
       .strict()
-      .default({ broker: 'off', visitorConfirmation: true }),
+      .default({ broker: 'off', visitorConfirmation: true, openimmoAttachment: false }),
     denyText: localized.optional().describe('Text of the polite notice a denied visitor receives'),
     captcha: z
       .object({ siteKey: z.string().min(1) })

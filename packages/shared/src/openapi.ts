@@ -179,7 +179,7 @@ const HEADERS = {
   'WWW-Authenticate': { schema: z.string(), description: 'The bearer challenge of the admin API.' },
   'Content-Disposition': {
     schema: z.string(),
-    description: 'A download: `attachment; filename="<tour>-leads.<format>"`.',
+    description: 'A download: `attachment; filename="<tour>-leads.<csv|json|xml>"`.',
   },
   'Content-Length': { schema: z.string().check(z.regex(/^[0-9]+$/)), description: 'Size in bytes.' },
   'Access-Control-Allow-Origin': { schema: z.string(), description: 'Readable from any origin.' },
@@ -563,13 +563,13 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'admin',
     summary: 'Export the leads of a tour',
     description:
-      'Streamed, oldest first. CSV is UTF-8 with BOM, RFC 4180 quoting, cells starting with `=`, `+`, `-`, `@` neutralised.',
+      "Streamed, oldest first. CSV is UTF-8 with BOM, RFC 4180 quoting, cells starting with `=`, `+`, `-`, `@` neutralised. `openimmo` is one OpenImmo-Feedback 1.2.7 document (UTF-8 XML): `sender` (the broker), one `objekt` (the tour's `oobjId`) with one `interessent` per lead, for a CRM's inquiry import.",
     params: [
       idParam('tour'),
       {
         name: 'format',
         in: 'query',
-        schema: z._default(z.enum(['json', 'csv']), 'json'),
+        schema: z._default(z.enum(['json', 'csv', 'openimmo']), 'json'),
         description: 'Output format.',
       },
       { name: 'separator', in: 'query', schema: z._default(z.enum([',', ';']), ','), description: 'CSV separator.' },
@@ -581,7 +581,7 @@ export const OPERATIONS: readonly Operation[] = [
     replies: {
       200: {
         description: 'The leads.',
-        body: { 'application/json': leadExportSchema, 'text/csv': z.string() },
+        body: { 'application/json': leadExportSchema, 'text/csv': z.string(), 'application/xml': z.string() },
         headers: ['Cache-Control', 'Content-Disposition'],
       },
     },

@@ -9,6 +9,7 @@ import { type Context, Hono } from 'hono';
 import * as z from 'zod/mini';
 import type { Tour } from '../config/tours.ts';
 import { createBrokerKey, type Principal, principalOf, revokeBrokerKey } from '../core/api-keys.ts';
+import { isExportFormat } from '../core/export/stream.ts';
 import { parseFilter } from '../core/lead-filter.ts';
 import { checkTourWrite, parseBroker, parseTour, saveBroker, saveTour } from '../core/managed.ts';
 import { bearerOf } from '../http/bearer.ts';
@@ -135,11 +136,18 @@ export const adminRoutes = new Hono<AdminEnv>()
     const tour = visibleTour(c, c.req.param('id'));
     const format = c.req.query('format') ?? 'json';
     const separator = c.req.query('separator') ?? ',';
-    if ((format !== 'csv' && format !== 'json') || (separator !== ',' && separator !== ';')) {
+    if (!isExportFormat(format) || (separator !== ',' && separator !== ';')) {
       throw new GateError('VALIDATION_FAILED', {
-        fields: format !== 'csv' && format !== 'json' ? { format: 'invalid' } : { separator: 'invalid' },
+        fields: !isExportFormat(format) ? { format: 'invalid' } : { separator: 'invalid' },
       });
     }
     const filter = parseFilter((k) => c.req.query(k));
-    return exportResponse(c.get('deps').store.leads, tour.config, { format, separator, filter });
+    const deps = c.get('deps');
+    return exportResponse(deps.store.leads, tour.config, {
+      format,
+      separator,
+      filter,
+      broker: tour.broker,
+      now: deps.clock(),
+    });
   });

@@ -10,7 +10,7 @@ import type { ServerEnv } from '../config/env.ts';
 import type { TourDirectory } from '../config/tours.ts';
 import { composeCore } from '../core/compose.ts';
 import { forgetEmail } from '../core/erase.ts';
-import { type ExportFormat, exportChunks } from '../core/export/stream.ts';
+import { exportChunks, isExportFormat } from '../core/export/stream.ts';
 import { parseFilter } from '../core/lead-filter.ts';
 import { purge } from '../core/purge.ts';
 import { FUNNEL } from '../store/statistics.ts';
@@ -67,10 +67,10 @@ export async function statsCommand(env: ServerEnv, tourId: string | undefined, f
 }
 
 export async function exportCommand(env: ServerEnv, tourId: string | undefined, flags: Flags): Promise<number> {
-  const format = (str(flags.format) ?? 'csv') as ExportFormat;
+  const format = str(flags.format) ?? 'csv';
   const separator = str(flags.separator) ?? ',';
-  if (!tourId || (format !== 'csv' && format !== 'json') || (separator !== ',' && separator !== ';')) {
-    return usage('export <tour> [--format csv|json] [--separator ";"] [--status S] [--from D] [--to D]');
+  if (!tourId || !isExportFormat(format) || (separator !== ',' && separator !== ';')) {
+    return usage('export <tour> [--format csv|json|openimmo] [--separator ";"] [--status S] [--from D] [--to D]');
   }
   const { store, tours, close } = await open(env);
   try {
@@ -82,6 +82,8 @@ export async function exportCommand(env: ServerEnv, tourId: string | undefined, 
       format,
       separator,
       filter,
+      broker: tour.broker,
+      now: Date.now(),
       onProgress: (done) => bar.update(done),
     });
     for await (const chunk of chunks) await write(process.stdout, chunk);

@@ -5,7 +5,7 @@
  */
 import type { Tour } from '../config/tours.ts';
 import type { RenderedMail } from '../mail/layout.ts';
-import { encodeReplyTo, type ReplyTo } from '../store/codecs.ts';
+import { encodeAttachments, encodeReplyTo, type MailAttachment, type ReplyTo } from '../store/codecs.ts';
 import type { LogKind, MailKind, Registration } from '../store/schema.ts';
 import type { StoreOps } from '../store/store.ts';
 
@@ -17,6 +17,8 @@ export interface MailToQueue {
   replyTo: ReplyTo | null;
   mail: RenderedMail;
   now: number;
+  /** Files sent with the mail (sealed in the outbox, dropped once an SMTP server took it). */
+  attachments?: readonly MailAttachment[];
 }
 
 /** Puts a mail into the outbox. */
@@ -30,6 +32,7 @@ export function queueMail(tx: StoreOps, m: MailToQueue): Promise<string> {
     subject: m.mail.subject,
     text_body: m.mail.text,
     html_body: m.mail.html,
+    attachments: encodeAttachments(m.attachments),
     next_attempt_at: m.now,
     locked_until: null,
     last_error: null,
@@ -46,6 +49,7 @@ export interface RegistrationMail {
   replyTo: ReplyTo | null;
   mail: RenderedMail;
   now: number;
+  attachments?: readonly MailAttachment[];
   /** The logbook entry: `mail-queued` unless said otherwise; `detail` adds to `{ mail: kind }`. */
   log?: { kind?: LogKind; detail?: Record<string, unknown> };
 }

@@ -6,6 +6,7 @@ import type { Tour } from '../config/tours.ts';
 import { type LeadEvent, renderBrokerNotificationMail } from '../mail/broker-notification-mail.ts';
 import type { Registration } from '../store/schema.ts';
 import type { StoreOps } from '../store/store.ts';
+import { openImmoAttachment } from './export/openimmo.ts';
 import { queueRegistrationMail } from './mail.ts';
 import { visitorReplyTo } from './registration.ts';
 
@@ -31,6 +32,11 @@ export async function notifyBroker(
     replyTo: visitorReplyTo(reg),
     mail,
     now,
+    // The lead as OpenImmo-Feedback for the broker's CRM, with the registration only: the
+    // mail about the first opening is no new inquiry.
+    ...(t.notifications.openimmoAttachment && event === 'registered'
+      ? { attachments: [openImmoAttachment(t, tour.broker, reg)] }
+      : {}),
     log: { kind: 'broker-notified', detail: { event } },
   });
   return true;

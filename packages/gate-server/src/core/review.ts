@@ -10,6 +10,7 @@ import type { LinkToken, Registration } from '../store/schema.ts';
 import type { StoreOps } from '../store/store.ts';
 import { DAY_MS } from '../util/time.ts';
 import type { GateDeps } from './deps.ts';
+import { openImmoAttachment } from './export/openimmo.ts';
 import { issueLink, reviewUrl } from './links.ts';
 import { queueRegistrationMail } from './mail.ts';
 import { brokerReplyTo, localeOf, visitorName, visitorReplyTo } from './registration.ts';
@@ -86,6 +87,11 @@ async function issueReviewLink(
     replyTo: visitorReplyTo(reg),
     mail: review,
     now,
+    // The request as OpenImmo-Feedback for the broker's CRM; a renewed link is the same
+    // request again, so its mail carries no second copy.
+    ...(t.notifications.openimmoAttachment && reason !== 'renewed'
+      ? { attachments: [openImmoAttachment(t, tour.broker, reg)] }
+      : {}),
     log: { detail: { reason, validUntil: expiresAt } },
   });
   return { token, expiresAt };

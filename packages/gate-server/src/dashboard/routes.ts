@@ -16,7 +16,7 @@ import { parseFilter } from '../core/lead-filter.ts';
 import { clientIp } from '../http/client.ts';
 import type { GateContext, GateEnv } from '../http/context.ts';
 import { onError } from '../http/errors.ts';
-import { exportResponse } from '../http/export-response.ts';
+import { exportResponse, openImmoLeadResponse } from '../http/export-response.ts';
 import { readForm } from '../http/form.ts';
 import { DAY_MS, dayOf } from '../util/time.ts';
 import { localeOf, page, stringsFor } from './page.ts';
@@ -184,6 +184,12 @@ const app = new Hono<DashEnv>()
     const body = leadView({ s, locale: l, tour, lead, log: await store.logbook(lead.id), csrf: session.csrf, notice });
     return page(c, { locale: l, title: lead.email, body, session });
   })
+  .get('/tours/:tour/leads/:id/openimmo', async (c) => {
+    const tour = ownTour(c);
+    const lead = await c.get('deps').store.leads.get(tour.config.id, c.req.param('id'));
+    if (!lead) throw new GateError('NOT_FOUND');
+    return openImmoLeadResponse(tour.config, tour.broker, lead);
+  })
   .post('/tours/:tour/leads/:id/decide', async (c) => {
     const tour = ownTour(c);
     const deps = c.get('deps');
@@ -212,10 +218,18 @@ const app = new Hono<DashEnv>()
   })
   .get('/tours/:tour/export', (c) => {
     const tour = ownTour(c);
-    const format = c.req.query('format') === 'json' ? 'json' : 'csv';
+    const asked = c.req.query('format');
+    const format = asked === 'json' || asked === 'openimmo' ? asked : 'csv';
     const separator = c.req.query('separator') === ';' ? ';' : ',';
     const filter = parseFilter((k) => c.req.query(k));
-    return exportResponse(c.get('deps').store.leads, tour.config, { format, separator, filter });
+    const deps = c.get('deps');
+    return exportResponse(deps.store.leads, tour.config, {
+      format,
+      separator,
+      filter,
+      broker: tour.broker,
+      now: deps.clock(),
+    });
   });
 
 /** GateErrors on a dashboard page become a page, not JSON. */

@@ -81,8 +81,10 @@ const en = {
     csv: 'CSV (comma)',
     csvSemicolon: 'CSV (semicolon, German Excel)',
     json: 'JSON',
+    openimmo: 'OpenImmo-Feedback (XML for your CRM)',
   },
   lead: {
+    openimmo: 'Download as OpenImmo-Feedback (XML for your CRM)',
     fields: 'Data',
     consent: 'Consent record',
     consentAt: 'Given at',
@@ -221,8 +223,10 @@ const de: DashStrings = {
     csv: 'CSV (Komma)',
     csvSemicolon: 'CSV (Semikolon, deutsches Excel)',
     json: 'JSON',
+    openimmo: 'OpenImmo-Feedback (XML für Ihre Maklersoftware)',
   },
   lead: {
+    openimmo: 'Als OpenImmo-Feedback herunterladen (XML für Ihre Maklersoftware)',
     fields: 'Angaben',
     consent: 'Einwilligung',
     consentAt: 'Erteilt am',

@@ -1,7 +1,9 @@
 /** Lead exports as streamed HTTP downloads, for the dashboard and the admin API alike. */
-import type { TourConfig } from '@tour-gate/shared/config';
-import { EXPORT_TYPES, type ExportOptions, exportChunks } from '../core/export/stream.ts';
+import type { BrokerConfig, TourConfig } from '@tour-gate/shared/config';
+import { OPENIMMO_CONTENT_TYPE, openImmoFeedbackDocument, openImmoFilename } from '../core/export/openimmo.ts';
+import { EXPORT_EXTENSIONS, EXPORT_TYPES, type ExportOptions, exportChunks } from '../core/export/stream.ts';
 import type { LeadStore } from '../store/leads.ts';
+import type { Registration } from '../store/schema.ts';
 
 /** The chunks as a byte stream for an HTTP response. */
 function toByteStream(chunks: AsyncGenerator<string>): ReadableStream<Uint8Array> {
@@ -23,7 +25,19 @@ export function exportResponse(leads: LeadStore, tour: TourConfig, options: Expo
   return new Response(toByteStream(exportChunks(leads, tour.id, tour, options)), {
     headers: {
       'content-type': EXPORT_TYPES[options.format],
-      'content-disposition': `attachment; filename="${tour.id}-leads.${options.format}"`,
+      'content-disposition': `attachment; filename="${tour.id}-leads.${EXPORT_EXTENSIONS[options.format]}"`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    },
+  });
+}
+
+/** One lead as an OpenImmo-Feedback file (`anfrage-<tour>-<date>.xml`). */
+export function openImmoLeadResponse(tour: TourConfig, broker: BrokerConfig, lead: Registration): Response {
+  return new Response(openImmoFeedbackDocument(tour, broker, lead), {
+    headers: {
+      'content-type': `${OPENIMMO_CONTENT_TYPE}; charset=utf-8`,
+      'content-disposition': `attachment; filename="${openImmoFilename(tour.id, lead)}"`,
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
     },

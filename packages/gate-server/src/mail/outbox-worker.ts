@@ -103,7 +103,7 @@ export class OutboxWorker {
       const mails = await this.store.outbox.claim(this.clock(), this.opts.batch, this.opts.leaseMs);
       if (mails.length === 0) return sent;
       for (const mail of mails) {
-        if (isSealed(mail.text_body) || isSealed(mail.html_body)) {
+        if (isSealed(mail.text_body) || isSealed(mail.html_body) || (mail.attachments && isSealed(mail.attachments))) {
           // Sealed with another key (GATE_SECRET was changed): it can never be read again.
           await this.store.outbox.markFailed(mail.id, 'cannot unseal the mail: was GATE_SECRET changed?');
           this.opts.log('mail cannot be unsealed', { id: mail.id });
@@ -132,14 +132,15 @@ export class OutboxWorker {
   }
 
   /**
-   * Delivered: the live tokens leave the database (the dev mailbox keeps its sealed copy,
-   * since there the mailbox is the only place the links are). Should the redacted copy not be
-   * storable, the mail is still marked sent: sending it again would be worse.
+   * Delivered: the live tokens leave the database, and so do the attachments (personal data the
+   * recipient now has; the logbook records that the mail went). The dev mailbox keeps its sealed
+   * copy, since there the mailbox is the only place the links are. Should the redacted copy not
+   * be storable, the mail is still marked sent: sending it again would be worse.
    */
   private async markSent(mail: OutboxMail): Promise<OutboxMail | undefined> {
     const keep =
       this.transport.kind === 'smtp'
-        ? { text_body: redactTokens(mail.text_body), html_body: redactTokens(mail.html_body) }
+        ? { text_body: redactTokens(mail.text_body), html_body: redactTokens(mail.html_body), attachments: null }
         : undefined;
     try {
       return await this.store.outbox.markSent(mail.id, this.clock(), keep);

@@ -5,7 +5,7 @@
 
 import nodemailer from 'nodemailer';
 
-import { decodeReplyTo } from '../store/codecs.ts';
+import { decodeAttachments, decodeReplyTo } from '../store/codecs.ts';
 import type { OutboxMail } from '../store/schema.ts';
 import { plainDisplayName } from '../util/display-name.ts';
 
@@ -53,6 +53,11 @@ export class SmtpTransport implements MailTransport {
       subject: mail.subject,
       text: mail.text_body,
       html: mail.html_body,
+      attachments: decodeAttachments(mail.attachments).map((a) => ({
+        filename: a.filename,
+        contentType: a.contentType,
+        content: Buffer.from(a.content, 'utf8'),
+      })),
       // Stable across retries, so a receiver can drop a duplicate after a lost acknowledgement.
       messageId: `<${mail.id}@${this.domain}>`,
       headers: { 'Auto-Submitted': 'auto-generated', 'X-Tour-Gate-Mail': mail.kind },

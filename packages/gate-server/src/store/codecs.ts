@@ -19,6 +19,17 @@ export interface ReplyTo {
 }
 const replyTo = z.object({ name: z.string(), address: z.string() });
 
+/**
+ * `outbox.attachments`: files sent with a mail. Text only (an XML document), kept as the
+ * string it is; the transport sends it UTF-8 encoded.
+ */
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: string;
+}
+const attachments = z.array(z.object({ filename: z.string(), contentType: z.string(), content: z.string() }));
+
 const parse = <T>(schema: z.ZodMiniType<T>, json: string): T => schema.parse(JSON.parse(json));
 
 export const encodeFields = (values: FieldValues): string => JSON.stringify(values);
@@ -28,3 +39,7 @@ export const encodeReplyTo = (r: ReplyTo | null): string | null => (r ? JSON.str
 export const decodeReplyTo = (json: string | null): ReplyTo | null => (json ? parse(replyTo, json) : null);
 
 export const decodeDetail = (json: string | null): LogDetail => (json ? parse(logDetail, json) : {});
+
+export const encodeAttachments = (a: readonly MailAttachment[] | undefined): string | null =>
+  a?.length ? JSON.stringify(a) : null;
+export const decodeAttachments = (json: string | null): MailAttachment[] => (json ? parse(attachments, json) : []);

@@ -210,6 +210,15 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  // Mail attachments (the OpenImmo-Feedback file of a lead), sealed like the bodies.
+  '0005_openimmo_attachments': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('outbox').addColumn('attachments', 'text').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('outbox').dropColumn('attachments').execute();
+    },
+  },
 };
 
 class InCodeProvider implements MigrationProvider {

@@ -15,8 +15,13 @@ export class OutboxStore {
     private readonly sealer: Sealer,
   ) {}
 
-  private opened<T extends { text_body: string; html_body: string }>(mail: T): T {
-    return { ...mail, text_body: this.sealer.open(mail.text_body), html_body: this.sealer.open(mail.html_body) };
+  private opened<T extends { text_body: string; html_body: string; attachments: string | null }>(mail: T): T {
+    return {
+      ...mail,
+      text_body: this.sealer.open(mail.text_body),
+      html_body: this.sealer.open(mail.html_body),
+      attachments: mail.attachments === null ? null : this.sealer.open(mail.attachments),
+    };
   }
 
   /**
@@ -44,13 +49,14 @@ export class OutboxStore {
   }
 
   /**
-   * Marks a mail delivered. With `keep` (the bodies as delivered, tokens cut out) those
-   * replace the sealed bodies; without it (dev mailbox) the sealed bodies stay readable.
+   * Marks a mail delivered. With `keep` (the bodies as delivered, tokens cut out, attachments
+   * dropped) those replace the sealed bodies; without it (dev mailbox) the sealed copy stays
+   * readable.
    */
   async markSent(
     id: string,
     now: number,
-    keep?: { text_body: string; html_body: string },
+    keep?: { text_body: string; html_body: string; attachments: null },
   ): Promise<OutboxMail | undefined> {
     return this.db
       .updateTable('outbox')

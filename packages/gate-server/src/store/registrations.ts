@@ -233,6 +233,7 @@ export class StoreOps {
         attempts: 0,
         text_body: this.sealer.seal(mail.text_body),
         html_body: this.sealer.seal(mail.html_body),
+        attachments: mail.attachments ? this.sealer.seal(mail.attachments) : null,
       })
       .execute();
     return id;

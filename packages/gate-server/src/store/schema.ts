@@ -2,7 +2,7 @@
  * Table types of the store. Times are epoch milliseconds (bigint in PostgreSQL, integer in
  * SQLite); booleans are 0/1; JSON is kept as text so both databases read it the same way.
  */
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export type RegistrationStatus = 'released' | 'pending' | 'granted' | 'denied' | 'revoked';
 
@@ -96,6 +96,11 @@ interface OutboxTable {
   subject: string;
   text_body: string;
   html_body: string;
+  /**
+   * JSON array of attachments (`store/codecs.ts`), sealed like the bodies; null when the mail
+   * has none, and again once an SMTP server took the mail (attachments hold personal data).
+   */
+  attachments: ColumnType<string | null, string | null | undefined, string | null>;
   status: MailStatus;
   attempts: Generated<number>;
   next_attempt_at: number;

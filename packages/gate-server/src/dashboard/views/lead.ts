@@ -63,6 +63,7 @@ export function leadView(v: LeadViewInput): Html {
 <h1>${nameOf(r) || r.email} ${badge(r.status, s)}</h1>
 ${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ''}
 ${decisionButtons(v, action)}
+<p><a href="${action}/openimmo" download>${s.lead.openimmo}</a></p>
 <div class="grid">
   <div class="card"><h2>${s.lead.fields}</h2><dl>${values}</dl></div>
   <div>

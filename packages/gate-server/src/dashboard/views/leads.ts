@@ -87,7 +87,8 @@ ${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ''}
   <p><strong data-metric="total">${s.leads.count(v.total)}</strong> · ${s.tour.export}:
     <a href="${exp({ format: 'csv', separator: ';' })}">${s.leads.csvSemicolon}</a> ·
     <a href="${exp({ format: 'csv' })}">${s.leads.csv}</a> ·
-    <a href="${exp({ format: 'json' })}">${s.leads.json}</a></p>
+    <a href="${exp({ format: 'json' })}">${s.leads.json}</a> ·
+    <a href="${exp({ format: 'openimmo' })}">${s.leads.openimmo}</a></p>
   ${rows.length ? html`${table}${pager}` : html`<p class="muted">${s.leads.none}</p>`}
 </div>`;
 }

@@ -109,7 +109,8 @@ ${periodNav(v)}
       <h2>${v.s.tour.export}</h2>
       <p><a href="${exp}?format=csv&amp;separator=%3B">${v.s.leads.csvSemicolon}</a> ·
         <a href="${exp}?format=csv">${v.s.leads.csv}</a> ·
-        <a href="${exp}?format=json">${v.s.leads.json}</a></p>
+        <a href="${exp}?format=json">${v.s.leads.json}</a> ·
+        <a href="${exp}?format=openimmo">${v.s.leads.openimmo}</a></p>
     </div>
   </div>
 </div>
