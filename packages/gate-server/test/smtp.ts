@@ -19,12 +19,20 @@ export class TestSmtp extends EventEmitter<{ mail: [ReceivedMail] }> {
   readonly mails: ReceivedMail[] = [];
   private server: SMTPServer | undefined;
   port = 0;
+  /** Recipients answered `550` at RCPT TO (a mailbox that doesn't exist). */
+  refuse: (address: string) => boolean = () => false;
+  /** Awaited after a mail is in `mails`, before it is acknowledged (to stall, or to act just then). */
+  beforeAck: ((mail: ReceivedMail) => Promise<void>) | undefined;
 
   async start(port = this.port): Promise<number> {
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onRcptTo: (address, _session, callback) => {
+        if (!this.refuse(address.address)) return callback();
+        callback(Object.assign(new Error('5.1.1 No such user here'), { responseCode: 550 }));
+      },
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
@@ -33,6 +41,11 @@ export class TestSmtp extends EventEmitter<{ mail: [ReceivedMail] }> {
           const parsed = await simpleParser(raw);
           const mail = { parsed, raw, envelopeTo: session.envelope.rcptTo.map((r) => r.address) };
           this.mails.push(mail);
+          if (this.beforeAck) {
+            // Waiters see the mail while it is held (e.g. to stall the sender right then).
+            this.emit('mail', mail);
+            await this.beforeAck(mail);
+          }
           callback();
           this.emit('mail', mail);
         });

@@ -114,6 +114,8 @@ const en = {
     },
     alreadyDecided: 'This request was already decided.',
     back: 'Back to the leads',
+    undeliverable:
+      "Mail to this visitor's address cannot be delivered: the receiving mail server refused it. Please check the address or reach the visitor another way.",
   },
   status: {
     released: 'released',
@@ -129,6 +131,7 @@ const en = {
     'mail-sent': 'mail sent',
     'mail-retry': 'mail delivery retried',
     'mail-failed': 'mail delivery failed',
+    'mail-refused': 'mail refused (undeliverable)',
     'link-redeemed': 'link opened',
     'link-requested': 'new link requested',
     granted: 'granted',
@@ -256,6 +259,8 @@ const de: DashStrings = {
     },
     alreadyDecided: 'Über diese Anfrage wurde schon entschieden.',
     back: 'Zurück zu den Interessenten',
+    undeliverable:
+      'An die Adresse dieses Interessenten kann keine Mail zugestellt werden: Der empfangende Mailserver hat sie abgewiesen. Bitte prüfen Sie die Adresse oder erreichen Sie den Interessenten auf anderem Weg.',
   },
   status: {
     released: 'freigegeben',
@@ -271,6 +276,7 @@ const de: DashStrings = {
     'mail-sent': 'Mail versandt',
     'mail-retry': 'Mail-Zustellung wiederholt',
     'mail-failed': 'Mail-Zustellung gescheitert',
+    'mail-refused': 'Mail abgewiesen (unzustellbar)',
     'link-redeemed': 'Link geöffnet',
     'link-requested': 'neuen Link angefordert',
     granted: 'gewährt',

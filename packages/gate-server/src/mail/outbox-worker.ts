@@ -3,6 +3,16 @@
  * decision that caused them; this worker sends them with retries and exponential backoff, so a
  * mail server that is down delays mail but never loses it. Several server instances may run a
  * worker each: a claimed mail is leased, not locked for good.
+ *
+ * - The lease is short (a minute) and renewed while the worker is at a mail (heartbeat), so the
+ *   mails of a worker that died are sent by another within a minute, and never while it lives.
+ * - A sent mark the database could not take (it was away) is kept in memory, the mail's lease
+ *   renewed, and written first thing once the database answers: the mail is not sent twice.
+ * - After failed attempts, a delivery that works (or a probe of the mail server) makes the whole
+ *   backlog due at once instead of each mail waiting out its grown backoff.
+ * - A permanent refusal (SMTP 5xx for the recipient or the message) ends the mail at once.
+ * - `stop()` stops claiming, lets the mail under way finish for a moment, and releases the
+ *   claimed mails it did not try.
  */
 import { isSealed, redactTokens } from '../security/seal.ts';
 import type { OutboxMail } from '../store/schema.ts';
@@ -17,7 +27,40 @@ export interface OutboxWorkerOptions {
   maxAttempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** How often a held lease is renewed (default: a third of `leaseMs`). */
+  heartbeatMs?: number;
+  /** After failures, how often the mail server is probed to find it back (if the transport can). */
+  probeMs?: number;
+  /** How long `stop()` lets a delivery under way finish before it closes the transport. */
+  stopGraceMs?: number;
   log?: (msg: string, extra?: object) => void;
+  /** Each attempt's outcome, for `/metrics`. */
+  onOutcome?: (outcome: DeliveryOutcome) => void;
+}
+
+/** How long a claim holds a mail unless renewed: a dead worker's mails are free again after it. */
+export const OUTBOX_LEASE_MS = 60_000;
+
+export type DeliveryOutcome = 'sent' | 'retry' | 'failed' | 'refused';
+
+/**
+ * A refusal no retry will change: a 5xx reply to the recipient (`EENVELOPE`) or to the message
+ * (`EMESSAGE`). A 5xx to the login or the greeting is the server's setup, not the mail's fault.
+ */
+export function isPermanentRefusal(err: unknown): boolean {
+  const e = err as { responseCode?: unknown; code?: unknown } | undefined;
+  return (
+    typeof e?.responseCode === 'number' &&
+    e.responseCode >= 500 &&
+    e.responseCode < 600 &&
+    (e.code === 'EENVELOPE' || e.code === 'EMESSAGE')
+  );
+}
+
+interface UnsavedSent {
+  mail: OutboxMail;
+  at: number;
+  keep: Parameters<GateStore['outbox']['markSent']>[2];
 }
 
 export class OutboxWorker {
@@ -25,6 +68,17 @@ export class OutboxWorker {
   private running: Promise<number> | undefined;
   private again = false;
   private stopped = true;
+  /** `stop()` was called: claim nothing more, release what was claimed and not tried. */
+  private closing = false;
+  /** Delivered mails whose sent mark the database did not take yet. */
+  private readonly unsaved = new Map<string, UnsavedSent>();
+  /** Mails claimed by the batch under way and not finished. */
+  private readonly held = new Set<string>();
+  /** The mail being delivered right now. */
+  private current: string | undefined;
+  /** A delivery failed for a reason other than the mail itself since the last success. */
+  private failing = false;
+  private lastProbe = 0;
   private readonly opts: Required<OutboxWorkerOptions>;
 
   constructor(
@@ -38,7 +92,13 @@ export class OutboxWorker {
       // A lease covers a whole batch even if every mail hits the SMTP timeouts (about a
       // minute each), so no other instance takes a mail this one is still sending.
       batch: 10,
-      leaseMs: 15 * 60_000,
+      // Short, and renewed every 20 s while the worker is at the batch: a dead worker's
+      // mails are free again within a minute.
+      leaseMs: OUTBOX_LEASE_MS,
+      heartbeatMs: 0,
+      probeMs: 10_000,
+      stopGraceMs: 5_000,
+      onOutcome: () => {},
       // With the one-hour cap: about three days of trying before a mail counts as failed.
       maxAttempts: 80,
       baseDelayMs: 5_000,
@@ -46,6 +106,7 @@ export class OutboxWorker {
       log: () => {},
       ...options,
     };
+    if (!this.opts.heartbeatMs) this.opts.heartbeatMs = Math.max(10, Math.floor(this.opts.leaseMs / 3));
   }
 
   start(): void {
@@ -53,10 +114,46 @@ export class OutboxWorker {
     this.schedule(0);
   }
 
+  /**
+   * Stops claiming; the mail under way gets `stopGraceMs` to finish, then the transport is
+   * closed (its delivery fails and is retried later); claimed mails not tried are released.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.closing = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    const running = this.running;
+    if (!running) return;
+    let grace: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      running.then(() => true),
+      new Promise<false>((r) => {
+        grace = setTimeout(() => r(false), this.opts.stopGraceMs);
+      }),
+    ]);
+    clearTimeout(grace);
+    if (!finished) {
+      this.opts.log('closing the mail transport with a delivery under way', { id: this.current });
+      this.transport.close();
+      const ended = await Promise.race([
+        running.then(() => true),
+        new Promise<false>((r) => setTimeout(r, 1_000, false)),
+      ]);
+      if (!ended) {
+        // The delivery still hangs: the mails of the batch not tried are free now; the one under
+        // way keeps its lease (the server may have taken it) and is retried once that ends.
+        const untried = [...this.held].filter((id) => id !== this.current);
+        this.held.clear();
+        await this.store.outbox
+          .release(untried)
+          .catch((err) => this.opts.log('releasing claimed mails failed', { error: String(err) }));
+      }
+    }
+  }
+
+  /** Mails delivered whose sent mark waits for the database (tests, `/metrics`). */
+  get unsavedSentMarks(): number {
+    return this.unsaved.size;
   }
 
   /** A mail was queued: deliver soon instead of at the next poll. */
@@ -98,36 +195,110 @@ export class OutboxWorker {
   }
 
   private async drain(): Promise<number> {
+    // Sent marks first: until they are written, those mails must not be claimed again.
+    await this.flushUnsaved();
+    await this.probe();
     let sent = 0;
     for (;;) {
-      const mails = await this.store.outbox.claim(this.clock(), this.opts.batch, this.opts.leaseMs);
+      if (this.closing) return sent;
+      const mails = (await this.store.outbox.claim(this.clock(), this.opts.batch, this.opts.leaseMs)).filter(
+        (m) => !this.unsaved.has(m.id),
+      );
       if (mails.length === 0) return sent;
-      for (const mail of mails) {
-        if (isSealed(mail.text_body) || isSealed(mail.html_body) || (mail.attachments && isSealed(mail.attachments))) {
-          // Sealed with another key (GATE_SECRET was changed): it can never be read again.
-          await this.store.outbox.markFailed(mail.id, 'cannot unseal the mail: was GATE_SECRET changed?');
-          this.opts.log('mail cannot be unsealed', { id: mail.id });
-          continue;
-        }
-        try {
-          await this.transport.deliver(mail);
-        } catch (err) {
-          await this.failed(mail.id, mail.attempts, mail.registration_id, mail.tour_id, mail.kind, err);
-          continue;
-        }
-        const done = await this.markSent(mail);
-        if (done) {
-          sent++;
-          if (done.registration_id && done.tour_id) {
-            await this.store.log(done.registration_id, done.tour_id, this.clock(), 'mail-sent', {
-              mail: done.kind,
-              via: this.transport.kind,
-              attempts: done.attempts,
-            });
+      for (const m of mails) this.held.add(m.id);
+      const beat = setInterval(() => void this.heartbeat(), this.opts.heartbeatMs);
+      beat.unref?.();
+      let backlogDue = false;
+      try {
+        for (const mail of mails) {
+          if (this.closing) break;
+          this.current = mail.id;
+          const outcome = await this.deliverOne(mail).finally(() => {
+            this.current = undefined;
+          });
+          this.held.delete(mail.id);
+          if (outcome === 'sent') {
+            sent++;
+            if (this.failing) {
+              // The mail server takes mail again: the backlog need not wait out its backoff.
+              this.failing = false;
+              backlogDue = (await this.store.outbox.retryNow(this.clock())) > 0;
+            }
           }
         }
+      } finally {
+        clearInterval(beat);
+        const untried = [...this.held];
+        this.held.clear();
+        if (untried.length) {
+          await this.store.outbox
+            .release(untried)
+            .catch((err) => this.opts.log('releasing claimed mails failed', { error: String(err) }));
+        }
       }
-      if (mails.length < this.opts.batch) return sent;
+      if (mails.length < this.opts.batch && !backlogDue) return sent;
+    }
+  }
+
+  /** Keeps the leases of the mails this worker is at (and of sent marks it still holds). */
+  private async heartbeat(): Promise<void> {
+    const ids = [...this.held, ...this.unsaved.keys()];
+    await this.store.outbox
+      .renew(ids, this.clock() + this.opts.leaseMs)
+      .catch((err) => this.opts.log('renewing mail leases failed', { error: String(err) }));
+  }
+
+  /** Writes the sent marks the database could not take before; throws while it still can't. */
+  private async flushUnsaved(): Promise<void> {
+    for (const [id, u] of this.unsaved) {
+      const done = await this.store.outbox.markSent(id, u.at, u.keep);
+      this.unsaved.delete(id);
+      this.opts.log('sent mark written after the database came back', { id });
+      if (done) await this.logSent(done);
+    }
+  }
+
+  /** After failures: is the mail server back? Then the backlog is due now. */
+  private async probe(): Promise<void> {
+    const verify = this.transport.verify?.bind(this.transport);
+    if (!this.failing || !verify || Date.now() - this.lastProbe < this.opts.probeMs) return;
+    this.lastProbe = Date.now();
+    try {
+      await verify();
+    } catch {
+      return;
+    }
+    this.failing = false;
+    const due = await this.store.outbox.retryNow(this.clock());
+    if (due) this.opts.log('mail server answers again: backlog due now', { mails: due });
+  }
+
+  private async deliverOne(mail: OutboxMail): Promise<DeliveryOutcome | 'skipped'> {
+    if (this.unsaved.has(mail.id)) return 'skipped';
+    if (isSealed(mail.text_body) || isSealed(mail.html_body) || (mail.attachments && isSealed(mail.attachments))) {
+      // Sealed with another key (GATE_SECRET was changed): it can never be read again.
+      await this.store.outbox.markFailed(mail.id, 'cannot unseal the mail: was GATE_SECRET changed?');
+      this.opts.log('mail cannot be unsealed', { id: mail.id });
+      return 'failed';
+    }
+    try {
+      await this.transport.deliver(mail);
+    } catch (err) {
+      return this.failed(mail.id, mail.attempts, mail.registration_id, mail.tour_id, mail.kind, err);
+    }
+    this.opts.onOutcome('sent');
+    const done = await this.markSent(mail);
+    if (done) await this.logSent(done);
+    return 'sent';
+  }
+
+  private async logSent(done: OutboxMail): Promise<void> {
+    if (done.registration_id && done.tour_id) {
+      await this.store.log(done.registration_id, done.tour_id, this.clock(), 'mail-sent', {
+        mail: done.kind,
+        via: this.transport.kind,
+        attempts: done.attempts,
+      });
     }
   }
 
@@ -142,11 +313,20 @@ export class OutboxWorker {
       this.transport.kind === 'smtp'
         ? { text_body: redactTokens(mail.text_body), html_body: redactTokens(mail.html_body), attachments: null }
         : undefined;
+    const at = this.clock();
     try {
-      return await this.store.outbox.markSent(mail.id, this.clock(), keep);
+      return await this.store.outbox.markSent(mail.id, at, keep);
     } catch (err) {
       this.opts.log('storing the sent copy failed', { id: mail.id, error: String(err) });
-      return this.store.outbox.markSent(mail.id, this.clock());
+    }
+    try {
+      return await this.store.outbox.markSent(mail.id, at);
+    } catch (err) {
+      // The database is away: the mark waits in memory (its lease renewed) and is written once
+      // the database answers; until then no worker here claims the mail again.
+      this.unsaved.set(mail.id, { mail, at, keep });
+      this.opts.log('sent mark kept until the database answers', { id: mail.id, error: String(err) });
+      return undefined;
     }
   }
 
@@ -157,28 +337,37 @@ export class OutboxWorker {
     tourId: string | null,
     kind: string,
     err: unknown,
-  ): Promise<void> {
+  ): Promise<DeliveryOutcome> {
     const message = err instanceof Error ? err.message : String(err);
     const now = this.clock();
-    const final = attempts >= this.opts.maxAttempts;
+    const refused = isPermanentRefusal(err);
+    if (!refused) this.failing = true;
+    const final = refused || attempts >= this.opts.maxAttempts;
+    const outcome: DeliveryOutcome = refused ? 'refused' : final ? 'failed' : 'retry';
+    this.opts.onOutcome(outcome);
     if (final) await this.store.outbox.markFailed(id, message);
     else {
       const delay = Math.min(this.opts.baseDelayMs * 2 ** (attempts - 1), this.opts.maxDelayMs);
       await this.store.outbox.markRetry(id, now + delay, message);
     }
-    this.opts.log(final ? 'mail failed for good' : 'mail delivery failed, will retry', {
-      id,
-      attempts,
-      error: message,
-    });
+    this.opts.log(
+      refused ? 'mail refused for good' : final ? 'mail failed for good' : 'mail delivery failed, will retry',
+      {
+        id,
+        attempts,
+        error: message,
+      },
+    );
     if (registrationId && tourId) {
       // The logbook gets the kind of failure only: SMTP texts often quote the recipient.
       const e = err as { responseCode?: number; code?: string };
-      await this.store.log(registrationId, tourId, now, final ? 'mail-failed' : 'mail-retry', {
+      const logKind = refused ? 'mail-refused' : final ? 'mail-failed' : 'mail-retry';
+      await this.store.log(registrationId, tourId, now, logKind, {
         mail: kind,
         attempts,
         error: e.responseCode ? `SMTP ${e.responseCode}` : (e.code ?? 'error'),
       });
     }
+    return outcome;
   }
 }

@@ -12,6 +12,8 @@ import { plainDisplayName } from '../util/display-name.ts';
 export interface MailTransport {
   readonly kind: 'smtp' | 'dev-mailbox';
   deliver(mail: OutboxMail): Promise<void>;
+  /** Does the mail server answer (after failures: is it back)? Rejects if not. */
+  verify?(): Promise<void>;
   close(): void;
 }
 
@@ -32,7 +34,9 @@ export class SmtpTransport implements MailTransport {
     private readonly from: string,
     options: { timeoutMs?: number } = {},
   ) {
-    const timeout = options.timeoutMs ?? 15_000;
+    // Short enough that a mail server that never greets or stalls mid-mail costs one attempt
+    // (retried later), not the worker; stop() closes the transport after its grace anyway.
+    const timeout = options.timeoutMs ?? 10_000;
     this.transporter = nodemailer.createTransport(url, {
       // One connection reused for a batch instead of a handshake per mail.
       pool: true,
@@ -40,6 +44,7 @@ export class SmtpTransport implements MailTransport {
       connectionTimeout: timeout,
       greetingTimeout: timeout,
       socketTimeout: timeout * 2,
+      dnsTimeout: timeout,
     } as nodemailer.TransportOptions);
     this.domain = /@([^>\s]+)/.exec(from)?.[1] ?? 'tour-gate.local';
   }
@@ -62,6 +67,10 @@ export class SmtpTransport implements MailTransport {
       messageId: `<${mail.id}@${this.domain}>`,
       headers: { 'Auto-Submitted': 'auto-generated', 'X-Tour-Gate-Mail': mail.kind },
     });
+  }
+
+  async verify(): Promise<void> {
+    await this.transporter.verify();
   }
 
   close(): void {

@@ -83,6 +83,58 @@ export class OutboxStore {
       .execute();
   }
 
+  /** The worker is still at these mails (sending, or holding a sent mark to write): keep them leased. */
+  async renew(ids: readonly string[], lockedUntil: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .updateTable('outbox')
+      .set({ locked_until: lockedUntil })
+      .where('id', 'in', ids)
+      .where('status', '=', 'queued')
+      .execute();
+  }
+
+  /** Claimed but not tried (shutdown): free for any worker now, the claim's attempt not counted. */
+  async release(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .updateTable('outbox')
+      .set((eb) => ({ locked_until: null, attempts: eb('attempts', '-', 1) }))
+      .where('id', 'in', ids)
+      .where('status', '=', 'queued')
+      .where('attempts', '>', 0)
+      .execute();
+  }
+
+  /**
+   * The mail server works again: every mail waiting out a backoff after a failed attempt is due
+   * now instead of up to an hour later. Returns how many.
+   */
+  async retryNow(now: number): Promise<number> {
+    const result = await this.db
+      .updateTable('outbox')
+      .set({ next_attempt_at: now })
+      .where('status', '=', 'queued')
+      .where('next_attempt_at', '>', now)
+      .where('last_error', 'is not', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /** Queued mails, and the time since the oldest due one was due (0 when none is), for `/metrics`. */
+  async backlog(now: number): Promise<{ queued: number; oldestDueMs: number }> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('queued'),
+        eb.fn.min(eb.case().when('next_attempt_at', '<=', now).then(eb.ref('created_at')).end()).as('oldest'),
+      ])
+      .where('status', '=', 'queued')
+      .executeTakeFirstOrThrow();
+    const oldest = row.oldest === null ? null : Number(row.oldest);
+    return { queued: Number(row.queued), oldestDueMs: oldest === null ? 0 : Math.max(0, now - oldest) };
+  }
+
   async get(id: string): Promise<OutboxMail | undefined> {
     const mail = await this.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
     return mail && this.opened(mail);

@@ -65,6 +65,8 @@ export type LogKind =
   | 'mail-sent'
   | 'mail-retry'
   | 'mail-failed'
+  /** The mail server refused the mail for good (SMTP 5xx for the recipient or the message). */
+  | 'mail-refused'
   | 'link-redeemed'
   | 'link-requested'
   | 'granted'

@@ -17,6 +17,9 @@ export interface LeadViewInput {
   notice?: string | undefined;
 }
 
+/** Mails about a lead that go to the broker, not to the visitor. */
+const BROKER_MAILS = ['review-request', 'broker-notification'];
+
 function label(v: LeadViewInput, key: string): string {
   const custom = v.tour.config.customFields.find((f) => f.key === key);
   return custom ? custom.label[v.locale] : (v.s.fields[key] ?? key);
@@ -59,9 +62,14 @@ export function leadView(v: LeadViewInput): Html {
     const text = typeof val === 'boolean' ? yn(val) : String(val ?? '');
     return html`<dt>${label(v, k)}</dt><dd><pre>${text}</pre></dd>`;
   });
+  // A mail to the visitor refused for good: the broker should know the address is dead.
+  const undeliverable = v.log.some(
+    (e) => e.kind === 'mail-refused' && !BROKER_MAILS.includes(String(decodeDetail(e.detail).mail)),
+  );
   return html`<p><a href="/dashboard/tours/${v.tour.config.id}/leads">← ${s.lead.back}</a></p>
 <h1>${nameOf(r) || r.email} ${badge(r.status, s)}</h1>
 ${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ''}
+${undeliverable ? html`<p class="problem" role="alert" data-undeliverable>${s.lead.undeliverable}</p>` : ''}
 ${decisionButtons(v, action)}
 <p><a href="${action}/openimmo" download>${s.lead.openimmo}</a></p>
 <div class="grid">
