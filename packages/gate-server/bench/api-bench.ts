@@ -62,6 +62,7 @@ async function bench(name: string, server: TestServer): Promise<void> {
 const limits = {
   registrationPerIp: unlimited,
   registrationPerTour: unlimited,
+  registrationPerNetwork: unlimited,
   registrationPerEmail: unlimited,
   unlockPerIp: unlimited,
 };

@@ -37,6 +37,7 @@ forEachBackend('dashboard in Chromium', (backend) => {
       limits: {
         registrationPerIp: { max: 1e6, windowMs: 60_000 },
         registrationPerTour: { max: 1e6, windowMs: 60_000 },
+        registrationPerNetwork: { max: 1e6, windowMs: 60_000 },
       },
     });
     await seedHistory(server);

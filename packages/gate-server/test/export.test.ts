@@ -65,6 +65,7 @@ forEachBackend('lead exports', (backend) => {
       limits: {
         registrationPerIp: { max: 10_000, windowMs: 60_000 },
         registrationPerTour: { max: 10_000, windowMs: 60_000 },
+        registrationPerNetwork: { max: 10_000, windowMs: 60_000 },
       },
     });
     await register(

@@ -8,7 +8,8 @@ import { TOUR_ORIGIN } from './fixtures.ts';
 import type { TestServer } from './harness.ts';
 
 let ipCounter = 1;
-const ip = () => `10.0.${Math.floor(ipCounter / 250)}.${(ipCounter++ % 250) + 1}`;
+// Each visitor from a network of its own: a network may use only a share of a tour's budget.
+const ip = () => `10.${Math.floor(ipCounter / 250) % 250}.${(ipCounter++ % 250) + 1}.1`;
 
 export function visitor(tour: string, i: number, extra: Record<string, string> = {}) {
   const email = `${tour}-visitor-${i}@example.org`;

@@ -10,7 +10,7 @@ import { hashToken, isLinkToken } from '../security/tokens.ts';
 import type { GateDeps } from './deps.ts';
 import { issueLink, loginUrl } from './links.ts';
 import { queueMail } from './mail.ts';
-import { emailKey, enforce } from './rate-limit.ts';
+import { clientKey, emailKey, enforce, limitEmail } from './rate-limit.ts';
 
 const LOGIN_LINK_TTL_MS = 15 * 60_000;
 const SESSION_TTL_MS = 12 * 60 * 60_000;
@@ -22,8 +22,8 @@ const SESSION_TTL_MS = 12 * 60 * 60_000;
 export async function requestLogin(deps: GateDeps, email: string, ip: string): Promise<void> {
   const now = deps.clock();
   const address = email.trim().toLowerCase().slice(0, 254);
-  await enforce(deps.rateCounter, `login:ip:${ip}`, deps.limits.linkPerIp, now);
-  await enforce(deps.rateCounter, `login:email:${emailKey(address)}`, deps.limits.linkPerEmail, now);
+  await enforce(deps.rateCounter, `login:ip:${clientKey(ip)}`, deps.limits.linkPerIp, now);
+  await enforce(deps.rateCounter, `login:email:${emailKey(limitEmail(address))}`, deps.limits.linkPerEmail, now);
   const brokers = deps.tours.brokers().filter((b) => b.email.toLowerCase() === address);
   if (!brokers.length) return;
   await deps.store.transaction(async (tx) => {

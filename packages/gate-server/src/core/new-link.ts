@@ -9,7 +9,7 @@ import { tourCaptchaCheck } from '../security/captcha.ts';
 import { hashToken } from '../security/tokens.ts';
 import type { GateDeps } from './deps.ts';
 import { issueUnlockLink } from './links.ts';
-import { emailKey, enforce } from './rate-limit.ts';
+import { clientKey, emailKey, enforce, limitEmail } from './rate-limit.ts';
 
 export async function requestNewLink(deps: GateDeps, tour: Tour, req: NewLinkRequest, ip: string): Promise<void> {
   const { store, limits, clock } = deps;
@@ -21,7 +21,7 @@ export async function requestNewLink(deps: GateDeps, tour: Tour, req: NewLinkReq
     throw new GateError('VALIDATION_FAILED', { fields: { email: 'invalid_email' } });
   }
   const now = clock();
-  await enforce(deps.rateCounter, `link:ip:${ip}`, limits.linkPerIp, now);
+  await enforce(deps.rateCounter, `link:ip:${clientKey(ip)}`, limits.linkPerIp, now);
 
   let registrationId: string | undefined;
   if (req.token) {
@@ -33,7 +33,8 @@ export async function requestNewLink(deps: GateDeps, tour: Tour, req: NewLinkReq
     const captcha = tourCaptchaCheck(tour, req.captcha, ip);
     if (captcha) await deps.captcha.verify(captcha);
     const email = normalizeEmail(req.email);
-    await enforce(deps.rateCounter, `link:email:${t.id}:${emailKey(email)}`, limits.linkPerEmail, now);
+    // Counted by mailbox (`limitEmail`); looked up by the address as typed.
+    await enforce(deps.rateCounter, `link:email:${t.id}:${emailKey(limitEmail(email))}`, limits.linkPerEmail, now);
     registrationId = (await store.findRegistration(t.id, email))?.id;
   }
   if (!registrationId) return;

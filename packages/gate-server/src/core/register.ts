@@ -18,7 +18,7 @@ import { isUniqueViolation } from '../store/store.ts';
 import { newId } from '../util/ids.ts';
 import { dayOf } from '../util/time.ts';
 import type { GateDeps } from './deps.ts';
-import { emailKey, enforce } from './rate-limit.ts';
+import { clientKey, emailKey, enforce, limitEmail, networkKey } from './rate-limit.ts';
 import { afterRegistration } from './release.ts';
 
 export interface RegisterInput {
@@ -39,12 +39,18 @@ export async function register(deps: GateDeps, { tour, request, ip }: RegisterIn
 
   const email = normalizeEmail(String(values.email));
   let now = clock();
-  await enforce(deps.rateCounter, `reg:ip:${ip}`, limits.registrationPerIp, now);
+  await enforce(deps.rateCounter, `reg:ip:${clientKey(ip)}`, limits.registrationPerIp, now);
   const captcha = tourCaptchaCheck(tour, request.captcha, ip);
   if (captcha) await deps.captcha.verify(captcha);
-  // Counted after the captcha: bots without an answer must not use up a tour's budget.
-  await enforce(deps.rateCounter, `reg:tour:${t.id}`, limits.registrationPerTour, now);
-  await enforce(deps.rateCounter, `reg:email:${t.id}:${emailKey(email)}`, limits.registrationPerEmail, now);
+  // Counted after the captcha: bots without an answer must not use up a tour's budget. The
+  // mailbox (not the address as typed: `+tag`s and Gmail dots reach one inbox) and the network's
+  // share come first, so what they refuse costs the tour nothing; past the tour's budget, a tour
+  // with a captcha stays open to whoever solved it instead of locking everyone out.
+  await enforce(deps.rateCounter, `reg:email:${t.id}:${emailKey(limitEmail(email))}`, limits.registrationPerEmail, now);
+  await enforce(deps.rateCounter, `reg:net:${t.id}:${networkKey(ip)}`, limits.registrationPerNetwork, now);
+  await enforce(deps.rateCounter, `reg:tour:${t.id}`, limits.registrationPerTour, now, {
+    unless: captcha !== undefined,
+  });
 
   now = clock();
   const locale = request.locale ?? t.locale;

@@ -14,18 +14,18 @@ export class RateLimitStore {
   ) {}
 
   /**
-   * Fixed-window counter: returns the count in the current window (including this hit) and
-   * when the window ends.
+   * Fixed-window counter: counts `weight` hits; returns the count in the current window
+   * (including this hit) and when the window ends.
    */
-  async hit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }> {
+  async hit(key: string, windowMs: number, now: number, weight = 1): Promise<{ count: number; resetAt: number }> {
     const upsert = (db: DbLike) =>
       db
         .insertInto('rate_limits')
-        .values({ key, window_start: now, count: 1 })
+        .values({ key, window_start: now, count: weight })
         .onConflict((oc) =>
           oc.column('key').doUpdateSet({
             window_start: sql<number>`case when rate_limits.window_start <= ${now - windowMs} then ${now} else rate_limits.window_start end`,
-            count: sql<number>`case when rate_limits.window_start <= ${now - windowMs} then 1 else rate_limits.count + 1 end`,
+            count: sql<number>`case when rate_limits.window_start <= ${now - windowMs} then ${weight} else rate_limits.count + ${weight} end`,
           }),
         )
         .returning(['count', 'window_start'])

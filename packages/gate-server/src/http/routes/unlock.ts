@@ -1,6 +1,6 @@
 import { unlockRequestSchema } from '@tour-gate/shared';
 import { Hono } from 'hono';
-import { enforce } from '../../core/rate-limit.ts';
+import { clientKey, enforce } from '../../core/rate-limit.ts';
 import { redeem } from '../../core/redeem.ts';
 import { readJson } from '../body.ts';
 import { clientIp } from '../client.ts';
@@ -10,7 +10,7 @@ import type { GateEnv } from '../context.ts';
 export const unlockRoutes = new Hono<GateEnv>().post('/', async (c) => {
   const deps = c.get('deps');
   const { token } = await readJson(c, unlockRequestSchema);
-  await enforce(deps.rateCounter, `unlock:ip:${clientIp(c)}`, deps.limits.unlockPerIp, deps.clock());
+  await enforce(deps.rateCounter, `unlock:ip:${clientKey(clientIp(c))}`, deps.limits.unlockPerIp, deps.clock());
   const answer = await redeem(deps, token, c.req.header('origin'));
   c.header('Cache-Control', 'no-store');
   return c.json(answer);
