@@ -89,6 +89,7 @@ export async function startStack({ devMailbox = false } = {}): Promise<Stack> {
     limits: {
       registrationPerIp: { max: 1000, windowMs: 60_000 },
       registrationPerEmail: { max: 1000, windowMs: 60_000 },
+      registrationPerNetwork: { max: 1000, windowMs: 60_000 },
       unlockPerIp: { max: 1000, windowMs: 60_000 },
       linkPerIp: { max: 1000, windowMs: 60_000 },
     },

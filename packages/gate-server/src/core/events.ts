@@ -1,13 +1,30 @@
-/** Funnel counters from the widget: per tour and day, no personal data, no identifiers. */
-import type { EventsRequest } from '@tour-gate/shared';
+/**
+ * Funnel counters from the widget: per tour and day, no personal data, no identifiers. Only
+ * from a page allowed to embed the tour (a browser always sends `Origin` with this POST; a
+ * request without it is a script), and bounded per client: at most `eventsPerTourClient`
+ * events per tour in a window, a batch that would pass it refused whole, besides the bound on
+ * requests (`eventsPerIp`) and on a batch's size (50, in the request schema).
+ */
+import { type EventsRequest, GateError } from '@tour-gate/shared';
 import type { Tour } from '../config/tours.ts';
 import { dayOf } from '../util/time.ts';
 import type { GateDeps } from './deps.ts';
-import { enforce } from './rate-limit.ts';
+import { clientKey, enforce } from './rate-limit.ts';
 
-export async function countEvents(deps: GateDeps, tour: Tour, req: EventsRequest, ip: string): Promise<void> {
+export async function countEvents(
+  deps: GateDeps,
+  tour: Tour,
+  req: EventsRequest,
+  ip: string,
+  origin: string | undefined,
+): Promise<void> {
+  if (!origin || !tour.origins.includes(origin)) throw new GateError('ORIGIN_NOT_ALLOWED');
   const now = deps.clock();
-  await enforce(deps.rateCounter, `events:ip:${ip}`, deps.limits.eventsPerIp, now);
+  const client = clientKey(ip);
+  await enforce(deps.rateCounter, `events:ip:${client}`, deps.limits.eventsPerIp, now);
+  await enforce(deps.rateCounter, `events:tour:${tour.config.id}:${client}`, deps.limits.eventsPerTourClient, now, {
+    weight: req.events.length,
+  });
   const counts = new Map<string, number>();
   for (const e of req.events) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
   const day = dayOf(now);

@@ -72,6 +72,6 @@ export const tourRoutes = new Hono<GateEnv>()
     const deps = c.get('deps');
     const tour = deps.tours.get(c.req.param('tour'));
     const request = await readJson(c, eventsRequestSchema);
-    await countEvents(deps, tour, request, clientIp(c));
+    await countEvents(deps, tour, request, clientIp(c), c.req.header('origin'));
     return c.body(null, 204);
   });
