@@ -145,12 +145,26 @@ async function serveCommand(demo = false): Promise<number> {
   console.log(`  mail:     ${mail}`);
   for (const t of tours.all()) console.log(`  tour ${t.config.id} (${t.config.mode}): ${t.config.pageUrl}`);
   if (demo) console.log('\nOpen a tour page above, click a protected viewpoint, then open the dev mailbox.');
-  const stop = async () => {
-    await server.close();
+  if (server.metricsPort()) console.log(`  metrics:  http://127.0.0.1:${server.metricsPort()}/metrics`);
+  // SIGTERM: stop accepting, answer what is under way, release claimed mails, and be gone within
+  // 10 s whatever the database or the mail server do.
+  const stop = async (signal: string) => {
+    const started = Date.now();
+    server.deps.log.info('shutting down', { signal });
+    setTimeout(() => {
+      server.deps.log.warn('shutdown took too long, exiting', { ms: Date.now() - started });
+      process.exit(0);
+    }, 9_000).unref();
+    try {
+      await server.close();
+    } catch (err) {
+      server.deps.log.warn('shutdown: closing failed', { error: String(err) });
+    }
+    server.deps.log.info('shut down', { ms: Date.now() - started });
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
   return new Promise(() => {});
 }
 

@@ -3,10 +3,11 @@
  * is what `tour-gate serve` runs and what tests start, with their own clock, SMTP server,
  * captcha endpoint and limits.
  */
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { readEnv } from './config/env.ts';
+import { DEFAULT_HTTP_LIMITS, readEnv } from './config/env.ts';
 import { type ComposeOptions, composeCore } from './core/compose.ts';
 import type { GateDeps } from './core/deps.ts';
 import { createApp } from './http/app.ts';
@@ -30,8 +31,18 @@ export interface GateServer {
   outbox: OutboxWorker;
   /** Listens on `port` (0: any free port); resolves with the port. */
   listen(port?: number, hostname?: string): Promise<number>;
-  close(): Promise<void>;
+  /** The port of `GATE_METRICS_PORT`'s listener once `listen` resolved (0 when there is none). */
+  metricsPort(): number;
+  /**
+   * Graceful shutdown: stops accepting connections, answers the requests under way (each gets
+   * `Connection: close`), stops the outbox worker (which releases the mails it claimed and did
+   * not try), and closes the database; connections still open after `graceMs` are cut.
+   */
+  close(graceMs?: number): Promise<void>;
 }
+
+/** Time the requests under way get to finish on shutdown. */
+const SHUTDOWN_GRACE_MS = 5_000;
 
 export async function createGateServer(options: GateServerOptions = {}): Promise<GateServer> {
   const { trustProxy, widgetDist, startWorker, ...compose } = options;
@@ -43,21 +54,83 @@ export async function createGateServer(options: GateServerOptions = {}): Promise
   core.start({ worker: startWorker !== false });
 
   let server: ServerType | undefined;
+  let metricsServer: Server | undefined;
+  let closing = false;
+  // While shutting down every answer closes its connection: no keep-alive request slips in.
+  const fetch: typeof app.fetch = async (req, ...rest) => {
+    const res = await app.fetch(req, ...rest);
+    if (closing && !res.headers.has('connection')) {
+      try {
+        res.headers.set('Connection', 'close');
+      } catch {
+        // immutable headers (a fetched response): the server closes the connection anyway
+      }
+    }
+    return res;
+  };
+  let metricsPort = 0;
   return {
     app,
     deps,
     store: deps.store,
     outbox: deps.outbox,
-    listen(port = env.port, hostname = '0.0.0.0') {
+    metricsPort: () => metricsPort,
+    async listen(port = env.port, hostname = '0.0.0.0') {
+      const limits = env.http ?? DEFAULT_HTTP_LIMITS;
+      if (env.metricsPort !== undefined) {
+        const m = createServer((req, res) => {
+          if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
+            res.writeHead(404).end();
+            return;
+          }
+          deps.metrics.render().then(
+            ({ body, contentType }) => res.writeHead(200, { 'Content-Type': contentType }).end(body),
+            () => res.writeHead(500).end(),
+          );
+        });
+        metricsServer = m;
+        metricsPort = await new Promise<number>((resolve, reject) => {
+          m.once('error', reject);
+          // Loopback only: it has no key, so only a scraper on this machine (or a sidecar) reads it.
+          m.listen(env.metricsPort, '127.0.0.1', () => resolve((m.address() as AddressInfo).port));
+        });
+      }
       return new Promise((resolve) => {
-        server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => resolve(info.port));
+        server = serve(
+          {
+            fetch,
+            port,
+            hostname,
+            serverOptions: {
+              headersTimeout: limits.headersTimeoutMs,
+              requestTimeout: limits.requestTimeoutMs,
+              // How often Node looks for requests past those timeouts (default 30 s).
+              connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+              keepAliveTimeout: 5_000,
+            },
+          },
+          (info: AddressInfo) => resolve(info.port),
+        );
+        server.maxConnections = limits.maxConnections;
       });
     },
-    async close() {
-      if (server) {
-        const s = server;
-        await new Promise<void>((r) => s.close(() => r()));
-      }
+    async close(graceMs = SHUTDOWN_GRACE_MS) {
+      closing = true;
+      const s = server as Server | undefined;
+      const stopHttp = s
+        ? new Promise<void>((resolve) => {
+            // No new connections; idle keep-alive ones end now, busy ones after their answer.
+            s.close(() => resolve());
+            s.closeIdleConnections();
+            const cut = setTimeout(() => s.closeAllConnections(), graceMs);
+            cut.unref();
+            s.once('close', () => clearTimeout(cut));
+          })
+        : Promise.resolve();
+      metricsServer?.close();
+      metricsServer?.closeAllConnections();
+      // The worker stops claiming at once, while the last requests are answered.
+      await Promise.all([stopHttp, deps.outbox.stop()]);
       await core.close();
     },
   };

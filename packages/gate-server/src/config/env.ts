@@ -18,6 +18,12 @@ export interface ServerEnv {
   hcaptchaSecret: string | undefined;
   hcaptchaVerifyUrl: string;
   port: number;
+  /** HTTP server limits (`GATE_HEADERS_TIMEOUT_MS`, `GATE_REQUEST_TIMEOUT_MS`, `GATE_MAX_CONNECTIONS`). */
+  http?: HttpLimits;
+  /** `GATE_METRICS_KEY`: bearer key for `GET /metrics` on the main port (unset: not served there). */
+  metricsKey?: string | undefined;
+  /** `GATE_METRICS_PORT`: a port of its own for `GET /metrics`, on 127.0.0.1 (unset: none). */
+  metricsPort?: number | undefined;
   configPath: string;
   /** `GATE_ADMIN_KEY`: the platform's bearer key for `/v1/admin` (unset: only broker keys work). */
   adminKey?: string | undefined;
@@ -28,6 +34,33 @@ export interface ServerEnv {
   /** `GATE_DEV_MAILBOX=1` (development only): serve `/dev/mailbox` when no SMTP server is set. */
   devMailbox: boolean;
 }
+
+export interface HttpLimits {
+  /** Time to receive a request's headers. */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request, body included (a body sent a byte at a time ends here). */
+  requestTimeoutMs: number;
+  /** Open connections at most; more are refused. */
+  maxConnections: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxConnections: 1_000,
+};
+
+/** A whole number from `min` up, or the default when unset. */
+const count = (name: string, fallback: number, min = 1) =>
+  z.pipe(
+    optional,
+    z.transform((v, ctx) => {
+      const n = Number(v ?? fallback);
+      if (!Number.isInteger(n) || n < min)
+        ctx.issues.push({ code: 'custom', input: v, message: `${name} must be a whole number ≥ ${min}, got "${v}"` });
+      return n;
+    }),
+  );
 
 export class EnvError extends Error {
   constructor(readonly problems: string[]) {
@@ -64,6 +97,14 @@ const variables = z.object({
       }
       return port;
     }),
+  ),
+  GATE_HEADERS_TIMEOUT_MS: count('GATE_HEADERS_TIMEOUT_MS', DEFAULT_HTTP_LIMITS.headersTimeoutMs, 100),
+  GATE_REQUEST_TIMEOUT_MS: count('GATE_REQUEST_TIMEOUT_MS', DEFAULT_HTTP_LIMITS.requestTimeoutMs, 100),
+  GATE_MAX_CONNECTIONS: count('GATE_MAX_CONNECTIONS', DEFAULT_HTTP_LIMITS.maxConnections),
+  GATE_METRICS_KEY: checked((v) => v.length >= 32, 'GATE_METRICS_KEY must be at least 32 characters long'),
+  GATE_METRICS_PORT: checked(
+    (v) => /^\d+$/.test(v) && Number(v) > 0 && Number(v) < 65536,
+    'GATE_METRICS_PORT must be a port number',
   ),
   GATE_SECRET: checked((v) => v.length >= 32, 'GATE_SECRET must be at least 32 characters long'),
   GATE_SMTP_URL: checked((v) => /^smtps?:\/\//.test(v), 'GATE_SMTP_URL must start with smtp:// or smtps://'),
@@ -124,6 +165,13 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     hcaptchaSecret: v.GATE_HCAPTCHA_SECRET,
     hcaptchaVerifyUrl: v.GATE_HCAPTCHA_VERIFY_URL ?? HCAPTCHA_VERIFY_URL,
     port,
+    http: {
+      headersTimeoutMs: v.GATE_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: v.GATE_REQUEST_TIMEOUT_MS,
+      maxConnections: v.GATE_MAX_CONNECTIONS,
+    },
+    metricsKey: v.GATE_METRICS_KEY,
+    metricsPort: v.GATE_METRICS_PORT === undefined ? undefined : Number(v.GATE_METRICS_PORT),
     configPath: v.GATE_CONFIG ?? './tour-gate.config.json',
     adminKey: v.GATE_ADMIN_KEY,
     trustProxy: v.GATE_TRUST_PROXY,

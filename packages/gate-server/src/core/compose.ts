@@ -16,6 +16,7 @@ import { type CaptchaVerifier, HCaptchaVerifier } from '../security/captcha.ts';
 import { Sealer } from '../security/seal.ts';
 import { GateStore } from '../store/store.ts';
 import { jsonLogger, type Logger } from '../util/logger.ts';
+import { GateMetrics } from '../util/metrics.ts';
 import { type Clock, systemClock } from '../util/time.ts';
 import type { GateDeps } from './deps.ts';
 import { loadManaged, type OnInvalidStored, watchManaged } from './managed.ts';
@@ -56,12 +57,21 @@ export async function composeCore(options: ComposeOptions = {}): Promise<Core> {
   const config = options.config ?? loadConfigFile(env.configPath);
   const clock = options.clock ?? systemClock;
   const log = options.log ?? jsonLogger();
-  const store = await openStore(env, (err) => log.warn('database connection lost', { error: err.message }));
+  let metrics: GateMetrics | undefined;
+  const store = await openStore(env, (err) => {
+    metrics?.databaseErrors.inc({ kind: 'connection_lost' });
+    log.warn('database connection lost', { error: err.message });
+  });
+  metrics = new GateMetrics(() => store.outbox.backlog(clock()));
 
   const transport =
     options.transport ?? (env.smtpUrl ? new SmtpTransport(env.smtpUrl, env.mailFrom) : new DevMailbox());
   const memoryCounter = store.dialect === 'sqlite' ? new MemoryRateCounter() : undefined;
-  const outbox = new OutboxWorker(store, transport, clock, { log: (m, e) => log.warn(m, e), ...options.outbox });
+  const outbox = new OutboxWorker(store, transport, clock, {
+    log: (m, e) => log.warn(m, e),
+    onOutcome: (outcome) => metrics.deliveries.inc({ outcome }),
+    ...options.outbox,
+  });
   const deps: GateDeps = {
     env,
     tours: new TourDirectory(config),
@@ -73,6 +83,7 @@ export async function composeCore(options: ComposeOptions = {}): Promise<Core> {
     captcha: options.captcha ?? new HCaptchaVerifier(env.hcaptchaSecret, env.hcaptchaVerifyUrl),
     clock,
     log,
+    metrics,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     rateCounter: memoryCounter ?? store.rateLimits,
   };

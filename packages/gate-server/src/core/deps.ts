@@ -7,6 +7,7 @@ import type { AssetGrants } from '../security/asset-grant.ts';
 import type { CaptchaVerifier } from '../security/captcha.ts';
 import type { GateStore } from '../store/store.ts';
 import type { Logger } from '../util/logger.ts';
+import type { GateMetrics } from '../util/metrics.ts';
 import type { Clock } from '../util/time.ts';
 import type { RateCounter, RateLimits } from './rate-limit.ts';
 
@@ -25,6 +26,7 @@ export interface GateDeps {
   captcha: CaptchaVerifier;
   clock: Clock;
   log: Logger;
+  metrics: GateMetrics;
   limits: RateLimits;
   rateCounter: RateCounter;
 }

@@ -5,6 +5,7 @@
 import { GateError } from '@tour-gate/shared';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { routePath } from 'hono/route';
 import { adminRoutes } from '../admin/routes.ts';
 import type { GateDeps } from '../core/deps.ts';
 import { dashboardRoutes } from '../dashboard/routes.ts';
@@ -13,6 +14,7 @@ import type { GateEnv } from './context.ts';
 import { tourCors } from './cors.ts';
 import { notFound, onError } from './errors.ts';
 import { devMailboxRoutes } from './routes/dev-mailbox.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { openApiRoutes } from './routes/openapi.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { reviewRoutes } from './routes/review.ts';
@@ -26,7 +28,13 @@ export function createApp(deps: GateDeps): Hono<GateEnv> {
   app.use(async (c, next) => {
     c.set('deps', deps);
     c.header('X-Content-Type-Options', 'nosniff');
+    const started = performance.now();
     await next();
+    // The route pattern (`/review/:token`), never the path: links carry their token in it.
+    const labels = { method: c.req.method, route: routePath(c, -1) || 'unmatched', status: String(c.res.status) };
+    deps.metrics.requests.inc(labels);
+    deps.metrics.latency.observe(labels, (performance.now() - started) / 1000);
+    if (c.res.status === 429) deps.metrics.rateLimited.inc({ route: labels.route });
   });
   app.onError(onError);
   app.notFound(notFound);
@@ -54,6 +62,7 @@ export function createApp(deps: GateDeps): Hono<GateEnv> {
   app.route('/v1', openApiRoutes);
   app.route('/review', reviewRoutes);
   app.route('/', opsRoutes);
+  app.route('/', metricsRoutes);
   app.route('/', widgetRoutes);
   app.route('/v1/admin', adminRoutes);
   app.route('/dashboard', dashboardRoutes);

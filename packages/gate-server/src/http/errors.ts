@@ -29,17 +29,42 @@ function errorResponse(c: Context, err: GateError): Response {
   return c.json(err.toBody(), err.status as ContentfulStatusCode);
 }
 
+/**
+ * The client went away while we read its request (closed the connection, or the server's
+ * request timeout cut a body that came too slowly). Nothing is wrong with the server.
+ */
+function clientAborted(err: unknown, c: Context): boolean {
+  if (c.req.raw.signal.aborted) return true;
+  const e = err as { code?: unknown; message?: unknown; name?: unknown } | undefined;
+  return (
+    e?.code === 'ECONNABORTED' ||
+    e?.code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+    e?.name === 'AbortError' ||
+    (typeof e?.message === 'string' && /^(aborted|terminated|Client connection prematurely closed)/i.test(e.message))
+  );
+}
+
+/** Status recorded for a request whose client went away before the answer (as nginx does). */
+const CLIENT_CLOSED = 499;
+
 export function onError<E extends GateEnv>(err: Error, c: GateContext<E>): Response {
+  const deps = c.get('deps');
+  if (!(err instanceof GateError) && !(err instanceof HTTPException) && clientAborted(err, c)) {
+    // One line, no stack: a visitor closing the tab is not an error of ours.
+    deps?.log.info('client aborted the request', { method: c.req.method, route: c.req.routePath });
+    return new Response(null, { status: CLIENT_CLOSED });
+  }
   const gate = toGateError(err);
   if (gate.code === 'UNAVAILABLE') {
     const cause = gate.cause as { code?: string; message?: string } | undefined;
-    c.get('deps')?.log.warn('database unavailable', {
+    deps?.metrics.databaseErrors.inc({ kind: 'unavailable' });
+    deps?.log.warn('database unavailable', {
       route: c.req.routePath,
       error: cause?.code ?? cause?.message ?? String(cause),
     });
   } else if (gate.code === 'INTERNAL') {
     // The route pattern, not the path: review and sign-in links carry their token in the path.
-    c.get('deps')?.log.error('unhandled error', { route: c.req.routePath, error: String(err?.stack ?? err) });
+    deps?.log.error('unhandled error', { route: c.req.routePath, error: String(err?.stack ?? err) });
   }
   return errorResponse(c, gate);
 }

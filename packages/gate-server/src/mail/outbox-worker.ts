@@ -47,7 +47,7 @@ export type DeliveryOutcome = 'sent' | 'retry' | 'failed' | 'refused';
  * A refusal no retry will change: a 5xx reply to the recipient (`EENVELOPE`) or to the message
  * (`EMESSAGE`). A 5xx to the login or the greeting is the server's setup, not the mail's fault.
  */
-export function isPermanentRefusal(err: unknown): boolean {
+function isPermanentRefusal(err: unknown): boolean {
   const e = err as { responseCode?: unknown; code?: unknown } | undefined;
   return (
     typeof e?.responseCode === 'number' &&
