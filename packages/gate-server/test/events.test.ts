@@ -22,7 +22,8 @@ async function lockedClicks(server: TestServer): Promise<number> {
 forEachBackend('funnel events', (backend) => {
   it('are refused without an Origin header or from a page not allowed to embed the tour', async () => {
     const server = await backend.start({ startWorker: false });
-    for (const headers of [{}, { origin: 'https://evil.example' }, { origin: 'null' }]) {
+    const refused: Record<string, string>[] = [{}, { origin: 'https://evil.example' }, { origin: 'null' }];
+    for (const headers of refused) {
       const res = await server.post(PATH, batch(3), { 'x-forwarded-for': '198.51.100.1', ...headers });
       expect(res.status).toBe(403);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('ORIGIN_NOT_ALLOWED');

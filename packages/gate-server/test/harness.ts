@@ -48,6 +48,8 @@ export interface TestServerOptions {
   transport?: MailTransport;
   startWorker?: boolean;
   outboxPollMs?: number;
+  /** The least time of a registration's writing part (default 0 here; the timing test sets it). */
+  registrationMinMs?: number;
   /** `GATE_DEV_MAILBOX=1` (default: when there is no SMTP server). */
   devMailbox?: boolean;
 }
@@ -79,6 +81,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     ...(o.limits ? { limits: o.limits } : {}),
     ...(o.captcha ? { captcha: o.captcha } : {}),
     ...(o.transport ? { transport: o.transport } : {}),
+    registrationMinMs: o.registrationMinMs ?? 0,
     startWorker: o.startWorker ?? true,
     outbox: { pollMs: o.outboxPollMs ?? 100, baseDelayMs: 50, maxDelayMs: 200 },
     trustProxy: true,

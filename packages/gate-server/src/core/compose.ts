@@ -21,6 +21,7 @@ import { type Clock, systemClock } from '../util/time.ts';
 import type { GateDeps } from './deps.ts';
 import { loadManaged, type OnInvalidStored, watchManaged } from './managed.ts';
 import { DEFAULT_LIMITS, MemoryRateCounter, type RateLimits } from './rate-limit.ts';
+import { REGISTRATION_MIN_MS } from './register.ts';
 
 export interface ComposeOptions {
   /** Settings; default: from `process.env`. */
@@ -33,6 +34,8 @@ export interface ComposeOptions {
   captcha?: CaptchaVerifier;
   transport?: MailTransport;
   outbox?: OutboxWorkerOptions;
+  /** The least time a registration's writing part takes (default `REGISTRATION_MIN_MS`; tests: 0). */
+  registrationMinMs?: number;
 }
 
 export interface Core {
@@ -86,6 +89,7 @@ export async function composeCore(options: ComposeOptions = {}): Promise<Core> {
     metrics,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     rateCounter: memoryCounter ?? store.rateLimits,
+    registrationMinMs: options.registrationMinMs ?? REGISTRATION_MIN_MS,
   };
   // Tours and brokers created through the admin API live in the database.
   // One that fails today's checks is left out and logged, never a reason not to start.

@@ -29,4 +29,6 @@ export interface GateDeps {
   metrics: GateMetrics;
   limits: RateLimits;
   rateCounter: RateCounter;
+  /** The least time a registration's writing part takes, known address or not (`REGISTRATION_MIN_MS`). */
+  registrationMinMs: number;
 }
