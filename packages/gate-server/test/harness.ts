@@ -7,6 +7,7 @@ import type { GateConfigFile } from '@tour-gate/shared/config';
 import pg from 'pg';
 import { readEnv } from '../src/config/env.ts';
 import type { RateLimits } from '../src/core/rate-limit.ts';
+import type { WebhookWorkerOptions } from '../src/core/webhook-worker.ts';
 import type { MailTransport } from '../src/mail/transport.ts';
 import type { CaptchaVerifier } from '../src/security/captcha.ts';
 import { createGateServer, type GateServer } from '../src/server.ts';
@@ -48,6 +49,10 @@ export interface TestServerOptions {
   transport?: MailTransport;
   startWorker?: boolean;
   outboxPollMs?: number;
+  /** Webhook worker options (default: fast polls, a 2 s timeout per try). */
+  webhooks?: WebhookWorkerOptions;
+  /** `GATE_WEBHOOKS_ALLOW_PRIVATE=1` (default true: the test receivers listen on 127.0.0.1). */
+  webhooksAllowPrivate?: boolean;
   /** The least time of a registration's writing part (default 0 here; the timing test sets it). */
   registrationMinMs?: number;
   /** `GATE_DEV_MAILBOX=1` (default: when there is no SMTP server). */
@@ -70,6 +75,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     ...(o.smtpUrl ? { GATE_SMTP_URL: o.smtpUrl } : {}),
     ...((o.devMailbox ?? !o.smtpUrl) ? { GATE_DEV_MAILBOX: '1' } : {}),
     GATE_MAIL_FROM: 'tour-gate <no-reply@gate.test>',
+    ...(o.webhooksAllowPrivate === false ? {} : { GATE_WEBHOOKS_ALLOW_PRIVATE: '1' }),
     ...(o.hcaptchaSecret ? { GATE_HCAPTCHA_SECRET: o.hcaptchaSecret } : {}),
     ...(o.hcaptchaVerifyUrl ? { GATE_HCAPTCHA_VERIFY_URL: o.hcaptchaVerifyUrl } : {}),
   });
@@ -84,6 +90,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     registrationMinMs: o.registrationMinMs ?? 0,
     startWorker: o.startWorker ?? true,
     outbox: { pollMs: o.outboxPollMs ?? 100, baseDelayMs: 50, maxDelayMs: 200 },
+    webhooks: { pollMs: 100, timeoutMs: 2_000, ...o.webhooks },
     trustProxy: true,
   });
   return {

@@ -18,6 +18,7 @@ import type {
   BrokerKey,
   LeadExport,
   TourStatsAnswer,
+  WebhookWithSecret,
 } from '@tour-gate/shared/openapi';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import formatsModule, { type FormatsPlugin } from 'ajv-formats';
@@ -484,6 +485,83 @@ describe('OpenAPI document', () => {
     expect(
       codeOf(await call('get', leads, '/v1/admin/tours/gartenweg-3/leads?format=xml', { headers: platform })),
     ).toBe('VALIDATION_FAILED');
+  });
+
+  it('admin webhooks: add, list, read, change, rotate, retire, test, deliveries, resend, delete', async () => {
+    server.deps.env.webhooksAllowPrivate = true;
+    const list = '/v1/admin/brokers/{id}/webhooks';
+    const one = '/v1/admin/brokers/{id}/webhooks/{hook}';
+    const body = { url: 'http://127.0.0.1:9/hook', events: ['lead.registered', 'lead.granted'], tour: 'gartenweg-3' };
+    const made = await call<WebhookWithSecret>('post', list, '/v1/admin/brokers/mueller/webhooks', {
+      body,
+      headers: platform,
+    });
+    expect(made.status).toBe(201);
+    expect(made.body.secret).toMatch(/^whsec_/);
+    const hook = made.body.id;
+    const bad = await call('post', list, '/v1/admin/brokers/mueller/webhooks', {
+      body: { url: 'ftp://example.org/x', events: [] },
+      headers: platform,
+    });
+    expect(codeOf(bad)).toBe('VALIDATION_FAILED');
+    expect(codeOf(await call('post', list, '/v1/admin/brokers/nobody/webhooks', { body, headers: platform }))).toBe(
+      'NOT_FOUND',
+    );
+    const listed = await call<{ webhooks: unknown[] }>('get', list, '/v1/admin/brokers/mueller/webhooks', {
+      headers: platform,
+    });
+    expect(listed.body.webhooks).toHaveLength(1);
+    expect(codeOf(await call('get', list, '/v1/admin/brokers/nobody/webhooks', { headers: platform }))).toBe(
+      'NOT_FOUND',
+    );
+    const url = `/v1/admin/brokers/mueller/webhooks/${hook}`;
+    expect((await call('get', one, url, { headers: platform })).status).toBe(200);
+    expect(codeOf(await call('get', one, '/v1/admin/brokers/mueller/webhooks/wh_nope', { headers: platform }))).toBe(
+      'NOT_FOUND',
+    );
+    // Another broker's key does not reach mueller's hooks.
+    const asWeber = { authorization: `Bearer ${brokerKey}` };
+    expect(codeOf(await call('get', one, url, { headers: asWeber }))).toBe('NOT_FOUND');
+    const changed = await call('put', one, url, { body: { ...body, tour: null }, headers: platform });
+    expect(changed.status).toBe(200);
+    expect(codeOf(await call('put', one, url, { body: { ...body, tour: 'captcha-tour' }, headers: platform }))).toBe(
+      'VALIDATION_FAILED',
+    );
+    const rotate = '/v1/admin/brokers/{id}/webhooks/{hook}/rotate-secret';
+    const rotated = await call<WebhookWithSecret>('post', rotate, `${url}/rotate-secret`, { headers: platform });
+    expect(rotated.body.secret).not.toBe(made.body.secret);
+    expect(rotated.body.previousSecretUntil).not.toBeNull();
+    expect(codeOf(await call('post', rotate, `${url}x/rotate-secret`, { headers: platform }))).toBe('NOT_FOUND');
+    const retire = '/v1/admin/brokers/{id}/webhooks/{hook}/retire-secret';
+    const retired = await call<{ previousSecretUntil: string | null }>('post', retire, `${url}/retire-secret`, {
+      headers: platform,
+    });
+    expect(retired.body.previousSecretUntil).toBeNull();
+    expect(codeOf(await call('post', retire, `${url}x/retire-secret`, { headers: platform }))).toBe('NOT_FOUND');
+    const test = '/v1/admin/brokers/{id}/webhooks/{hook}/test';
+    const queued = await call<{ id: string; status: string }>('post', test, `${url}/test`, { headers: platform });
+    expect([queued.status, queued.body.status]).toEqual([202, 'queued']);
+    expect(codeOf(await call('post', test, `${url}x/test`, { headers: platform }))).toBe('NOT_FOUND');
+    const deliveries = '/v1/admin/brokers/{id}/webhooks/{hook}/deliveries';
+    const seenDeliveries = await call<{ deliveries: { id: string }[] }>('get', deliveries, `${url}/deliveries`, {
+      headers: platform,
+    });
+    expect(seenDeliveries.body.deliveries.map((d) => d.id)).toEqual([queued.body.id]);
+    expect(codeOf(await call('get', deliveries, `${url}x/deliveries`, { headers: platform }))).toBe('NOT_FOUND');
+    const resend = '/v1/admin/brokers/{id}/webhooks/{hook}/deliveries/{delivery}/resend';
+    const still = await call('post', resend, `${url}/deliveries/${queued.body.id}/resend`, { headers: platform });
+    expect(codeOf(still)).toBe('CONFLICT');
+    await server.store.webhooks.markFailed(queued.body.id, 500, 'http-500');
+    const again = await call<{ id: string }>('post', resend, `${url}/deliveries/${queued.body.id}/resend`, {
+      headers: platform,
+    });
+    expect(again.status).toBe(202);
+    expect(again.body.id).not.toBe(queued.body.id);
+    expect(codeOf(await call('post', resend, `${url}/deliveries/msg_nope/resend`, { headers: platform }))).toBe(
+      'NOT_FOUND',
+    );
+    expect((await call('delete', one, url, { headers: platform })).status).toBe(204);
+    expect(codeOf(await call('delete', one, url, { headers: platform }))).toBe('NOT_FOUND');
   });
 
   it('admin keys: revoked once', async () => {

@@ -103,6 +103,63 @@ export const leadRecordSchema = z.object({
 });
 export const leadExportSchema = z.array(leadRecordSchema);
 
+// ---- webhooks ------------------------------------------------------------------------------
+
+/** The events a webhook can subscribe to; `webhook.test` is sent on request only. */
+export const WEBHOOK_EVENTS = [
+  'lead.registered',
+  'lead.released',
+  'lead.granted',
+  'lead.denied',
+  'lead.revoked',
+  'lead.opened',
+  'lead.erased',
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+export const webhookEventSchema = z.enum(WEBHOOK_EVENTS);
+
+/**
+ * `POST /v1/admin/brokers/:id/webhooks` and `PUT …/webhooks/:hook`: an https URL to a public
+ * address, one or more events, optionally one tour of the broker (null or absent: all tours).
+ */
+export const webhookRequestSchema = z.object({
+  url: z.string().check(z.maxLength(2000)),
+  events: z.array(webhookEventSchema).check(z.minLength(1)),
+  tour: z.optional(z.nullable(z.string().check(z.maxLength(100)))),
+});
+/** A webhook as the admin API answers it; the secret only in the answers that make one. */
+export const webhookSchema = z.object({
+  id: z.string(),
+  broker: z.string(),
+  tour: z.nullable(z.string()),
+  url: z.string(),
+  events: z.array(webhookEventSchema),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** While a rotation is under way: until when the previous secret signs too. */
+  previousSecretUntil: z.nullable(z.string()),
+});
+export const webhookListSchema = z.object({ webhooks: z.array(webhookSchema) });
+/** A new webhook or a rotated secret: `secret` (`whsec_…`) is shown this once. */
+export const webhookWithSecretSchema = z.extend(webhookSchema, { secret: z.string() });
+export const webhookDeliverySchema = z.object({
+  id: z.string(),
+  event: z.string(),
+  status: z.enum(['queued', 'delivered', 'failed']),
+  attempts: z.number(),
+  lastStatus: z.nullable(z.number()),
+  lastError: z.nullable(z.string()),
+  createdAt: z.string(),
+  nextAttemptAt: z.nullable(z.string()),
+  deliveredAt: z.nullable(z.string()),
+});
+export const webhookDeliveryListSchema = z.object({ deliveries: z.array(webhookDeliverySchema) });
+
+export type WebhookRequest = z.output<typeof webhookRequestSchema>;
+export type WebhookAnswer = z.output<typeof webhookSchema>;
+export type WebhookWithSecret = z.output<typeof webhookWithSecretSchema>;
+export type WebhookDeliveryAnswer = z.output<typeof webhookDeliverySchema>;
+
 export type AdminBroker = zc.output<typeof adminBrokerSchema>;
 export type AdminBrokerList = zc.output<typeof adminBrokerListSchema>;
 export type AdminTour = zc.output<typeof adminTourSchema>;
@@ -137,6 +194,7 @@ const REQUEST_BODIES = {
   TourConfigInput: tourConfigSchema,
   TourReplaceInput: tourReplaceRequestSchema,
   BrokerKeyRequest: brokerKeyRequestSchema,
+  WebhookRequest: webhookRequestSchema,
 } satisfies Record<string, Schema>;
 
 /** Answers are read as zod's output: what the server sends after defaults are filled in. */
@@ -159,6 +217,11 @@ const RESPONSE_BODIES = {
   AdminTour: adminTourSchema,
   AdminTourList: adminTourListSchema,
   BrokerKey: brokerKeySchema,
+  Webhook: webhookSchema,
+  WebhookList: webhookListSchema,
+  WebhookWithSecret: webhookWithSecretSchema,
+  WebhookDelivery: webhookDeliverySchema,
+  WebhookDeliveryList: webhookDeliveryListSchema,
   RegistrationStatus: registrationStatusSchema,
   TourStats: tourStatsSchema,
   LeadRecord: leadRecordSchema,
@@ -229,6 +292,13 @@ const idParam = (what: string): Param => ({
   description: `The ${what} id.`,
   required: true,
 });
+const hookParam: Param = {
+  name: 'hook',
+  in: 'path',
+  schema: z.string(),
+  description: 'The webhook id.',
+  required: true,
+};
 const ifNoneMatch: Param = {
   name: 'If-None-Match',
   in: 'header',
@@ -586,6 +656,131 @@ export const OPERATIONS: readonly Operation[] = [
       },
     },
     errors: ['TOUR_NOT_FOUND', 'VALIDATION_FAILED'],
+  },
+  // Webhooks of a broker: the platform key or that broker's own key; another broker's hook (or
+  // broker) answers 404 like one that does not exist.
+  {
+    method: 'get',
+    path: '/v1/admin/brokers/{id}/webhooks',
+    operationId: 'listWebhooks',
+    tag: 'admin',
+    summary: 'Webhooks of a broker',
+    params: [idParam('broker')],
+    security: 'admin',
+    replies: { 200: { description: 'The webhooks (without secrets).', body: 'WebhookList', headers: noStore } },
+    errors: ['NOT_FOUND'],
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/brokers/{id}/webhooks',
+    operationId: 'createWebhook',
+    tag: 'admin',
+    summary: 'Add a webhook',
+    description:
+      'The URL must be `https` and every address its host resolves to public (`fields.url: invalid` otherwise), unless the operator set `GATE_WEBHOOKS_ALLOW_PRIVATE=1`. The signing secret is in this answer only.',
+    params: [idParam('broker')],
+    security: 'admin',
+    body: { name: 'WebhookRequest', required: true },
+    replies: { 201: { description: 'Created, with its secret.', body: 'WebhookWithSecret', headers: noStore } },
+    errors: ['NOT_FOUND', ...JSON_BODY],
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/brokers/{id}/webhooks/{hook}',
+    operationId: 'getWebhook',
+    tag: 'admin',
+    summary: 'A webhook',
+    params: [idParam('broker'), hookParam],
+    security: 'admin',
+    replies: { 200: { description: 'The webhook.', body: 'Webhook', headers: noStore } },
+    errors: ['NOT_FOUND'],
+  },
+  {
+    method: 'put',
+    path: '/v1/admin/brokers/{id}/webhooks/{hook}',
+    operationId: 'putWebhook',
+    tag: 'admin',
+    summary: 'Change a webhook',
+    description: 'URL, events and tour are replaced; the secret stays.',
+    params: [idParam('broker'), hookParam],
+    security: 'admin',
+    body: { name: 'WebhookRequest', required: true },
+    replies: { 200: { description: 'Changed.', body: 'Webhook', headers: noStore } },
+    errors: ['NOT_FOUND', ...JSON_BODY],
+  },
+  {
+    method: 'delete',
+    path: '/v1/admin/brokers/{id}/webhooks/{hook}',
+    operationId: 'deleteWebhook',
+    tag: 'admin',
+    summary: 'Delete a webhook and its deliveries',
+    params: [idParam('broker'), hookParam],
+    security: 'admin',
+    replies: { 204: { description: 'Deleted.', headers: noStore } },
+    errors: ['NOT_FOUND'],
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/brokers/{id}/webhooks/{hook}/rotate-secret',
+    operationId: 'rotateWebhookSecret',
+    tag: 'admin',
+    summary: 'A new signing secret',
+    description:
+      'The new secret signs from now on; the previous one signs too (a second signature in `webhook-signature`) until it is retired or 24 hours have passed.',
+    params: [idParam('broker'), hookParam],
+    security: 'admin',
+    replies: { 200: { description: 'The webhook with its new secret.', body: 'WebhookWithSecret', headers: noStore } },
+    errors: ['NOT_FOUND'],
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/brokers/{id}/webhooks/{hook}/retire-secret',
+    operationId: 'retireWebhookSecret',
+    tag: 'admin',
+    summary: 'Stop signing with the previous secret',
+    params: [idParam('broker'), hookParam],
+    security: 'admin',
+    replies: { 200: { description: 'The webhook.', body: 'Webhook', headers: noStore } },
+    errors: ['NOT_FOUND'],
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/brokers/{id}/webhooks/{hook}/test',
+    operationId: 'testWebhook',
+    tag: 'admin',
+    summary: 'Queue a test event (`webhook.test`)',
+    params: [idParam('broker'), hookParam],
+    security: 'admin',
+    replies: { 202: { description: 'Queued.', body: 'WebhookDelivery', headers: noStore } },
+    errors: ['NOT_FOUND'],
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/brokers/{id}/webhooks/{hook}/deliveries',
+    operationId: 'listWebhookDeliveries',
+    tag: 'admin',
+    summary: 'The newest 50 deliveries of a webhook',
+    params: [idParam('broker'), hookParam],
+    security: 'admin',
+    replies: { 200: { description: 'Newest first.', body: 'WebhookDeliveryList', headers: noStore } },
+    errors: ['NOT_FOUND'],
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/brokers/{id}/webhooks/{hook}/deliveries/{delivery}/resend',
+    operationId: 'resendWebhookDelivery',
+    tag: 'admin',
+    summary: 'Send a delivery again',
+    description:
+      'A new delivery (a new `webhook-id`) with the same event and body, queued now. A delivery still queued is not copied (`409 CONFLICT`).',
+    params: [
+      idParam('broker'),
+      hookParam,
+      { name: 'delivery', in: 'path', schema: z.string(), description: 'The delivery id.', required: true },
+    ],
+    security: 'admin',
+    replies: { 202: { description: 'Queued.', body: 'WebhookDelivery', headers: noStore } },
+    errors: ['NOT_FOUND', 'CONFLICT'],
   },
 ];
 

@@ -5,6 +5,7 @@
  * exist, so ids cannot be probed.
  */
 import { GateError } from '@tour-gate/shared';
+import { webhookRequestSchema } from '@tour-gate/shared/openapi';
 import { type Context, Hono } from 'hono';
 import * as z from 'zod/mini';
 import type { Tour } from '../config/tours.ts';
@@ -12,6 +13,18 @@ import { createBrokerKey, type Principal, principalOf, revokeBrokerKey } from '.
 import { isExportFormat } from '../core/export/stream.ts';
 import { parseFilter } from '../core/lead-filter.ts';
 import { checkTourWrite, parseBroker, parseTour, saveBroker, saveTour } from '../core/managed.ts';
+import {
+  createWebhook,
+  deleteWebhook,
+  deliveryAnswer,
+  ownWebhook,
+  resendDelivery,
+  retireSecret,
+  rotateSecret,
+  sendTestEvent,
+  updateWebhook,
+  webhookAnswer,
+} from '../core/webhooks.ts';
 import { bearerOf } from '../http/bearer.ts';
 import { readJson } from '../http/body.ts';
 import type { GateEnv } from '../http/context.ts';
@@ -31,6 +44,14 @@ function visibleTour(c: C, id: string): Tour {
   const tour = c.get('deps').tours.find(id);
   if (!tour || (p.kind === 'broker' && tour.broker.id !== p.brokerId)) throw new GateError('TOUR_NOT_FOUND');
   return tour;
+}
+
+/** The broker of the path for this principal: the platform any, a broker key its own; else NOT_FOUND. */
+function visibleBroker(c: C): string {
+  const p = c.get('principal');
+  const id = c.req.param('id') ?? '';
+  if (!c.get('deps').tours.broker(id) || (p.kind === 'broker' && id !== p.brokerId)) throw new GateError('NOT_FOUND');
+  return id;
 }
 
 function tourJson(c: C, t: Tour) {
@@ -104,6 +125,50 @@ export const adminRoutes = new Hono<AdminEnv>()
     if (!(await revokeBrokerKey(deps.store, c.req.param('id'), deps.clock()))) throw new GateError('NOT_FOUND');
     return c.body(null, 204);
   })
+  .get('/brokers/:id/webhooks', async (c) => {
+    const deps = c.get('deps');
+    const hooks = await deps.store.webhooks.list(visibleBroker(c));
+    return c.json({ webhooks: hooks.map((h) => webhookAnswer(h, deps.clock())) });
+  })
+  .post('/brokers/:id/webhooks', async (c) => {
+    const broker = visibleBroker(c);
+    const body = await readJson(c, webhookRequestSchema);
+    return c.json(await createWebhook(c.get('deps'), broker, body), 201);
+  })
+  .get('/brokers/:id/webhooks/:hook', async (c) => {
+    const deps = c.get('deps');
+    return c.json(webhookAnswer(await ownWebhook(deps, visibleBroker(c), c.req.param('hook')), deps.clock()));
+  })
+  .put('/brokers/:id/webhooks/:hook', async (c) => {
+    const broker = visibleBroker(c);
+    const deps = c.get('deps');
+    await ownWebhook(deps, broker, c.req.param('hook'));
+    const body = await readJson(c, webhookRequestSchema);
+    return c.json(await updateWebhook(deps, broker, c.req.param('hook'), body));
+  })
+  .delete('/brokers/:id/webhooks/:hook', async (c) => {
+    await deleteWebhook(c.get('deps'), visibleBroker(c), c.req.param('hook'));
+    return c.body(null, 204);
+  })
+  .post('/brokers/:id/webhooks/:hook/rotate-secret', async (c) =>
+    c.json(await rotateSecret(c.get('deps'), visibleBroker(c), c.req.param('hook'))),
+  )
+  .post('/brokers/:id/webhooks/:hook/retire-secret', async (c) =>
+    c.json(await retireSecret(c.get('deps'), visibleBroker(c), c.req.param('hook'))),
+  )
+  .post('/brokers/:id/webhooks/:hook/test', async (c) =>
+    c.json(await sendTestEvent(c.get('deps'), visibleBroker(c), c.req.param('hook')), 202),
+  )
+  .get('/brokers/:id/webhooks/:hook/deliveries', async (c) => {
+    const deps = c.get('deps');
+    const broker = visibleBroker(c);
+    const hook = await ownWebhook(deps, broker, c.req.param('hook'));
+    const list = await deps.store.webhooks.deliveries(broker, hook.id);
+    return c.json({ deliveries: list.map(deliveryAnswer) });
+  })
+  .post('/brokers/:id/webhooks/:hook/deliveries/:delivery/resend', async (c) =>
+    c.json(await resendDelivery(c.get('deps'), visibleBroker(c), c.req.param('hook'), c.req.param('delivery')), 202),
+  )
   .get('/tours', (c) => {
     const p = c.get('principal');
     const tours = c

@@ -125,10 +125,10 @@ export async function purgeCommand(env: ServerEnv, flags: Flags): Promise<number
 
 export async function forgetCommand(env: ServerEnv, email: string | undefined, flags: Flags): Promise<number> {
   if (!email?.includes('@')) return usage('forget <email> [--tour id]');
-  const { store, close } = await open(env);
+  const { store, tours, close } = await open(env);
   try {
     const tour = str(flags.tour);
-    const result = await forgetEmail(store, email, tour ? [tour] : undefined);
+    const result = await forgetEmail(store, email, tour ? [tour] : undefined, { tours, now: Date.now() });
     console.log(
       result.registrations
         ? `erased ${result.registrations} registration(s) of ${email} (${result.tours.join(', ')}); statistics kept`

@@ -31,6 +31,8 @@ export interface ServerEnv {
   trustProxy: boolean;
   /** `GATE_WIDGET_DIST`: the folder with the built widget (`widget.js`, `widget-chunks/`). */
   widgetDist: string;
+  /** `GATE_WEBHOOKS_ALLOW_PRIVATE=1`: webhook URLs may be http and reach private or loopback addresses. */
+  webhooksAllowPrivate: boolean;
   /** `GATE_DEV_MAILBOX=1` (development only): serve `/dev/mailbox` when no SMTP server is set. */
   devMailbox: boolean;
 }
@@ -120,6 +122,10 @@ const variables = z.object({
     z.transform((v) => v === '1'),
   ),
   GATE_WIDGET_DIST: optional,
+  GATE_WEBHOOKS_ALLOW_PRIVATE: z.pipe(
+    optional,
+    z.transform((v) => v === '1'),
+  ),
   GATE_DEV_MAILBOX: z.pipe(
     optional,
     z.transform((v) => v === '1'),
@@ -177,6 +183,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     trustProxy: v.GATE_TRUST_PROXY,
     // Resolved only when not set: an installed server without the widget package can still run.
     widgetDist: v.GATE_WIDGET_DIST ?? defaultWidgetDist(),
+    webhooksAllowPrivate: v.GATE_WEBHOOKS_ALLOW_PRIVATE,
     devMailbox: v.GATE_DEV_MAILBOX && !production,
   };
 }

@@ -22,6 +22,7 @@ import type { GateDeps } from './deps.ts';
 import { loadManaged, type OnInvalidStored, watchManaged } from './managed.ts';
 import { DEFAULT_LIMITS, MemoryRateCounter, type RateLimits } from './rate-limit.ts';
 import { REGISTRATION_MIN_MS } from './register.ts';
+import { WebhookWorker, type WebhookWorkerOptions } from './webhook-worker.ts';
 
 export interface ComposeOptions {
   /** Settings; default: from `process.env`. */
@@ -36,6 +37,7 @@ export interface ComposeOptions {
   outbox?: OutboxWorkerOptions;
   /** The least time a registration's writing part takes (default `REGISTRATION_MIN_MS`; tests: 0). */
   registrationMinMs?: number;
+  webhooks?: WebhookWorkerOptions;
 }
 
 export interface Core {
@@ -75,12 +77,18 @@ export async function composeCore(options: ComposeOptions = {}): Promise<Core> {
     onOutcome: (outcome) => metrics.deliveries.inc({ outcome }),
     ...options.outbox,
   });
+  // Its own queue and worker: a slow webhook receiver never holds up a mail.
+  const webhooks = new WebhookWorker(store, clock, env.webhooksAllowPrivate, {
+    log: (m, e) => log.warn(m, e),
+    ...options.webhooks,
+  });
   const deps: GateDeps = {
     env,
     tours: new TourDirectory(config),
     store,
     transport,
     outbox,
+    webhooks,
     accessTokens: await AccessTokens.create(env.secret, env.publicUrl),
     assetGrants: new AssetGrants(env.secret),
     captcha: options.captcha ?? new HCaptchaVerifier(env.hcaptchaSecret, env.hcaptchaVerifyUrl),
@@ -113,7 +121,10 @@ export async function composeCore(options: ComposeOptions = {}): Promise<Core> {
           ),
         );
       }
-      if (worker) outbox.start();
+      if (worker) {
+        outbox.start();
+        webhooks.start();
+      }
       // Housekeeping: rate-limit windows that ended are of no use to anyone.
       const longestWindow = Math.max(...Object.values(deps.limits).map((l) => l.windowMs));
       const sweeper = setInterval(() => {
@@ -128,6 +139,7 @@ export async function composeCore(options: ComposeOptions = {}): Promise<Core> {
     async close() {
       await Promise.all(stops.map((stop) => stop()));
       await outbox.stop();
+      await webhooks.stop();
       transport.close();
       await store.close();
     },

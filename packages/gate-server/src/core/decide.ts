@@ -12,6 +12,7 @@ import type { GateDeps } from './deps.ts';
 import { issueUnlockLink } from './links.ts';
 import { queueRegistrationMail } from './mail.ts';
 import { brokerReplyTo, localeOf, visitorName } from './registration.ts';
+import { queueLeadEvent } from './webhooks.ts';
 
 export type Decision = 'grant' | 'deny' | 'revoke';
 
@@ -85,6 +86,7 @@ export async function decide(deps: GateDeps, input: DecideInput): Promise<Decide
         await tx.log(reg.id, t.id, now, 'granted', { by, ...(via ? { via } : {}) });
         await tx.bumpStat(t.id, day, 'granted');
         await issueUnlockLink(tx, tour, reg, now, 'granted');
+        await queueLeadEvent(deps, tx, tour, reg, ['lead.granted'], now);
         break;
       }
       case 'deny': {
@@ -92,6 +94,7 @@ export async function decide(deps: GateDeps, input: DecideInput): Promise<Decide
         const links = await tx.revokeLinks(reg.id, 'unlock', now);
         await tx.log(reg.id, t.id, now, 'denied', { by, ...(via ? { via } : {}), links });
         await tx.bumpStat(t.id, day, 'denied');
+        await queueLeadEvent(deps, tx, tour, reg, ['lead.denied'], now);
         const mail = renderDenyMail({ tour: t, broker: tour.broker, locale: localeOf(reg), name: visitorName(reg) });
         await queueRegistrationMail(tx, {
           tour,
@@ -109,11 +112,15 @@ export async function decide(deps: GateDeps, input: DecideInput): Promise<Decide
         const links = await tx.revokeLinks(reg.id, 'unlock', now);
         await tx.log(reg.id, t.id, now, 'revoked', { by, ...(via ? { via } : {}), accessTokens, links });
         await tx.bumpStat(t.id, day, 'revoked');
+        await queueLeadEvent(deps, tx, tour, reg, ['lead.revoked'], now);
         break;
       }
     }
     return { registration: reg, decided: true };
   });
-  if (result.decided) deps.outbox.nudge();
+  if (result.decided) {
+    deps.outbox.nudge();
+    deps.webhooks.nudge();
+  }
   return result;
 }

@@ -10,6 +10,7 @@ import type { Logger } from '../util/logger.ts';
 import type { GateMetrics } from '../util/metrics.ts';
 import type { Clock } from '../util/time.ts';
 import type { RateCounter, RateLimits } from './rate-limit.ts';
+import type { WebhookWorker } from './webhook-worker.ts';
 
 /**
  * Everything the use cases need, composed once (`compose.ts`) and shared by the HTTP server
@@ -21,6 +22,8 @@ export interface GateDeps {
   store: GateStore;
   transport: MailTransport;
   outbox: OutboxWorker;
+  /** Sends webhook deliveries; `nudge()` it after a transaction that queued some. */
+  webhooks: WebhookWorker;
   accessTokens: AccessTokens;
   assetGrants: AssetGrants;
   captcha: CaptchaVerifier;

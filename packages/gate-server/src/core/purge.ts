@@ -44,7 +44,7 @@ export async function purge(store: GateStore, tours: TourDirectory, o: PurgeOpti
   if (!o.dryRun) {
     let done = 0;
     for (const r of all) {
-      await eraseRegistration(store, r.id, r.tour_id);
+      await eraseRegistration(store, r.id, r.tour_id, { tours, now: o.now });
       o.onProgress?.(++done, all.length);
     }
   }

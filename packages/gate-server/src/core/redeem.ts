@@ -10,6 +10,7 @@ import { newId } from '../util/ids.ts';
 import { DAY_MS, dayOf } from '../util/time.ts';
 import type { GateDeps } from './deps.ts';
 import { notifyBroker } from './notify.ts';
+import { queueLeadEvent } from './webhooks.ts';
 
 /** Why a registration in this state gives no access, or undefined when it does. */
 export function statusError(reg: Registration | undefined): GateError | undefined {
@@ -63,16 +64,19 @@ export async function redeem(deps: GateDeps, token: string, origin: string | und
     });
     await tx.log(reg.id, reg.tour_id, now, 'link-redeemed', { use: outcome.link.use_count });
     let notified = false;
+    let hooked = 0;
     if (await tx.markFirstOpened(reg.id, now)) {
       await tx.bumpStat(reg.tour_id, dayOf(now), 'opened');
       notified = await notifyBroker(tx, tour, reg, now, 'opened');
+      hooked = await queueLeadEvent(deps, tx, tour, { ...reg, first_opened_at: now }, ['lead.opened'], now);
     }
-    return { ok: { tour: reg.tour_id, registrationId: reg.id, jti, expiresAt, notified } };
+    return { ok: { tour: reg.tour_id, registrationId: reg.id, jti, expiresAt, notified, hooked } };
   });
 
   if ('error' in result) throw result.error;
-  const { tour, registrationId, jti, expiresAt, notified } = result.ok;
+  const { tour, registrationId, jti, expiresAt, notified, hooked } = result.ok;
   if (notified) deps.outbox.nudge();
+  if (hooked) deps.webhooks.nudge();
   const accessToken = await deps.accessTokens.sign({ tour, registrationId, jti, issuedAt: now, expiresAt });
   return {
     accessToken,

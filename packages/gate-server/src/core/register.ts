@@ -21,6 +21,7 @@ import { dayOf } from '../util/time.ts';
 import type { GateDeps } from './deps.ts';
 import { clientKey, emailKey, enforce, limitEmail, networkKey } from './rate-limit.ts';
 import { afterRegistration } from './release.ts';
+import { queueLeadEvent } from './webhooks.ts';
 
 /** The least time the writing part of a registration takes (see `inEvenTime` below). */
 export const REGISTRATION_MIN_MS = 250;
@@ -66,8 +67,10 @@ export async function register(deps: GateDeps, { tour, request, ip }: RegisterIn
     consent_marketing: request.consent.marketing ? 1 : 0,
   };
 
+  let hooked = 0;
   const write = () =>
     store.transaction(async (tx) => {
+      hooked = 0;
       const existing = await tx.findRegistration(t.id, email);
       if (existing) {
         // Whoever knows an address could send the mask in its name: the stored data and consent
@@ -101,6 +104,9 @@ export async function register(deps: GateDeps, { tour, request, ip }: RegisterIn
         marketing: Boolean(consent.consent_marketing),
       });
       await afterRegistration(deps, tx, tour, reg, now, true);
+      const events =
+        reg.status === 'released' ? (['lead.registered', 'lead.released'] as const) : ['lead.registered' as const];
+      hooked += await queueLeadEvent(deps, tx, tour, reg, events, now);
       // Counters last: their rows are shared by every registration of the day, and a row lock
       // is held until commit.
       await tx.bumpStat(t.id, reg.day, 'registrations');
@@ -121,5 +127,6 @@ export async function register(deps: GateDeps, { tour, request, ip }: RegisterIn
     }
   });
   deps.outbox.nudge();
+  if (hooked) deps.webhooks.nudge();
   return { status: t.mode === 'email' ? 'check-email' : 'awaiting-approval' };
 }

@@ -11,6 +11,7 @@ import { styleNonce } from '../http/security-headers.ts';
 import { type Html, htmlString } from '../util/html.ts';
 import type { Session } from './session.ts';
 import { DASH_STRINGS, type DashLocale, type DashStrings } from './strings.ts';
+import { webhookStrings } from './views/webhooks.ts';
 
 const LANG_COOKIE = 'tg_lang';
 
@@ -47,6 +48,7 @@ th{font-size:13px;color:#41505e;font-weight:600}td.n,th.n{text-align:right;font-
 .badge.granted,.badge.released{background:#dff0e0}
 .big{font-size:28px;font-weight:650}.muted{color:#6b7785}.row{display:flex;gap:8px;flex-wrap:wrap;align-items:end}
 label{display:block;font-size:13px;color:#41505e}
+fieldset{border:1px solid #e4e8ee;border-radius:5px;margin:0 0 8px}fieldset label{display:inline-block;margin-right:14px}
 input,select{font:inherit;padding:6px 8px;border:1px solid #c3ccd6;border-radius:5px;background:#fff}
 button.primary,button.danger,button.plain{font:inherit;border:0;border-radius:5px;padding:7px 14px;cursor:pointer;
 color:#fff;background:#1f5f8b}
@@ -84,7 +86,8 @@ export function page<E extends Env>(c: Context<E>, p: PageInput): Response {
   <strong><a href="/dashboard">${s.title}</a></strong>
   ${
     p.session
-      ? html`<span class="who">${s.nav.signedInAs(p.session.broker.name)}</span>
+      ? html`<a href="/dashboard/webhooks">${webhookStrings(p.locale).nav}</a>
+        <span class="who">${s.nav.signedInAs(p.session.broker.name)}</span>
         <form method="post" action="/dashboard/logout">
           <input type="hidden" name="csrf" value="${p.session.csrf}">
           <button type="submit">${s.nav.logout}</button>

@@ -36,6 +36,7 @@ import { leadsView } from './views/leads.ts';
 import { loginConfirm, loginForm, loginProblem } from './views/login.ts';
 import { overviewView } from './views/overview.ts';
 import { PERIODS, tourView } from './views/tour.ts';
+import { webhookRoutes } from './webhook-routes.ts';
 
 type DashEnv = { Variables: GateEnv['Variables'] & { session: Session } };
 type C = Context<DashEnv>;
@@ -212,10 +213,14 @@ const app = new Hono<DashEnv>()
     const tour = ownTour(c);
     const f = await form(c);
     if (f.confirm !== 'yes') throw new GateError('VALIDATION_FAILED', { fields: { confirm: 'required' } });
-    const erased = await eraseRegistration(c.get('deps').store, c.req.param('id'), tour.config.id);
+    const deps = c.get('deps');
+    const ctx = { tours: deps.tours, now: deps.clock() };
+    const erased = await eraseRegistration(deps.store, c.req.param('id'), tour.config.id, ctx);
     if (!erased) throw new GateError('NOT_FOUND');
+    deps.webhooks.nudge();
     return c.redirect(`/dashboard/tours/${tour.config.id}/leads?erased=1`, 303);
   })
+  .route('/webhooks', webhookRoutes)
   .get('/tours/:tour/export', (c) => {
     const tour = ownTour(c);
     const asked = c.req.query('format');

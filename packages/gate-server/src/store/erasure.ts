@@ -2,10 +2,12 @@
  * Erasure in one transaction: a registration and everything that carries the visitor's data
  * or can act for them — link tokens, access tokens, the logbook, every outbox mail about them
  * (sent or not: their bodies hold the visitor's data), and the rate-limit counters keyed by the
- * hash of their email. The per-day aggregates in `daily_stats` stay: they hold counts only.
+ * hash of their email, the webhook deliveries about them. The per-day aggregates in `daily_stats` stay: they hold counts only.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Sealer } from '../security/seal.ts';
 import type { Database, Registration } from './schema.ts';
+import { WebhookStore } from './webhooks.ts';
 
 async function eraseRows(trx: Transaction<Database>, regs: Registration[], emailKeyOf: (e: string) => string) {
   const ids = regs.map((r) => r.id);
@@ -18,6 +20,8 @@ async function eraseRows(trx: Transaction<Database>, regs: Registration[], email
   await trx.deleteFrom('access_tokens').where('registration_id', 'in', ids).execute();
   await trx.deleteFrom('logbook').where('registration_id', 'in', ids).execute();
   await trx.deleteFrom('outbox').where('registration_id', 'in', ids).execute();
+  // Webhook deliveries about them, sent or not: their payloads hold the visitor's data.
+  await trx.deleteFrom('webhook_deliveries').where('registration_id', 'in', ids).execute();
   // Mails to the visitor's address that belong to no registration (none today) go too; mails
   // of the same visitor's registrations on other tours stay with those.
   await trx
@@ -39,16 +43,31 @@ async function eraseRows(trx: Transaction<Database>, regs: Registration[], email
 /** `emailKeyOf`: how the rate limits key an address (the core's policy decides). */
 export type EmailKeyOf = (email: string) => string;
 
+/**
+ * Runs in the erasure's transaction, after the rows are gone: the core queues `lead.erased`
+ * webhook deliveries here, so they exist exactly when the erasure does.
+ */
+export type OnErased = (regs: readonly Pick<Registration, 'id' | 'tour_id'>[], webhooks: WebhookStore) => Promise<void>;
+
 export class ErasureStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly sealer: Sealer,
+  ) {}
 
   /** Erases one registration; `tourId` binds it to a tour the caller checked. */
-  async registration(id: string, tourId: string | undefined, emailKeyOf: EmailKeyOf): Promise<boolean> {
+  async registration(
+    id: string,
+    tourId: string | undefined,
+    emailKeyOf: EmailKeyOf,
+    onErased?: OnErased,
+  ): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       let q = trx.selectFrom('registrations').selectAll().where('id', '=', id);
       if (tourId) q = q.where('tour_id', '=', tourId);
       const regs = await q.execute();
       await eraseRows(trx, regs, emailKeyOf);
+      if (regs.length && onErased) await onErased(regs, new WebhookStore(trx, this.sealer));
       return regs.length > 0;
     });
   }
@@ -58,12 +77,14 @@ export class ErasureStore {
     email: string,
     tourIds: readonly string[] | undefined,
     emailKeyOf: EmailKeyOf,
+    onErased?: OnErased,
   ): Promise<{ registrations: number; tours: string[] }> {
     return this.db.transaction().execute(async (trx) => {
       let q = trx.selectFrom('registrations').selectAll().where('email', '=', email);
       if (tourIds) q = q.where('tour_id', 'in', tourIds.length ? [...tourIds] : ['']);
       const regs = await q.execute();
       await eraseRows(trx, regs, emailKeyOf);
+      if (regs.length && onErased) await onErased(regs, new WebhookStore(trx, this.sealer));
       return { registrations: regs.length, tours: [...new Set(regs.map((r) => r.tour_id))] };
     });
   }

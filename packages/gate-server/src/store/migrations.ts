@@ -219,6 +219,62 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('outbox').dropColumn('attachments').execute();
     },
   },
+  // Webhooks per broker (optionally per tour) and their durable delivery queue (core/webhooks.ts).
+  '0006_webhooks': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('webhooks')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('broker_id', 'text', (c) => c.notNull())
+        .addColumn('tour_id', 'text')
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('events', 'text', (c) => c.notNull())
+        .addColumn('secret', 'text', (c) => c.notNull())
+        .addColumn('previous_secret', 'text')
+        .addColumn('previous_until', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('webhooks_broker').on('webhooks').column('broker_id').execute();
+      await db.schema
+        .createTable('webhook_deliveries')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('hook_id', 'text', (c) => c.notNull())
+        .addColumn('broker_id', 'text', (c) => c.notNull())
+        .addColumn('registration_id', 'text')
+        .addColumn('event', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+        .addColumn('locked_until', 'bigint')
+        .addColumn('last_status', 'integer')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('give_up_at', 'bigint', (c) => c.notNull())
+        .addColumn('delivered_at', 'bigint')
+        .execute();
+      await db.schema
+        .createIndex('webhook_deliveries_due')
+        .on('webhook_deliveries')
+        .columns(['status', 'next_attempt_at'])
+        .execute();
+      await db.schema
+        .createIndex('webhook_deliveries_hook')
+        .on('webhook_deliveries')
+        .columns(['hook_id', 'created_at'])
+        .execute();
+      await db.schema
+        .createIndex('webhook_deliveries_registration')
+        .on('webhook_deliveries')
+        .column('registration_id')
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('webhook_deliveries').ifExists().execute();
+      await db.schema.dropTable('webhooks').ifExists().execute();
+    },
+  },
 };
 
 class InCodeProvider implements MigrationProvider {

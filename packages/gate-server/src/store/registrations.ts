@@ -23,6 +23,7 @@ import type {
   RegistrationPatch,
   RegistrationStatus,
 } from './schema.ts';
+import { WebhookStore } from './webhooks.ts';
 
 export type DbLike = Kysely<Database> | Transaction<Database>;
 
@@ -38,12 +39,17 @@ export type RedeemOutcome =
 
 /** Reads and writes inside or outside a transaction. */
 export class StoreOps {
+  /** Webhooks and their delivery queue, on the same `db` (so a use case queues deliveries in its transaction). */
+  readonly webhooks: WebhookStore;
+
   constructor(
     protected readonly db: DbLike,
     readonly dialect: Dialect,
     /** Seals mail bodies at rest. */
     protected readonly sealer: Sealer,
-  ) {}
+  ) {
+    this.webhooks = new WebhookStore(db, sealer);
+  }
 
   // ---- registrations ------------------------------------------------------------------
 

@@ -157,6 +157,46 @@ interface ManagedToursTable {
   updated_at: number;
 }
 
+/** A broker's webhook; `secret` and `previous_secret` are sealed at rest. */
+interface WebhooksTable {
+  id: string;
+  broker_id: string;
+  /** Only this tour's leads; null: every tour of the broker. */
+  tour_id: string | null;
+  url: string;
+  /** JSON array of event types. */
+  events: string;
+  secret: string;
+  /** The secret before the last rotation; it signs too until `previous_until`. */
+  previous_secret: string | null;
+  previous_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+type WebhookDeliveryStatus = 'queued' | 'delivered' | 'failed';
+
+/** One event for one webhook; `id` is the `webhook-id`, `payload` the sealed JSON body. */
+interface WebhookDeliveriesTable {
+  id: string;
+  hook_id: string;
+  broker_id: string;
+  registration_id: string | null;
+  event: string;
+  payload: string;
+  status: WebhookDeliveryStatus;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  locked_until: number | null;
+  /** The receiver's last HTTP status (null: no answer). */
+  last_status: number | null;
+  last_error: string | null;
+  created_at: number;
+  /** Retried until then, then failed. */
+  give_up_at: number;
+  delivered_at: number | null;
+}
+
 export interface Database {
   registrations: RegistrationsTable;
   link_tokens: LinkTokensTable;
@@ -169,6 +209,8 @@ export interface Database {
   api_keys: ApiKeysTable;
   managed_brokers: ManagedBrokersTable;
   managed_tours: ManagedToursTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type Registration = Selectable<RegistrationsTable>;
@@ -180,3 +222,6 @@ export type AccessToken = Selectable<AccessTokensTable>;
 export type LogEntry = Selectable<LogbookTable>;
 export type OutboxMail = Selectable<OutboxTable>;
 export type NewOutboxMail = Insertable<OutboxTable>;
+export type Webhook = Selectable<WebhooksTable>;
+export type WebhookDelivery = Selectable<WebhookDeliveriesTable>;
+export type NewWebhookDelivery = Insertable<WebhookDeliveriesTable>;

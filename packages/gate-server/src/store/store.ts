@@ -9,6 +9,7 @@
  * - `managed`: tours and brokers created through the admin API;
  * - `leads` and `statistics`: what the dashboard, the admin API and the CLI read;
  * - `erasure`: forgetting visitors;
+ * - `webhooks` (from `StoreOps`): brokers' webhooks and their delivery queue;
  * - `rateLimits`: counters shared by every instance on one PostgreSQL database.
  *
  * Every change that must not be half-done goes through `transaction`.
@@ -51,7 +52,7 @@ export class GateStore extends StoreOps {
     this.managed = new ManagedStore(conn.db);
     this.leads = new LeadStore(conn.db);
     this.statistics = new StatisticsStore(conn.db);
-    this.erasure = new ErasureStore(conn.db);
+    this.erasure = new ErasureStore(conn.db, sealer);
     this.rateLimits = new RateLimitStore(conn.db, conn.dialect);
   }
 
