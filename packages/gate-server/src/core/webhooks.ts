@@ -271,15 +271,17 @@ export async function queueLeadEvent(
   types: readonly LeadEventType[],
   now: number,
 ): Promise<number> {
-  let queued = 0;
-  for (const type of types) {
-    const hooks = await tx.webhooks.subscribers(tour.broker.id, tour.config.id, type);
-    if (!hooks.length) continue;
+  const subscribers = await tx.webhooks.subscribers(tour.broker.id, tour.config.id, types);
+  if (!subscribers.length) return 0;
+  // In event order, so a receiver gets `lead.registered` before `lead.released`.
+  const rows = types.flatMap((type) => {
+    const hooks = subscribers.filter((s) => s.events.includes(type)).map((s) => s.hook);
+    if (!hooks.length) return [];
     const payload = leadPayload(deps.env.publicUrl, tour, reg, type, now);
-    await tx.webhooks.enqueue(hooks.map((h) => delivery(h, type, payload, now, reg.id)));
-    queued += hooks.length;
-  }
-  return queued;
+    return hooks.map((h) => delivery(h, type, payload, now, reg.id));
+  });
+  await tx.webhooks.enqueue(rows);
+  return rows.length;
 }
 
 /**
@@ -292,7 +294,7 @@ export function erasedEvents(tours: TourDirectory, now: number, onQueued?: (n: n
     for (const reg of regs) {
       const tour = tours.find(reg.tour_id);
       if (!tour) continue;
-      const hooks = await webhooks.subscribers(tour.broker.id, reg.tour_id, 'lead.erased');
+      const hooks = (await webhooks.subscribers(tour.broker.id, reg.tour_id, ['lead.erased'])).map((s) => s.hook);
       const payload = {
         type: 'lead.erased',
         timestamp: new Date(now).toISOString(),

@@ -129,8 +129,15 @@ export class WebhookStore {
     return h && this.opened(h);
   }
 
-  /** The broker's hooks that want `event` for `tourId` (their own tour, or every tour). */
-  async subscribers(brokerId: string, tourId: string, event: string): Promise<Webhook[]> {
+  /**
+   * The broker's hooks for `tourId` (their own tour, or every tour) that want any of `events`,
+   * with the events each wants; one query for all of them.
+   */
+  async subscribers(
+    brokerId: string,
+    tourId: string,
+    events: readonly string[],
+  ): Promise<{ hook: Webhook; events: string[] }[]> {
     const rows = await this.db
       .selectFrom('webhooks')
       .selectAll()
@@ -138,7 +145,13 @@ export class WebhookStore {
       .where((eb) => eb.or([eb('tour_id', 'is', null), eb('tour_id', '=', tourId)]))
       .orderBy('created_at')
       .execute();
-    return rows.filter((h) => (JSON.parse(h.events) as unknown[]).includes(event)).map((h) => this.opened(h));
+    return rows
+      .map((h) => {
+        const wanted = JSON.parse(h.events) as unknown[];
+        return { h, events: events.filter((e) => wanted.includes(e)) };
+      })
+      .filter((r) => r.events.length > 0)
+      .map((r) => ({ hook: this.opened(r.h), events: r.events }));
   }
 
   // ---- deliveries -----------------------------------------------------------------------
