@@ -90,6 +90,7 @@ export async function startStack({ devMailbox = false } = {}): Promise<Stack> {
       registrationPerIp: { max: 1000, windowMs: 60_000 },
       registrationPerEmail: { max: 1000, windowMs: 60_000 },
       registrationPerNetwork: { max: 1000, windowMs: 60_000 },
+      mailPerMailbox: { max: 1000, windowMs: 60_000 },
       unlockPerIp: { max: 1000, windowMs: 60_000 },
       linkPerIp: { max: 1000, windowMs: 60_000 },
     },

@@ -62,6 +62,7 @@ export function manualConfig() {
 export const GENEROUS_LIMITS = {
   registrationPerIp: { max: 1000, windowMs: 60_000 },
   registrationPerEmail: { max: 1000, windowMs: 60_000 },
+  mailPerMailbox: { max: 1000, windowMs: 60_000 },
   unlockPerIp: { max: 1000, windowMs: 60_000 },
   linkPerIp: { max: 1000, windowMs: 60_000 },
 };

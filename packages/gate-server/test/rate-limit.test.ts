@@ -134,6 +134,41 @@ forEachBackend('rate limits against rotation and floods', (backend) => {
     expect((await server.post(links, { email: 'Vic.Tim+9@gmail.com' }, from('192.0.2.9'))).status).toBe(429);
   });
 
+  it('counts one mailbox across all tours: many tours do not multiply the mails to one victim', async () => {
+    const server = await backend.start({
+      startWorker: false,
+      limits: { mailPerMailbox: { max: 3, windowMs: 3_600_000 } },
+    });
+    const manual = (email: string) => ({
+      fields: { firstName: 'Eva', lastName: 'Opfer', email, postalCode: '50667' },
+      consent: { privacy: true, version: '1' },
+    });
+    expect((await post(server, 'victim+1@example.org', '192.0.2.1')).status).toBe(202);
+    expect(
+      (await server.post('/v1/tours/gartenweg-3/registrations', manual('victim+2@example.org'), from('192.0.2.2')))
+        .status,
+    ).toBe(202);
+    expect(
+      (await server.post('/v1/tours/musterstrasse-12/links', { email: 'victim+1@example.org' }, from('192.0.2.3')))
+        .status,
+    ).toBe(202);
+    const mails = await countRows(server, 'outbox');
+    const fourth = await server.post(
+      '/v1/tours/gartenweg-3/registrations',
+      manual('Victim+4@example.org'),
+      from('192.0.2.4'),
+    );
+    expect(fourth.status).toBe(429);
+    expect(Number(fourth.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(
+      (await server.post('/v1/tours/musterstrasse-12/links', { email: 'victim@example.org' }, from('192.0.2.5')))
+        .status,
+    ).toBe(429);
+    expect(await countRows(server, 'outbox')).toBe(mails);
+    // Another mailbox is not affected.
+    expect((await post(server, 'someone@example.org', '192.0.2.6')).status).toBe(202);
+  });
+
   it('a network gets a share of the tour budget; the rest stays open to everyone else', async () => {
     const server = await backend.start({
       startWorker: false,

@@ -19,6 +19,8 @@ const KNOWN_SECRETS = new Set([
   DEV_SECRET,
   // The test harness's (packages/gate-server/test/harness.ts).
   'test-secret-0123456789abcdef0123456789abcdef',
+  // The fault suite's (packages/gate-server/test/faults/cluster.ts).
+  'fault-suite-secret-7c1e4f9a2b6d8e0f3a5c7e9b1d3f5a7c',
 ]);
 
 const MIN_DISTINCT = 10;

@@ -34,7 +34,9 @@ export async function requestNewLink(deps: GateDeps, tour: Tour, req: NewLinkReq
     if (captcha) await deps.captcha.verify(captcha);
     const email = normalizeEmail(req.email);
     // Counted by mailbox (`limitEmail`); looked up by the address as typed.
-    await enforce(deps.rateCounter, `link:email:${t.id}:${emailKey(limitEmail(email))}`, limits.linkPerEmail, now);
+    const mailbox = emailKey(limitEmail(email));
+    await enforce(deps.rateCounter, `link:email:${t.id}:${mailbox}`, limits.linkPerEmail, now);
+    await enforce(deps.rateCounter, `mailbox:${mailbox}`, limits.mailPerMailbox, now);
     registrationId = (await store.findRegistration(t.id, email))?.id;
   }
   if (!registrationId) return;

@@ -26,6 +26,8 @@ export interface RateLimits {
   registrationPerIp: Limit;
   registrationPerEmail: Limit;
   registrationPerTour: Limit;
+  /** Registrations and new links per mailbox across all tours: many tours don't multiply the mails to one inbox. */
+  mailPerMailbox: Limit;
   /** Per tour and network (IPv4 /24, IPv6 /48): its share of `registrationPerTour`. */
   registrationPerNetwork: Limit;
   linkPerIp: Limit;
@@ -42,6 +44,7 @@ export const DEFAULT_LIMITS: RateLimits = {
   registrationPerEmail: { max: 5, windowMs: 60 * MIN },
   registrationPerTour: { max: 500, windowMs: 60 * MIN },
   registrationPerNetwork: { max: 50, windowMs: 60 * MIN },
+  mailPerMailbox: { max: 20, windowMs: 60 * MIN },
   linkPerIp: { max: 10, windowMs: 10 * MIN },
   linkPerEmail: { max: 3, windowMs: 60 * MIN },
   unlockPerIp: { max: 30, windowMs: 10 * MIN },

@@ -52,6 +52,7 @@ export async function register(deps: GateDeps, { tour, request, ip }: RegisterIn
   // share come first, so what they refuse costs the tour nothing; past the tour's budget, a tour
   // with a captcha stays open to whoever solved it instead of locking everyone out.
   await enforce(deps.rateCounter, `reg:email:${t.id}:${emailKey(limitEmail(email))}`, limits.registrationPerEmail, now);
+  await enforce(deps.rateCounter, `mailbox:${emailKey(limitEmail(email))}`, limits.mailPerMailbox, now);
   await enforce(deps.rateCounter, `reg:net:${t.id}:${networkKey(ip)}`, limits.registrationPerNetwork, now);
   await enforce(deps.rateCounter, `reg:tour:${t.id}`, limits.registrationPerTour, now, {
     unless: captcha !== undefined,
