@@ -21,6 +21,8 @@ const config: KnipConfig = {
       // Resolved at run time with createRequire(…).resolve('@tour-gate/gate-widget/package.json')
       // (src/config/widget-dist.ts): the server serves the widget's built files.
       ignoreDependencies: ['@tour-gate/gate-widget'],
+      // The fault suite runs PostgreSQL's tools as the postgres user when started as root.
+      ignoreBinaries: ['runuser'],
     },
     'packages/gate-widget': {
       entry: [

@@ -40,7 +40,7 @@ export default defineConfig({
   plugins: [sqliteOnly()],
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/**/*.browser.test.ts', 'test/pack.test.ts', 'test/cli.test.ts'],
+    exclude: ['test/**/*.browser.test.ts', 'test/pack.test.ts', 'test/cli.test.ts', 'test/faults/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Loading the server's modules again for every test file took as long as the tests

@@ -4,7 +4,7 @@
  * captcha endpoint and limits.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, Server as NetServer } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { DEFAULT_HTTP_LIMITS, readEnv } from './config/env.ts';
@@ -43,6 +43,9 @@ export interface GateServer {
 
 /** Time the requests under way get to finish on shutdown. */
 const SHUTDOWN_GRACE_MS = 5_000;
+/** On shutdown, how long an idle keep-alive connection may still bring a request (answered, then closed). */
+const IDLE_DRAIN_MS = 1_000;
+const netClose = NetServer.prototype.close;
 
 export async function createGateServer(options: GateServerOptions = {}): Promise<GateServer> {
   const { trustProxy, widgetDist, startWorker, ...compose } = options;
@@ -119,12 +122,17 @@ export async function createGateServer(options: GateServerOptions = {}): Promise
       const s = server as Server | undefined;
       const stopHttp = s
         ? new Promise<void>((resolve) => {
-            // No new connections; idle keep-alive ones end now, busy ones after their answer.
-            s.close(() => resolve());
-            s.closeIdleConnections();
+            // No new connections (net.Server's close: http.Server's would also drop idle
+            // keep-alive connections at once, resetting a request a client is sending on one).
+            // Every answer from now on closes its connection; connections still idle after a
+            // second are closed, any left after the grace cut.
+            netClose.call(s, () => resolve());
+            const idle = setTimeout(() => s.closeIdleConnections(), IDLE_DRAIN_MS);
             const cut = setTimeout(() => s.closeAllConnections(), graceMs);
-            cut.unref();
-            s.once('close', () => clearTimeout(cut));
+            s.once('close', () => {
+              clearTimeout(idle);
+              clearTimeout(cut);
+            });
           })
         : Promise.resolve();
       metricsServer?.close();

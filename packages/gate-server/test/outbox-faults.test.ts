@@ -131,7 +131,7 @@ forEachBackend('outbox faults', (backend) => {
     smtp.beforeAck = () => held.wait;
     const server = await backend.start({ startWorker: false });
     for (const e of ['s1@example.org', 's2@example.org', 's3@example.org']) await register(server, e);
-    const w = worker(server, smtp, { stopGraceMs: 200 });
+    const w = worker(server, smtp, { stopGraceMs: 200, concurrency: 1 });
     void w.runOnce().catch(() => {});
     await smtp.waitFor(1);
     const started = Date.now();

@@ -9,7 +9,8 @@
  * - A sent mark the database could not take (it was away) is kept in memory, the mail's lease
  *   renewed, and written first thing once the database answers: the mail is not sent twice.
  * - After failed attempts, a delivery that works (or a probe of the mail server) makes the whole
- *   backlog due at once instead of each mail waiting out its grown backoff.
+ *   backlog due at once instead of each mail waiting out its grown backoff (probe every 5 s).
+ * - Up to four deliveries at a time (the SMTP transport pools as many connections).
  * - A permanent refusal (SMTP 5xx for the recipient or the message) ends the mail at once.
  * - `stop()` stops claiming, lets the mail under way finish for a moment, and releases the
  *   claimed mails it did not try.
@@ -31,6 +32,8 @@ export interface OutboxWorkerOptions {
   heartbeatMs?: number;
   /** After failures, how often the mail server is probed to find it back (if the transport can). */
   probeMs?: number;
+  /** Deliveries at a time (default 4; the SMTP transport pools as many connections). */
+  concurrency?: number;
   /** How long `stop()` lets a delivery under way finish before it closes the transport. */
   stopGraceMs?: number;
   log?: (msg: string, extra?: object) => void;
@@ -70,12 +73,13 @@ export class OutboxWorker {
   private stopped = true;
   /** `stop()` was called: claim nothing more, release what was claimed and not tried. */
   private closing = false;
+  private stopping: Promise<void> | undefined;
   /** Delivered mails whose sent mark the database did not take yet. */
   private readonly unsaved = new Map<string, UnsavedSent>();
   /** Mails claimed by the batch under way and not finished. */
   private readonly held = new Set<string>();
-  /** The mail being delivered right now. */
-  private current: string | undefined;
+  /** The mails being delivered right now. */
+  private readonly inFlight = new Set<string>();
   /** A delivery failed for a reason other than the mail itself since the last success. */
   private failing = false;
   private lastProbe = 0;
@@ -96,8 +100,9 @@ export class OutboxWorker {
       // mails are free again within a minute.
       leaseMs: OUTBOX_LEASE_MS,
       heartbeatMs: 0,
-      probeMs: 10_000,
-      stopGraceMs: 5_000,
+      probeMs: 5_000,
+      concurrency: 4,
+      stopGraceMs: 4_000,
       onOutcome: () => {},
       // With the one-hour cap: about three days of trying before a mail counts as failed.
       maxAttempts: 80,
@@ -118,7 +123,13 @@ export class OutboxWorker {
    * Stops claiming; the mail under way gets `stopGraceMs` to finish, then the transport is
    * closed (its delivery fails and is retried later); claimed mails not tried are released.
    */
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    // Once: the server's close and the core's close both stop the worker.
+    this.stopping ??= this.halt();
+    return this.stopping;
+  }
+
+  private async halt(): Promise<void> {
     this.stopped = true;
     this.closing = true;
     if (this.timer) clearTimeout(this.timer);
@@ -133,16 +144,16 @@ export class OutboxWorker {
     ]);
     clearTimeout(grace);
     if (!finished) {
-      this.opts.log('closing the mail transport with a delivery under way', { id: this.current });
+      this.opts.log('closing the mail transport with deliveries under way', { mails: this.inFlight.size });
       this.transport.close();
       const ended = await Promise.race([
         running.then(() => true),
         new Promise<false>((r) => setTimeout(r, 1_000, false)),
       ]);
       if (!ended) {
-        // The delivery still hangs: the mails of the batch not tried are free now; the one under
-        // way keeps its lease (the server may have taken it) and is retried once that ends.
-        const untried = [...this.held].filter((id) => id !== this.current);
+        // Deliveries still hang: the mails of the batch not tried are free now; those under way
+        // keep their lease (the server may have taken them) and are retried once it ends.
+        const untried = [...this.held].filter((id) => !this.inFlight.has(id));
         this.held.clear();
         await this.store.outbox
           .release(untried)
@@ -209,23 +220,26 @@ export class OutboxWorker {
       const beat = setInterval(() => void this.heartbeat(), this.opts.heartbeatMs);
       beat.unref?.();
       let backlogDue = false;
-      try {
-        for (const mail of mails) {
-          if (this.closing) break;
-          this.current = mail.id;
-          const outcome = await this.deliverOne(mail).finally(() => {
-            this.current = undefined;
-          });
+      const queue = [...mails];
+      // A few deliveries at a time (the transport's pooled connections): a backlog of hundreds
+      // goes out in seconds once the mail server is back.
+      const lane = async () => {
+        for (let mail = queue.shift(); mail && !this.closing; mail = queue.shift()) {
+          this.inFlight.add(mail.id);
+          const outcome = await this.deliverOne(mail).finally(() => this.inFlight.delete(mail.id));
           this.held.delete(mail.id);
           if (outcome === 'sent') {
             sent++;
             if (this.failing) {
               // The mail server takes mail again: the backlog need not wait out its backoff.
               this.failing = false;
-              backlogDue = (await this.store.outbox.retryNow(this.clock())) > 0;
+              if ((await this.store.outbox.retryNow(this.clock())) > 0) backlogDue = true;
             }
           }
         }
+      };
+      try {
+        await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, mails.length) }, lane));
       } finally {
         clearInterval(beat);
         const untried = [...this.held];

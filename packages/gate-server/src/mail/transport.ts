@@ -40,7 +40,8 @@ export class SmtpTransport implements MailTransport {
     this.transporter = nodemailer.createTransport(url, {
       // One connection reused for a batch instead of a handshake per mail.
       pool: true,
-      maxConnections: 2,
+      // As many as the outbox worker's deliveries at a time.
+      maxConnections: 4,
       connectionTimeout: timeout,
       greetingTimeout: timeout,
       socketTimeout: timeout * 2,
