@@ -46,7 +46,9 @@ module.exports = {
       name: 'not-to-unresolvable',
       comment: 'An import in a package that does not resolve (a typo, a missing dependency of that package).',
       severity: 'error',
-      from: { path: '^packages/' },
+      // The published bin runs the build, which exists only after `pnpm pack` (the pack test
+      // checks that it resolves there).
+      from: { path: '^packages/', pathNot: '^packages/gate-server/bin/tour-gate\\.dist\\.js$' },
       to: { couldNotResolve: true },
     },
   ],
