@@ -23,12 +23,18 @@ export class TestSmtp extends EventEmitter<{ mail: [ReceivedMail] }> {
   refuse: (address: string) => boolean = () => false;
   /** Awaited after a mail is in `mails`, before it is acknowledged (to stall, or to act just then). */
   beforeAck: ((mail: ReceivedMail) => Promise<void>) | undefined;
+  /** Awaited before a MAIL FROM is answered: a slow server that still acknowledges data at once. */
+  beforeMail: (() => Promise<void>) | undefined;
 
   async start(port = this.port): Promise<number> {
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onMailFrom: (_address, _session, callback) => {
+        if (!this.beforeMail) return callback();
+        this.beforeMail().then(() => callback(), callback);
+      },
       onRcptTo: (address, _session, callback) => {
         if (!this.refuse(address.address)) return callback();
         callback(Object.assign(new Error('5.1.1 No such user here'), { responseCode: 550 }));

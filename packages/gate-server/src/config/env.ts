@@ -159,6 +159,12 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
   const publicUrl = (env.GATE_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+/.test(publicUrl)) problems.push(`GATE_PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
   if (production && !v.GATE_PUBLIC_URL) problems.push('GATE_PUBLIC_URL is required in production');
+  // Node refuses to start an HTTP server whose headers may take longer than the whole request.
+  if (v.GATE_HEADERS_TIMEOUT_MS > v.GATE_REQUEST_TIMEOUT_MS) {
+    problems.push(
+      `GATE_HEADERS_TIMEOUT_MS (${v.GATE_HEADERS_TIMEOUT_MS}) must not be longer than GATE_REQUEST_TIMEOUT_MS (${v.GATE_REQUEST_TIMEOUT_MS})`,
+    );
+  }
   if (problems.length) throw new EnvError(problems);
 
   return {

@@ -7,7 +7,7 @@
 import { normalizeEmail } from '@tour-gate/shared';
 import type { TourDirectory } from '../config/tours.ts';
 import type { GateStore } from '../store/store.ts';
-import { emailKey } from './rate-limit.ts';
+import { emailKey, limitEmail } from './rate-limit.ts';
 import { erasedEvents } from './webhooks.ts';
 
 /**
@@ -19,6 +19,9 @@ export interface EraseContext {
   now: number;
 }
 
+/** The counters of an address: by its mailbox (sub-address and dots removed), and as typed. */
+const rateKeysOf = (email: string): string[] => [emailKey(limitEmail(email)), emailKey(email)];
+
 export interface Erased {
   registrations: number;
   tours: string[];
@@ -26,7 +29,7 @@ export interface Erased {
 
 /** Erases one registration; `tourId` binds it to a tour the caller checked. */
 export function eraseRegistration(store: GateStore, id: string, tourId?: string, ctx?: EraseContext): Promise<boolean> {
-  return store.erasure.registration(id, tourId, emailKey, ctx && erasedEvents(ctx.tours, ctx.now));
+  return store.erasure.registration(id, tourId, rateKeysOf, ctx && erasedEvents(ctx.tours, ctx.now));
 }
 
 /** Erases every registration of an email (all tours, or the given ones). */
@@ -36,5 +39,5 @@ export function forgetEmail(
   tourIds?: readonly string[],
   ctx?: EraseContext,
 ): Promise<Erased> {
-  return store.erasure.email(normalizeEmail(email), tourIds, emailKey, ctx && erasedEvents(ctx.tours, ctx.now));
+  return store.erasure.email(normalizeEmail(email), tourIds, rateKeysOf, ctx && erasedEvents(ctx.tours, ctx.now));
 }

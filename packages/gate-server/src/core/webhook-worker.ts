@@ -18,7 +18,7 @@
  * and the previous secret each sign, space-separated).
  */
 import { Webhook as Signer } from 'standardwebhooks';
-import { urlProblem } from '../security/public-url.ts';
+import { publicOnlyDispatcher, urlProblem } from '../security/public-url.ts';
 import type { Webhook, WebhookDelivery } from '../store/schema.ts';
 import type { GateStore } from '../store/store.ts';
 import { createHttpClient, type HttpClient, HttpClientError } from '../util/http-client.ts';
@@ -63,7 +63,12 @@ export class WebhookWorker {
       log: () => {},
       ...options,
     };
-    this.http = createHttpClient({ timeoutMs: this.opts.timeoutMs });
+    // Unless private receivers are allowed, every connection's address is checked where it is
+    // made, so a name that changes its answer after the check (DNS rebinding) reaches nothing inside.
+    this.http = createHttpClient({
+      timeoutMs: this.opts.timeoutMs,
+      ...(this.allowPrivate ? {} : { dispatcher: publicOnlyDispatcher() }),
+    });
   }
 
   /** Longer than any try: a delivery under way is never taken by another instance. */
@@ -79,8 +84,9 @@ export class WebhookWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.claiming;
-    await Promise.all(this.inFlight.values());
+    // A claim that failed (the database away) has ended too.
+    await this.claiming?.catch(() => undefined);
+    await Promise.allSettled(this.inFlight.values());
   }
 
   /** A delivery was queued: look soon instead of at the next poll. */
@@ -155,7 +161,8 @@ export class WebhookWorker {
       return;
     }
     let status: number | null = null;
-    let error: string;
+    let error = '';
+    let delivered: number | undefined;
     try {
       const problem = this.allowPrivate ? undefined : await urlProblem(hook.url, false);
       if (problem) throw new Error(problem);
@@ -172,10 +179,9 @@ export class WebhookWorker {
         },
         timeoutMs: this.opts.timeoutMs,
       });
-      // The body is not needed; reading it frees the connection.
-      await response.arrayBuffer().catch(() => undefined);
-      await this.store.webhooks.markDelivered(d.id, this.clock(), response.status);
-      return;
+      delivered = response.status;
+      // The body is not needed, and a receiver may drip it forever: drop it unread.
+      await response.body?.cancel().catch(() => undefined);
     } catch (err) {
       if (err instanceof HttpClientError) {
         status = err.status ?? null;
@@ -183,6 +189,12 @@ export class WebhookWorker {
       } else {
         error = err instanceof Error ? err.message : String(err);
       }
+    }
+    if (delivered !== undefined) {
+      // Outside the try: a database error here must not turn a delivered event into a retry
+      // (the lease keeps it; the mark is written by the next claim's holder only after it ends).
+      await this.store.webhooks.markDelivered(d.id, this.clock(), delivered);
+      return;
     }
     const now = this.clock();
     const delay = Math.min(this.opts.baseDelayMs * 2 ** (Number(d.attempts) - 1), this.opts.maxDelayMs);

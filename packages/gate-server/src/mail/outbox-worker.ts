@@ -137,7 +137,11 @@ export class OutboxWorker {
     if (!running) return;
     let grace: NodeJS.Timeout | undefined;
     const finished = await Promise.race([
-      running.then(() => true),
+      // A batch that failed (the database away) has ended too.
+      running.then(
+        () => true,
+        () => true,
+      ),
       new Promise<false>((r) => {
         grace = setTimeout(() => r(false), this.opts.stopGraceMs);
       }),
@@ -147,7 +151,10 @@ export class OutboxWorker {
       this.opts.log('closing the mail transport with deliveries under way', { mails: this.inFlight.size });
       this.transport.close();
       const ended = await Promise.race([
-        running.then(() => true),
+        running.then(
+          () => true,
+          () => true,
+        ),
         new Promise<false>((r) => setTimeout(r, 1_000, false)),
       ]);
       if (!ended) {
@@ -238,8 +245,14 @@ export class OutboxWorker {
           }
         }
       };
+      // Every lane runs to its end before the batch's leftovers are released: a lane that failed
+      // (the database away while it wrote a mark) must not free mails the others are sending.
+      let failure: unknown;
       try {
-        await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, mails.length) }, lane));
+        const lanes = await Promise.allSettled(
+          Array.from({ length: Math.min(this.opts.concurrency, mails.length) }, lane),
+        );
+        failure = lanes.find((r) => r.status === 'rejected')?.reason;
       } finally {
         clearInterval(beat);
         const untried = [...this.held];
@@ -250,6 +263,7 @@ export class OutboxWorker {
             .catch((err) => this.opts.log('releasing claimed mails failed', { error: String(err) }));
         }
       }
+      if (failure !== undefined) throw failure;
       if (mails.length < this.opts.batch && !backlogDue) return sent;
     }
   }

@@ -208,7 +208,7 @@ const de: MailStrings = {
   login: {
     subject: 'Ihr Anmeldelink für tour-gate',
     intro: (name: string) =>
-      `Hallo ${name},\n\nmit dem Link unten melden Sie sich bei der Statistik Ihrer virtuellen Rundgänge an. Er gilt 15 Minuten und einmal.`,
+      `Hallo ${name},\n\nmit dem Link unten melden Sie sich bei der Statistik Ihrer virtuellen Rundgänge an. Er ist 15 Minuten lang gültig und kann einmal verwendet werden.`,
     button: 'Anmelden',
     notYou: 'Wenn Sie diesen Link nicht angefordert haben, können Sie diese Nachricht ignorieren.',
   },

@@ -3,8 +3,10 @@
  * resolves to public, unless the operator allows private ones (`GATE_WEBHOOKS_ALLOW_PRIVATE=1`).
  * Checked when a webhook is saved and again before every try (an address may change).
  */
+import { type LookupAllOptions, lookup as lookupCallback } from 'node:dns';
 import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
+import { Agent } from 'undici';
 
 /** Loopback, private, link-local, CGNAT, unspecified, multicast and reserved ranges (v4 and v6). */
 function isPrivateAddress(address: string): boolean {
@@ -77,4 +79,29 @@ export async function urlProblem(
   }
   if (!addresses.length) return 'unresolvable';
   return addresses.some(isPrivateAddress) ? 'private_address' : undefined;
+}
+
+/**
+ * A name lookup for outgoing connections that fails for private addresses. The check before a
+ * try resolves the host once, the connection resolves it again: a name that answers a public
+ * address first and a private one next (DNS rebinding) is caught here, where the connection
+ * actually goes. Literal IP addresses don't pass through a lookup; `urlProblem` refuses those.
+ */
+export const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
+  const all: LookupAllOptions = { all: true, ...(options.family ? { family: options.family } : {}) };
+  lookupCallback(hostname, all, (err, list) => {
+    if (err) return callback(err, '', 0);
+    if (!list.length || list.some((a) => isPrivateAddress(a.address))) {
+      const refused = Object.assign(new Error(`${hostname} resolves to a private address`), { code: 'EPRIVATE' });
+      return callback(refused, '', 0);
+    }
+    if (options.all) return callback(null, list);
+    const [first] = list;
+    callback(null, first?.address ?? '', first?.family ?? 0);
+  });
+};
+
+/** The connection pool for webhook deliveries: every connection's address is checked. */
+export function publicOnlyDispatcher(): Agent {
+  return new Agent({ connect: { lookup: publicOnlyLookup } });
 }

@@ -9,7 +9,7 @@ import type { Sealer } from '../security/seal.ts';
 import type { Database, Registration } from './schema.ts';
 import { WebhookStore } from './webhooks.ts';
 
-async function eraseRows(trx: Transaction<Database>, regs: Registration[], emailKeyOf: (e: string) => string) {
+async function eraseRows(trx: Transaction<Database>, regs: Registration[], emailKeyOf: EmailKeyOf) {
   const ids = regs.map((r) => r.id);
   if (!ids.length) return;
   await trx
@@ -29,9 +29,10 @@ async function eraseRows(trx: Transaction<Database>, regs: Registration[], email
     .where('registration_id', 'is', null)
     .where('recipient', 'in', [...new Set(regs.map((r) => r.email))])
     .execute();
-  for (const email of new Set(regs.map((r) => r.email))) {
+  const keys = new Set(regs.flatMap((r) => emailKeyOf(r.email)));
+  for (const key of keys) {
     // `_` is a LIKE wildcard and may occur in the base64url hash.
-    const pattern = `%:${emailKeyOf(email).replace(/_/g, '\\_')}`;
+    const pattern = `%:${key.replace(/_/g, '\\_')}`;
     await trx
       .deleteFrom('rate_limits')
       .where(sql<boolean>`${sql.ref('key')} like ${pattern} escape '\\'`)
@@ -40,8 +41,8 @@ async function eraseRows(trx: Transaction<Database>, regs: Registration[], email
   await trx.deleteFrom('registrations').where('id', 'in', ids).execute();
 }
 
-/** `emailKeyOf`: how the rate limits key an address (the core's policy decides). */
-export type EmailKeyOf = (email: string) => string;
+/** `emailKeyOf`: the keys under which the rate limits count an address (the core's policy decides). */
+export type EmailKeyOf = (email: string) => readonly string[];
 
 /**
  * Runs in the erasure's transaction, after the rows are gone: the core queues `lead.erased`

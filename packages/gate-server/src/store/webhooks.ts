@@ -205,17 +205,16 @@ export class WebhookStore {
       .where('locked_until', '>', now)
       .execute();
     const skip = new Set([...busy, ...leased.map((r) => r.hook_id)]);
-    const due = await this.db
+    // Hooks that are busy or leased are left out in SQL: one receiver's backlog (thousands of
+    // due deliveries to a receiver that hangs) must not fill the page and starve every other one.
+    let dueQuery = this.db
       .selectFrom('webhook_deliveries')
       .select(['id', 'hook_id'])
       .where('status', '=', 'queued')
       .where('next_attempt_at', '<=', now)
-      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-      .orderBy('next_attempt_at')
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(1000)
-      .execute();
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]));
+    if (skip.size) dueQuery = dueQuery.where('hook_id', 'not in', [...skip]);
+    const due = await dueQuery.orderBy('next_attempt_at').orderBy('created_at').orderBy('id').limit(1000).execute();
     const picked: string[] = [];
     for (const d of due) {
       if (picked.length >= limit) break;

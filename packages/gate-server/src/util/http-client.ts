@@ -8,6 +8,7 @@
  *   `redirect`, `http-<status>` (any other non-2xx answer) or `invalid-json`.
  */
 import ky, { HTTPError, type Options, TimeoutError } from 'ky';
+import type { Dispatcher } from 'undici';
 
 type HttpClientErrorCode = 'timeout' | 'network' | 'redirect' | `http-${number}` | 'invalid-json';
 
@@ -54,7 +55,14 @@ export interface HttpClient {
 
 const DEFAULT_TIMEOUT_MS = 5000;
 
-export function createHttpClient(defaults: { timeoutMs?: number; fetch?: typeof fetch } = {}): HttpClient {
+export function createHttpClient(
+  defaults: {
+    timeoutMs?: number;
+    fetch?: typeof fetch;
+    /** The connection pool to use (an undici dispatcher), e.g. one that checks every address it connects to. */
+    dispatcher?: Dispatcher;
+  } = {},
+): HttpClient {
   const send = async (url: string, request: HttpRequest = {}): Promise<Response> => {
     const options: Options = {
       method: request.method ?? 'GET',
@@ -68,6 +76,8 @@ export function createHttpClient(defaults: { timeoutMs?: number; fetch?: typeof 
       },
       ...(request.json === undefined ? { body: request.body } : { json: request.json }),
       ...(defaults.fetch ? { fetch: defaults.fetch } : {}),
+      // Not a ky option: ky hands options it doesn't know to fetch, and Node's fetch takes this one.
+      ...(defaults.dispatcher ? { dispatcher: defaults.dispatcher } : {}),
     };
     let response: Response;
     try {
