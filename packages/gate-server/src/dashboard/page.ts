@@ -56,8 +56,11 @@ button.danger{background:#b4443c}button.plain{background:#e6eef5;color:#17212b}
 form.inline{display:inline}.notice{background:#e8f4e8;border-left:4px solid #3d8b40;padding:10px 14px;margin:0 0 16px}
 .problem{background:#fbeaea;border-left:4px solid #b4443c;padding:10px 14px;margin:0 0 16px}
 .login{max-width:440px;margin:60px auto}.pager{display:flex;gap:12px;align-items:center;margin-top:12px}
-svg text{font:11px system-ui,sans-serif;fill:#41505e}pre{white-space:pre-wrap;margin:0}
+svg text{font:11px system-ui,sans-serif;fill:#41505e}pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:0}
+input[type=url]{width:100%;max-width:40em;box-sizing:border-box}
+h1,h2,dd{overflow-wrap:anywhere}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}dt{color:#41505e}dd{margin:0}
+@media (max-width:480px){dl{grid-template-columns:1fr;gap:0}dt{margin-top:8px;font-size:.9em}}
 `;
 
 export interface PageInput {

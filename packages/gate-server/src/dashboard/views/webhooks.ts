@@ -167,7 +167,7 @@ function form(c: Common, action: string, values: WebhookFormValues, errors: Webh
   return html`<form method="post" action="${action}">
     ${csrfInput(c.csrf)}
     <p><label for="wh-url">${s.url}</label>
-      <input id="wh-url" name="url" type="url" size="60" required value="${values.url}" placeholder="https://"
+      <input id="wh-url" name="url" type="url" required value="${values.url}" placeholder="https://"
         ${errors.url ? html`aria-invalid="true" aria-describedby="wh-url-error"` : ''}></p>
     ${errors.url ? html`<p class="problem" id="wh-url-error">${errors.url}</p>` : ''}
     <fieldset><legend>${s.events}</legend>
