@@ -28,7 +28,7 @@ import {
 import { bearerOf } from '../http/bearer.ts';
 import { readJson } from '../http/body.ts';
 import type { GateEnv } from '../http/context.ts';
-import { exportResponse } from '../http/export-response.ts';
+import { tourExportResponse } from '../http/export-response.ts';
 
 type AdminEnv = { Variables: GateEnv['Variables'] & { principal: Principal } };
 type C = Context<AdminEnv>;
@@ -207,12 +207,5 @@ export const adminRoutes = new Hono<AdminEnv>()
       });
     }
     const filter = parseFilter((k) => c.req.query(k));
-    const deps = c.get('deps');
-    return exportResponse(deps.store.leads, tour.config, {
-      format,
-      separator,
-      filter,
-      broker: tour.broker,
-      now: deps.clock(),
-    });
+    return tourExportResponse(c.get('deps'), tour, { format, separator, filter });
   });

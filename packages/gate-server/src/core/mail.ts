@@ -41,15 +41,9 @@ export function queueMail(tx: StoreOps, m: MailToQueue): Promise<string> {
   });
 }
 
-export interface RegistrationMail {
+export interface RegistrationMail extends Omit<MailToQueue, 'tourId' | 'registrationId'> {
   tour: Tour;
   reg: Pick<Registration, 'id'>;
-  kind: MailKind;
-  recipient: string;
-  replyTo: ReplyTo | null;
-  mail: RenderedMail;
-  now: number;
-  attachments?: readonly MailAttachment[];
   /** The logbook entry: `mail-queued` unless said otherwise; `detail` adds to `{ mail: kind }`. */
   log?: { kind?: LogKind; detail?: Record<string, unknown> };
 }

@@ -12,11 +12,12 @@ import type { Tour } from '../config/tours.ts';
 import { loginLinkValid, redeemLogin, requestLogin } from '../core/broker-access.ts';
 import { DECISIONS, type Decision, decide } from '../core/decide.ts';
 import { eraseRegistration } from '../core/erase.ts';
+import { isExportFormat } from '../core/export/stream.ts';
 import { parseFilter } from '../core/lead-filter.ts';
 import { clientIp } from '../http/client.ts';
 import type { GateContext, GateEnv } from '../http/context.ts';
 import { onError } from '../http/errors.ts';
-import { exportResponse, openImmoLeadResponse } from '../http/export-response.ts';
+import { openImmoLeadResponse, tourExportResponse } from '../http/export-response.ts';
 import { readForm } from '../http/form.ts';
 import { DAY_MS, dayOf } from '../util/time.ts';
 import { localeOf, page, stringsFor } from './page.ts';
@@ -223,18 +224,12 @@ const app = new Hono<DashEnv>()
   .route('/webhooks', webhookRoutes)
   .get('/tours/:tour/export', (c) => {
     const tour = ownTour(c);
-    const asked = c.req.query('format');
-    const format = asked === 'json' || asked === 'openimmo' ? asked : 'csv';
+    // The dashboard's own links: anything else falls back to the spreadsheet format.
+    const asked = c.req.query('format') ?? 'csv';
+    const format = isExportFormat(asked) ? asked : 'csv';
     const separator = c.req.query('separator') === ';' ? ';' : ',';
     const filter = parseFilter((k) => c.req.query(k));
-    const deps = c.get('deps');
-    return exportResponse(deps.store.leads, tour.config, {
-      format,
-      separator,
-      filter,
-      broker: tour.broker,
-      now: deps.clock(),
-    });
+    return tourExportResponse(c.get('deps'), tour, { format, separator, filter });
   });
 
 /** GateErrors on a dashboard page become a page, not JSON. */

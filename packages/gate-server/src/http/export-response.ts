@@ -1,5 +1,7 @@
 /** Lead exports as streamed HTTP downloads, for the dashboard and the admin API alike. */
 import type { BrokerConfig, TourConfig } from '@tour-gate/shared/config';
+import type { Tour } from '../config/tours.ts';
+import type { GateDeps } from '../core/deps.ts';
 import { OPENIMMO_CONTENT_TYPE, openImmoFeedbackDocument, openImmoFilename } from '../core/export/openimmo.ts';
 import { EXPORT_EXTENSIONS, EXPORT_TYPES, type ExportOptions, exportChunks } from '../core/export/stream.ts';
 import type { LeadStore } from '../store/leads.ts';
@@ -21,7 +23,15 @@ function toByteStream(chunks: AsyncGenerator<string>): ReadableStream<Uint8Array
 }
 
 /** A tour's leads as a streamed download, for the dashboard and the admin API alike. */
-export function exportResponse(leads: LeadStore, tour: TourConfig, options: ExportOptions): Response {
+export function tourExportResponse(
+  deps: GateDeps,
+  tour: Tour,
+  options: Pick<ExportOptions, 'format' | 'separator' | 'filter'>,
+): Response {
+  return exportResponse(deps.store.leads, tour.config, { ...options, broker: tour.broker, now: deps.clock() });
+}
+
+function exportResponse(leads: LeadStore, tour: TourConfig, options: ExportOptions): Response {
   return new Response(toByteStream(exportChunks(leads, tour.id, tour, options)), {
     headers: {
       'content-type': EXPORT_TYPES[options.format],
