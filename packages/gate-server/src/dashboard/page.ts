@@ -60,10 +60,8 @@ svg text{font:11px system-ui,sans-serif;fill:#41505e}pre{white-space:pre-wrap;ov
 input[type=url]{width:100%;max-width:40em;box-sizing:border-box}
 h1,h2,dd{overflow-wrap:anywhere}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}dt{color:#41505e}dd{margin:0}
-@media (max-width:480px){dl{grid-template-columns:1fr;gap:0}dt{margin-top:8px;font-size:.9em}
-table.stack tr:has(th){display:none}table.stack tr{display:block;padding:6px 0;border-bottom:1px solid #e4e8ee}
-table.stack td{display:block;border:0;padding:2px 0;text-align:left;overflow-wrap:anywhere}
-table.stack td[data-label]::before{content:attr(data-label);display:block;font-size:12px;color:#41505e}}
+@media (max-width:480px){dl{grid-template-columns:1fr;gap:0}dt{margin-top:8px;font-size:.9em}}
+.wide{overflow-x:auto}.wide table{min-width:32em}
 `;
 
 export interface PageInput {

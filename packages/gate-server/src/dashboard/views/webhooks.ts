@@ -212,9 +212,9 @@ export function webhookListView(v: WebhookListInput): Html {
   const s = webhookStrings(v.locale);
   const rows = v.hooks.map(
     ({ hook, events }) => html`<tr>
-      <td data-label="${s.url}"><a href="/dashboard/webhooks/${hook.id}">${hook.url}</a></td>
-      <td data-label="${s.tour}">${tourTitle(v, hook.tour_id)}</td>
-      <td data-label="${s.events}">${eventList(v, events)}</td>
+      <td><a href="/dashboard/webhooks/${hook.id}">${hook.url}</a></td>
+      <td>${tourTitle(v, hook.tour_id)}</td>
+      <td>${eventList(v, events)}</td>
     </tr>`,
   );
   return html`<h1>${s.heading}</h1>
@@ -223,7 +223,7 @@ ${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ''}
 <div class="card">
   ${
     v.hooks.length
-      ? html`<table class="stack"><tr><th>${s.url}</th><th>${s.tour}</th><th>${s.events}</th></tr>${rows}</table>`
+      ? html`<div class="wide"><table><tr><th>${s.url}</th><th>${s.tour}</th><th>${s.events}</th></tr>${rows}</table></div>`
       : html`<p>${s.none}</p>`
   }
 </div>
@@ -261,11 +261,11 @@ export function webhookView(v: WebhookViewInput): Html {
     html`<form class="inline" method="post" action="${action}${path}">${csrfInput(v.csrf)}${extra}<button class="${cls}" type="submit">${label}</button></form> `;
   const rows = v.deliveries.map(
     (d) => html`<tr>
-      <td data-label="${s.col.event}">${s.eventNames[d.event] ?? d.event}</td>
-      <td data-label="${s.col.time}">${when(d.created_at, v.locale)}</td>
-      <td data-label="${s.col.answer}">${answer(s, d)}</td>
-      <td class="n" data-label="${s.col.tries}">${Number(d.attempts)}</td>
-      <td data-label="${s.col.state}">${s.state[d.status]}</td>
+      <td>${s.eventNames[d.event] ?? d.event}</td>
+      <td>${when(d.created_at, v.locale)}</td>
+      <td>${answer(s, d)}</td>
+      <td class="n">${Number(d.attempts)}</td>
+      <td>${s.state[d.status]}</td>
       <td>${d.status === 'queued' ? '' : post(`/deliveries/${d.id}/resend`, s.resend)}</td>
     </tr>`,
   );
@@ -291,7 +291,7 @@ ${
   <h2>${s.deliveries}</h2>
   ${
     v.deliveries.length
-      ? html`<table class="stack"><tr><th>${s.col.event}</th><th>${s.col.time}</th><th>${s.col.answer}</th><th class="n">${s.col.tries}</th><th>${s.col.state}</th><th></th></tr>${rows}</table>`
+      ? html`<div class="wide"><table><tr><th>${s.col.event}</th><th>${s.col.time}</th><th>${s.col.answer}</th><th class="n">${s.col.tries}</th><th>${s.col.state}</th><th></th></tr>${rows}</table></div>`
       : html`<p>${s.noDeliveries}</p>`
   }
 </div>
