@@ -1,6 +1,5 @@
 /** Small formatters shared by the dashboard views. */
 import { html } from 'hono/html';
-import { decodeFields } from '../../store/codecs.ts';
 import type { Registration } from '../../store/schema.ts';
 import type { Html } from '../../util/html.ts';
 import { formatDate } from '../../util/time.ts';
@@ -17,10 +16,8 @@ export function duration(ms: number | null, s: DashStrings): string {
   return `${(min / 1440).toFixed(1)} ${s.units.d}`;
 }
 
-export const nameOf = (r: Pick<Registration, 'fields'>): string => {
-  const f = decodeFields(r.fields);
-  return [f.firstName, f.lastName].filter((v) => typeof v === 'string' && v).join(' ');
-};
+/** The visitor's name as the core writes it in mails. */
+export { visitorName as nameOf } from '../../core/registration.ts';
 
 export const badge = (status: Registration['status'], s: DashStrings): Html =>
   html`<span class="badge ${status}">${s.status[status]}</span>`;
