@@ -16,7 +16,14 @@ const config: KnipConfig = {
       project: ['src/**/*.ts', 'scripts/**/*.ts'],
     },
     'packages/gate-server': {
-      entry: ['bin/*.js', 'bench/*.ts', 'test/**/*.test.ts', 'src/**/*.test.ts', 'vitest.stryker.config.ts'],
+      entry: [
+        'bin/*.js',
+        'bench/*.ts',
+        'bench/parts/*.ts',
+        'test/**/*.test.ts',
+        'src/**/*.test.ts',
+        'vitest.stryker.config.ts',
+      ],
       project: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'bin/*.js'],
       // Resolved at run time with createRequire(…).resolve('@tour-gate/gate-widget/package.json')
       // (src/config/widget-dist.ts): the server serves the widget's built files.

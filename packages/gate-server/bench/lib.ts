@@ -1,0 +1,351 @@
+/**
+ * What every part of `pnpm bench` shares: the row it reports, the context it gets, autocannon
+ * runs in alternating rounds against tour-gate and a bare baseline, and child processes for the
+ * servers (each server in a process of its own, so the load generator never shares its event loop).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { SMTPServer } from 'smtp-server';
+
+/** One line of the table. Figures a part did not measure stay undefined and print as `–`. */
+export interface Row {
+  /** What was measured: `GET /v1/tours/:tour/gate`, `20 MB asset`, `mail to SMTP`, … */
+  path: string;
+  /** `SQLite`, `PostgreSQL`, or `–` where the database doesn't matter. */
+  backend: string;
+  /** tour-gate's figure ÷ the baseline's (req/s, or bytes/s), higher is better. */
+  ratio?: number;
+  /** tour-gate's requests (or mails) per second. */
+  rate?: number;
+  /** The baseline's requests per second. */
+  baseRate?: number;
+  /** tour-gate's p99 latency, ms. */
+  p99?: number;
+  /** The baseline's p99 latency, ms. */
+  baseP99?: number;
+  /** Connection errors and timeouts (tour-gate). */
+  errors?: number;
+  /** Answers that were not what the path should answer (tour-gate; e.g. not 2xx, or not 304). */
+  non2xx?: number;
+  /** The goal in words (`≥ 0.8`, `p99 ≤ 25 ms`), and whether this run met it. */
+  goal?: string;
+  met?: boolean;
+  /** Anything a reader needs to read the figures right. */
+  note?: string;
+}
+
+export interface BenchContext {
+  /** `--quick`: short rounds, fewer of them (a smoke run, figures are rough). */
+  quick: boolean;
+  /** Whether `--only` asked for this key (always true without `--only`). */
+  wants(key: string): boolean;
+  /** Seconds per autocannon round. */
+  duration: number;
+  /** Rounds per side (tour-gate and baseline alternate). */
+  rounds: number;
+  /** Concurrent connections per autocannon run. */
+  connections: number;
+  log(message: string): void;
+}
+
+/** A bench part: `bench/parts/<name>.ts` exports `keys` (what `--only` selects) and `run`. */
+export interface BenchPart {
+  /** The keys `--only` knows this part by; the part is skipped when it wants none of them. */
+  keys: readonly string[];
+  run(ctx: BenchContext): Promise<Row[]>;
+}
+
+export const GATE_SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const port = (srv.address() as { port: number }).port;
+  srv.close();
+  await once(srv, 'close');
+  return port;
+}
+
+export interface Proc {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  /** What the process printed (stdout and stderr), for a failure message. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `node --import tsx <args>` in gate-server's folder and waits until `readyPath` answers
+ * 200. `env` is added to a clean copy of this process's environment (with PORT).
+ */
+export async function startProcess(
+  args: string[],
+  env: Record<string, string>,
+  {
+    readyPath = '/healthz',
+    port: wanted,
+    nodeArgs = [],
+  }: { readyPath?: string; port?: number; nodeArgs?: string[] } = {},
+): Promise<Proc> {
+  const port = wanted ?? (await freePort());
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], {
+    cwd: GATE_SERVER_DIR,
+    env: { ...process.env, PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const keep = (b: Buffer) => {
+    out = (out + b.toString()).slice(-20_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited ${child.exitCode}:\n${out}`);
+    try {
+      const res = await fetch(url + readyPath);
+      await res.arrayBuffer();
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${args.join(' ')} not ready after 60 s:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    port,
+    child,
+    output: () => out,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 12_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export interface CannonResult {
+  rate: number;
+  p99: number;
+  errors: number;
+  /** Answers whose status was not the expected one. */
+  unexpected: number;
+  requests: number;
+}
+
+export interface CannonTarget {
+  url: string;
+  method?: 'GET' | 'POST' | 'HEAD';
+  headers?: Record<string, string>;
+  /** One body for every request, or a function making each request's (called per request). */
+  body?: string | (() => string);
+  /** The status every answer should have (default: any 2xx). */
+  expect?: number;
+}
+
+/** One autocannon run of `seconds` against `target`. */
+export async function cannon(target: CannonTarget, seconds: number, connections: number): Promise<CannonResult> {
+  const statuses = new Map<number, number>();
+  const opts: autocannon.Options = {
+    url: target.url,
+    method: target.method ?? 'GET',
+    headers: target.headers,
+    connections,
+    duration: seconds,
+    pipelining: 1,
+  };
+  if (typeof target.body === 'string') opts.body = target.body;
+  else if (target.body) {
+    const make = target.body;
+    opts.requests = [{ setupRequest: (req) => ({ ...req, body: make() }) }];
+  }
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(opts, (err, r) => (err ? reject(err) : resolve(r)));
+    instance.on('response', (_client, status) => {
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    });
+  });
+  let unexpected = 0;
+  for (const [status, n] of statuses) {
+    const ok = target.expect === undefined ? status >= 200 && status < 300 : status === target.expect;
+    if (!ok) unexpected += n;
+  }
+  return {
+    rate: result.requests.average,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    unexpected,
+    requests: result.requests.total,
+  };
+}
+
+export interface Alternated {
+  gate: CannonResult;
+  bare: CannonResult;
+  ratio: number;
+}
+
+/**
+ * Rounds against tour-gate and the baseline in turn (gate, bare, gate, bare, …), after a short
+ * warm-up of each; rates are the median round, p99 the worst round, errors summed.
+ */
+export async function alternate(ctx: BenchContext, gate: CannonTarget, bare: CannonTarget): Promise<Alternated> {
+  const warm = ctx.quick ? 1 : 2;
+  await cannon(gate, warm, ctx.connections);
+  await cannon(bare, warm, ctx.connections);
+  const g: CannonResult[] = [];
+  const b: CannonResult[] = [];
+  for (let i = 0; i < ctx.rounds; i++) {
+    g.push(await cannon(gate, ctx.duration, ctx.connections));
+    b.push(await cannon(bare, ctx.duration, ctx.connections));
+  }
+  const gr = combine(g);
+  const br = combine(b);
+  return { gate: gr, bare: br, ratio: gr.rate / br.rate };
+}
+
+function combine(results: CannonResult[]): CannonResult {
+  const rates = results.map((r) => r.rate).sort((a, b) => a - b);
+  return {
+    rate: rates[Math.floor((rates.length - 1) / 2)]!,
+    p99: Math.max(...results.map((r) => r.p99)),
+    errors: results.reduce((s, r) => s + r.errors, 0),
+    unexpected: results.reduce((s, r) => s + r.unexpected, 0),
+    requests: results.reduce((s, r) => s + r.requests, 0),
+  };
+}
+
+/** A row from an alternated run. */
+export function ratioRow(path: string, backend: string, r: Alternated, goal?: { ratio: number }): Row {
+  return {
+    path,
+    backend,
+    ratio: r.ratio,
+    rate: r.gate.rate,
+    baseRate: r.bare.rate,
+    p99: r.gate.p99,
+    baseP99: r.bare.p99,
+    errors: r.gate.errors,
+    non2xx: r.gate.unexpected,
+    ...(goal
+      ? { goal: `≥ ${goal.ratio}×`, met: r.ratio >= goal.ratio && r.gate.errors + r.gate.unexpected === 0 }
+      : {}),
+  };
+}
+
+/** The tour every part can use, and the origin of its page (sent as a browser would). */
+export const BENCH_TOUR = 'bench-tour';
+export const BENCH_ORIGIN = 'http://127.0.0.1:8788';
+
+/**
+ * Writes a config file with one broker and `BENCH_TOUR` (email mode, assets in `assetsDir`
+ * when given) into `dir`; returns its path. `tours` adds more tours (same broker unless they say).
+ */
+export function writeBenchConfig(
+  dir: string,
+  { assetsDir, tours = [] }: { assetsDir?: string; tours?: Record<string, unknown>[] } = {},
+): string {
+  const config = {
+    brokers: [
+      {
+        id: 'bench-broker',
+        name: 'Anna Müller',
+        company: 'Müller Immobilien GmbH',
+        email: 'anna@mueller-immobilien.example',
+        locale: 'de',
+      },
+    ],
+    tours: [
+      {
+        id: BENCH_TOUR,
+        broker: 'bench-broker',
+        title: 'Musterstraße 12, Köln',
+        pageUrl: `${BENCH_ORIGIN}/tour/`,
+        allowedOrigins: [BENCH_ORIGIN],
+        ...(assetsDir ? { assetsDir } : {}),
+        mode: 'email',
+        locale: 'de',
+        fields: { salutation: 'optional', phone: 'optional', postalCode: 'required' },
+        viewpoints: { protect: 'list', ids: ['schlafzimmer', 'bad'] },
+        consent: { privacyUrl: 'https://mueller-immobilien.example/datenschutz', version: '2026-01' },
+      },
+      ...tours,
+    ],
+  };
+  const path = join(dir, `tour-gate.config.${process.pid}.${configs++}.json`);
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  return path;
+}
+let configs = 0;
+
+/** A production environment for `tour-gate serve` (secret, public URL, SMTP, database, config). */
+export function benchEnv(o: {
+  databaseUrl: string;
+  config: string;
+  smtpUrl: string;
+  extra?: Record<string, string>;
+}): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    GATE_SECRET: randomBytes(32).toString('base64url'),
+    GATE_PUBLIC_URL: 'https://gate.bench.example',
+    GATE_SMTP_URL: o.smtpUrl,
+    GATE_DATABASE_URL: o.databaseUrl,
+    GATE_CONFIG: o.config,
+    ...o.extra,
+  };
+}
+
+/** An SMTP server that takes every mail and only counts it (no parsing: cheap next to the load). */
+export class SmtpSink {
+  count = 0;
+  private server: SMTPServer | undefined;
+  port = 0;
+
+  async start(): Promise<void> {
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, _session, callback) => {
+        stream.on('data', () => {});
+        stream.on('end', () => {
+          this.count++;
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    this.port = (server.server.address() as { port: number }).port;
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    this.server = undefined;
+    if (s) await new Promise<void>((r) => s.close(() => r()));
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The widget's hot API paths against a bare Hono app, on SQLite and PostgreSQL:
+ * `config` (GET the gate config), `access` (GET the access check with a real access token),
+ * and `registration` (POST, durable, SQLite, limits and padding lifted: p99 goal).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { registration } from '../../test/fixtures.ts';
+import { tempPostgres } from '../../test/harness.ts';
+import { linkFrom, TestSmtp } from '../../test/smtp.ts';
+import {
+  alternate,
+  BENCH_ORIGIN,
+  BENCH_TOUR,
+  type BenchContext,
+  benchEnv,
+  type Proc,
+  type Row,
+  ratioRow,
+  SmtpSink,
+  startProcess,
+  writeBenchConfig,
+} from '../lib.ts';
+
+export const keys = ['config', 'access', 'registration'] as const;
+
+/** A released visitor's access token, the way the widget gets one: register, mail, unlock. */
+async function accessToken(gate: Proc, smtp: TestSmtp): Promise<string> {
+  const email = `access-${process.pid}@example.org`;
+  const reg = await fetch(`${gate.url}/v1/tours/${BENCH_TOUR}/registrations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: BENCH_ORIGIN },
+    body: JSON.stringify(registration(email)),
+  });
+  if (reg.status !== 202) throw new Error(`registration answered ${reg.status}: ${await reg.text()}`);
+  const mail = await smtp.waitForMatch((m) => m.envelopeTo.includes(email), 20_000);
+  const unlock = await fetch(`${gate.url}/v1/unlock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: BENCH_ORIGIN },
+    body: JSON.stringify({ token: linkFrom(mail).token }),
+  });
+  if (unlock.status !== 200) throw new Error(`unlock answered ${unlock.status}: ${await unlock.text()}`);
+  return ((await unlock.json()) as { accessToken: string }).accessToken;
+}
+
+async function readPaths(ctx: BenchContext, backend: string, databaseUrl: string, dir: string): Promise<Row[]> {
+  const rows: Row[] = [];
+  const smtp = new TestSmtp();
+  await smtp.start();
+  const config = writeBenchConfig(dir);
+  let gate: Proc | undefined;
+  let bare: Proc | undefined;
+  try {
+    gate = await startProcess(['src/cli.ts', 'serve'], benchEnv({ databaseUrl, config, smtpUrl: smtp.url }));
+    const gateUrl = `${gate.url}/v1/tours/${BENCH_TOUR}/gate`;
+    const json = await (await fetch(gateUrl)).text();
+    bare = await startProcess(['bench/bare.ts'], { BARE_GATE_JSON: json });
+    const headers = { origin: BENCH_ORIGIN };
+    if (ctx.wants('config')) {
+      ctx.log(`${backend}: GET gate config`);
+      const r = await alternate(
+        ctx,
+        { url: gateUrl, headers, expect: 200 },
+        { url: `${bare.url}/v1/tours/${BENCH_TOUR}/gate`, headers, expect: 200 },
+      );
+      rows.push(ratioRow('GET /v1/tours/:tour/gate', backend, r, { ratio: 0.8 }));
+    }
+    if (ctx.wants('access')) {
+      ctx.log(`${backend}: GET access check`);
+      const token = await accessToken(gate, smtp);
+      const auth = { ...headers, authorization: `Bearer ${token}` };
+      const r = await alternate(
+        ctx,
+        { url: `${gate.url}/v1/tours/${BENCH_TOUR}/access`, headers: auth, expect: 200 },
+        { url: `${bare.url}/v1/tours/${BENCH_TOUR}/access`, headers: auth, expect: 200 },
+      );
+      rows.push(ratioRow('GET /v1/tours/:tour/access', backend, r, { ratio: 0.5 }));
+    }
+  } finally {
+    await gate?.stop();
+    await bare?.stop();
+    await smtp.stop();
+  }
+  return rows;
+}
+
+async function registrationPath(ctx: BenchContext, dir: string): Promise<Row> {
+  const sink = new SmtpSink();
+  await sink.start();
+  const config = writeBenchConfig(dir);
+  let gate: Proc | undefined;
+  let bare: Proc | undefined;
+  try {
+    const databaseUrl = join(dir, 'registrations.sqlite');
+    gate = await startProcess(['bench/serve-lifted.ts'], benchEnv({ databaseUrl, config, smtpUrl: sink.url }));
+    bare = await startProcess(['bench/bare.ts'], {});
+    let n = 0;
+    const body = () => JSON.stringify(registration(`r${process.pid}-${n++}@example.org`));
+    const headers = { origin: BENCH_ORIGIN, 'content-type': 'application/json' };
+    ctx.log('SQLite: POST registration (limits and padding lifted)');
+    const path = `/v1/tours/${BENCH_TOUR}/registrations`;
+    const r = await alternate(
+      ctx,
+      { url: gate.url + path, method: 'POST', headers, body, expect: 202 },
+      { url: bare.url + path, method: 'POST', headers, body, expect: 202 },
+    );
+    const row = ratioRow('POST /v1/tours/:tour/registrations', 'SQLite', r);
+    return {
+      ...row,
+      goal: 'p99 ≤ 25 ms',
+      met: r.gate.p99 <= 25 && r.gate.errors + r.gate.unexpected === 0,
+      note:
+        `durable (SQLite WAL, synchronous=FULL), rate limits lifted, REGISTRATION_MIN_MS padding 0 ` +
+        `(in production every registration answer takes at least 250 ms on purpose); ` +
+        `${sink.count} mails delivered to a local SMTP server meanwhile`,
+    };
+  } finally {
+    await gate?.stop();
+    await bare?.stop();
+    await sink.stop();
+  }
+}
+
+export async function run(ctx: BenchContext): Promise<Row[]> {
+  const rows: Row[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'tour-gate-bench-'));
+  try {
+    if (ctx.wants('config') || ctx.wants('access')) {
+      rows.push(...(await readPaths(ctx, 'SQLite', join(dir, 'reads.sqlite'), dir)));
+      const pg = await tempPostgres();
+      try {
+        rows.push(...(await readPaths(ctx, 'PostgreSQL', pg.url, dir)));
+      } finally {
+        await pg.drop();
+      }
+    }
+    if (ctx.wants('registration')) rows.push(await registrationPath(ctx, dir));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
