@@ -146,7 +146,8 @@ export const accessResponseSchema = z.object({
 });
 export type AccessResponse = z.infer<typeof accessResponseSchema>;
 
-export const FUNNEL_EVENT_TYPES = ['locked-click', 'mask-shown', 'viewpoint-view'] as const;
+/** `tour-view`: the tour page with the gate was shown (once per page load); the others per viewpoint. */
+export const FUNNEL_EVENT_TYPES = ['tour-view', 'locked-click', 'mask-shown', 'viewpoint-view'] as const;
 export type FunnelEventType = (typeof FUNNEL_EVENT_TYPES)[number];
 
 /** `POST /v1/tours/:tour/events` — anonymous counters, batched. */

@@ -75,6 +75,12 @@ export const tourConfigSchema = z
       .strict()
       .default({ protect: 'all-except', ids: [] })
       .describe('Protected viewpoints: a list, or all except a list'),
+    viewpointLabels: z
+      .record(z.string().min(1).max(128), localized)
+      .optional()
+      .describe(
+        'Names of the viewpoints for people (German and English), by viewpoint id: "Schlafzimmer", not "schlafzimmer"',
+      ),
     assetsDir: z
       .string()
       .min(1)

@@ -478,7 +478,7 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'gate',
     summary: 'Anonymous funnel counters',
     description:
-      'Batched `locked-click`, `mask-shown` and `viewpoint-view` events (at most 50); counted per tour and day, nothing personal. Only with the `Origin` of a page allowed to embed the tour (none or another: `ORIGIN_NOT_ALLOWED`); at most `eventsPerTourClient` events per client and tour in a window (past it `RATE_LIMITED`, the batch refused whole).',
+      'Batched `tour-view`, `locked-click`, `mask-shown` and `viewpoint-view` events (at most 50); counted per tour and day, nothing personal. Only with the `Origin` of a page allowed to embed the tour (none or another: `ORIGIN_NOT_ALLOWED`); at most `eventsPerTourClient` events per client and tour in a window (past it `RATE_LIMITED`, the batch refused whole).',
     params: [tourParam, origin],
     body: { name: 'EventsRequest', required: true },
     replies: { 204: { description: 'Counted.' } },

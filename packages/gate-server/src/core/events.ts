@@ -1,5 +1,6 @@
 /**
- * Funnel counters from the widget: per tour and day, no personal data, no identifiers. Only
+ * Funnel counters from the widget: per tour and day (and per viewpoint where the event names
+ * one), no personal data, no identifiers. `tour-view` counts a page load of the tour. Only
  * from a page allowed to embed the tour (a browser always sends `Origin` with this POST; a
  * request without it is a script), and bounded per client: at most `eventsPerTourClient`
  * events per tour in a window, a batch that would pass it refused whole, besides the bound on
@@ -26,9 +27,19 @@ export async function countEvents(
     weight: req.events.length,
   });
   const counts = new Map<string, number>();
-  for (const e of req.events) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
+  // Per viewpoint as well (the statistics per room); `tour-view` has none.
+  const perViewpoint = new Map<string, { viewpoint: string; metric: string; n: number }>();
+  for (const e of req.events) {
+    counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
+    if (e.viewpoint === undefined || e.type === 'tour-view') continue;
+    const key = `${e.type}\n${e.viewpoint}`;
+    const entry = perViewpoint.get(key) ?? { viewpoint: e.viewpoint, metric: e.type, n: 0 };
+    entry.n++;
+    perViewpoint.set(key, entry);
+  }
   const day = dayOf(now);
   await deps.store.transaction(async (tx) => {
     for (const [metric, n] of counts) await tx.bumpStat(tour.config.id, day, metric, n);
+    for (const v of perViewpoint.values()) await tx.bumpViewpointStat(tour.config.id, day, v.viewpoint, v.metric, v.n);
   });
 }

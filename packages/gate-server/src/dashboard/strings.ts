@@ -36,6 +36,7 @@ const en = {
   modes: { email: 'email release', manual: 'manual release' },
   funnel: {
     heading: 'Funnel',
+    tourViews: 'Tour views',
     lockedClicks: 'Clicks on locked viewpoints',
     masksShown: 'Registration masks shown',
     registrations: 'Registrations',
@@ -181,6 +182,7 @@ const de: DashStrings = {
   modes: { email: 'E-Mail-Freigabe', manual: 'manuelle Freigabe' },
   funnel: {
     heading: 'Trichter',
+    tourViews: 'Aufrufe des Rundgangs',
     lockedClicks: 'Klicks auf geschützte Standpunkte',
     masksShown: 'Registrierungsmasken gezeigt',
     registrations: 'Registrierungen',

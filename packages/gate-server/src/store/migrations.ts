@@ -275,6 +275,74 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('webhooks').ifExists().execute();
     },
   },
+  // Issue 11, statistics per viewpoint: the widget's anonymous events (locked clicks, masks
+  // shown, views) per tour, day and viewpoint, no personal data, kept like `daily_stats`; and
+  // the index that counts a tour's registrations per viewpoint in a period from the index alone.
+  '0009_viewpoint_stats': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('viewpoint_stats')
+        .addColumn('tour_id', 'text', (c) => c.notNull())
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('viewpoint', 'text', (c) => c.notNull())
+        .addColumn('metric', 'text', (c) => c.notNull())
+        .addColumn('count', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('viewpoint_stats_pk', ['tour_id', 'day', 'viewpoint', 'metric'])
+        .execute();
+      await db.schema
+        .createIndex('registrations_tour_day_viewpoint')
+        .on('registrations')
+        .columns(['tour_id', 'day', 'viewpoint'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex('registrations_tour_day_viewpoint').ifExists().execute();
+      await db.schema.dropTable('viewpoint_stats').ifExists().execute();
+    },
+  },
+  // Issue 9, an embed that explains itself: which origins fetched a tour's gate config per day,
+  // allowed or refused (counts only), for the embed page's check of the last 30 days.
+  '0012_embed_origins': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('embed_origins')
+        .addColumn('tour_id', 'text', (c) => c.notNull())
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('origin', 'text', (c) => c.notNull())
+        .addColumn('allowed', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('refused', 'integer', (c) => c.notNull().defaultTo(0))
+        .addPrimaryKeyConstraint('embed_origins_pk', ['tour_id', 'day', 'origin'])
+        .execute();
+      await db.schema.createIndex('embed_origins_day').on('embed_origins').column('day').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('embed_origins').ifExists().execute();
+    },
+  },
+  // Issue 9, tour settings in the dashboard: who changed which setting of a tour, when, before
+  // and after (the tour's change log), newest first per tour.
+  '0008_tour_settings_audit': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('tour_settings_audit')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tour_id', 'text', (c) => c.notNull())
+        .addColumn('broker_id', 'text', (c) => c.notNull())
+        .addColumn('actor_kind', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('changes', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('tour_settings_audit_tour')
+        .on('tour_settings_audit')
+        .columns(['tour_id', 'at'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('tour_settings_audit').ifExists().execute();
+    },
+  },
 };
 
 class InCodeProvider implements MigrationProvider {

@@ -258,6 +258,19 @@ export class StoreOps {
       .execute();
   }
 
+  /** Adds to a per-tour, per-day, per-viewpoint counter of the widget's events. */
+  async bumpViewpointStat(tourId: string, day: string, viewpoint: string, metric: string, by = 1): Promise<void> {
+    await this.db
+      .insertInto('viewpoint_stats')
+      .values({ tour_id: tourId, day, viewpoint, metric, count: by })
+      .onConflict((oc) =>
+        oc
+          .columns(['tour_id', 'day', 'viewpoint', 'metric'])
+          .doUpdateSet((eb) => ({ count: eb('viewpoint_stats.count', '+', by) })),
+      )
+      .execute();
+  }
+
   /** Whether `subjectId` holds a link of `purpose` that is still valid at `now`. */
   async hasActiveLink(subjectId: string, purpose: LinkPurpose, now: number): Promise<boolean> {
     const row = await this.db

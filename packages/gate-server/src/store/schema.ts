@@ -125,6 +125,24 @@ interface DailyStatsTable {
   count: number;
 }
 
+/** The widget's events per tour, day and viewpoint (counts only, like `daily_stats`). */
+interface ViewpointStatsTable {
+  tour_id: string;
+  day: string;
+  viewpoint: string;
+  metric: string;
+  count: number;
+}
+
+/** Gate config fetches per tour, day and origin: allowed and refused (counts only). */
+interface EmbedOriginsTable {
+  tour_id: string;
+  day: string;
+  origin: string;
+  allowed: Generated<number>;
+  refused: Generated<number>;
+}
+
 /** A broker's dashboard login; only the SHA-256 of the cookie value is stored. */
 interface DashboardSessionsTable {
   token_hash: string;
@@ -155,6 +173,21 @@ interface ManagedToursTable {
   broker_id: string;
   config: string;
   updated_at: number;
+}
+
+/**
+ * One change of a tour's settings (issue 9): `changes` is JSON, `[{ setting, before, after }]`
+ * with the settings' values (absent: null). `actor_kind` is `broker` (dashboard, `actor` the
+ * broker's email), `broker-key` or `platform` (admin API).
+ */
+interface TourSettingsAuditTable {
+  id: string;
+  tour_id: string;
+  broker_id: string;
+  actor_kind: 'broker' | 'broker-key' | 'platform';
+  actor: string;
+  at: number;
+  changes: string;
 }
 
 /** A broker's webhook; `secret` and `previous_secret` are sealed at rest. */
@@ -205,15 +238,19 @@ export interface Database {
   outbox: OutboxTable;
   rate_limits: RateLimitsTable;
   daily_stats: DailyStatsTable;
+  viewpoint_stats: ViewpointStatsTable;
+  embed_origins: EmbedOriginsTable;
   dashboard_sessions: DashboardSessionsTable;
   api_keys: ApiKeysTable;
   managed_brokers: ManagedBrokersTable;
   managed_tours: ManagedToursTable;
+  tour_settings_audit: TourSettingsAuditTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type Registration = Selectable<RegistrationsTable>;
+export type TourSettingsAudit = Selectable<TourSettingsAuditTable>;
 export type NewRegistration = Insertable<RegistrationsTable>;
 export type RegistrationPatch = Updateable<RegistrationsTable>;
 export type LinkToken = Selectable<LinkTokensTable>;

@@ -9,6 +9,7 @@ import type { Database, RegistrationStatus } from './schema.ts';
 
 /** Funnel steps, in order, with the `daily_stats` metric each one sums. */
 export const FUNNEL = [
+  ['tourViews', 'tour-view'],
   ['lockedClicks', 'locked-click'],
   ['masksShown', 'mask-shown'],
   ['registrations', 'registrations'],
@@ -20,7 +21,34 @@ export const FUNNEL = [
   ['viewpointViews', 'viewpoint-view'],
 ] as const;
 
-type FunnelKey = (typeof FUNNEL)[number][0];
+export type FunnelKey = (typeof FUNNEL)[number][0];
+
+/** The widget's events counted per viewpoint, with the funnel key each one feeds. */
+const VIEWPOINT_METRICS = [
+  ['lockedClicks', 'locked-click'],
+  ['masksShown', 'mask-shown'],
+  ['views', 'viewpoint-view'],
+] as const;
+
+/** One viewpoint's figures in a period. */
+export interface ViewpointStats {
+  viewpoint: string;
+  /** Clicks on it while locked (widget events). */
+  lockedClicks: number;
+  /** Registration masks shown for it (widget events). */
+  masksShown: number;
+  /** Registrations that asked for it (stored leads created in the period; erased ones are gone). */
+  registrations: number;
+  /** Views of it once unlocked (widget events). */
+  views: number;
+}
+
+/** The share of one funnel step that reached the next, `rate` null when `from` is 0. */
+export interface Conversion {
+  from: FunnelKey;
+  to: FunnelKey;
+  rate: number | null;
+}
 
 export interface Period {
   /** First day (Europe/Berlin, see `dayOf`), `YYYY-MM-DD`, inclusive. */
@@ -40,6 +68,34 @@ export interface TourStats {
   medianReleaseMs: number | null;
   /** Registrations per day with data, ascending. */
   perDay: { day: string; registrations: number }[];
+  /** Shares from one funnel step to the next, in the tour's release mode. */
+  conversions: Conversion[];
+  /** Per viewpoint, most locked clicks first. */
+  perViewpoint: ViewpointStats[];
+}
+
+/**
+ * The steps a visitor takes, and the share that goes on at each: views of the tour → clicks on
+ * a locked viewpoint → masks shown → registrations → released (email) or granted by the broker
+ * (manual) → unlock links opened. A step whose predecessor is 0 has no rate.
+ */
+export function conversions(f: Record<FunnelKey, number>, mode: 'email' | 'manual'): Conversion[] {
+  const release: FunnelKey = mode === 'email' ? 'released' : 'granted';
+  const steps: FunnelKey[] = ['tourViews', 'lockedClicks', 'masksShown', 'registrations', release, 'opened'];
+  return steps.slice(1).map((to, i) => {
+    const from = steps[i] as FunnelKey;
+    return { from, to, rate: f[from] > 0 ? f[to] / f[from] : null };
+  });
+}
+
+/** The period of the same length right before `p` (both ends given), for comparisons. */
+export function previousPeriod(p: { from: string; to: string }): { from: string; to: string } {
+  const DAY = 86_400_000;
+  const from = Date.parse(`${p.from}T00:00:00Z`);
+  const to = Date.parse(`${p.to}T00:00:00Z`);
+  const len = Math.round((to - from) / DAY) + 1;
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return { from: day(from - len * DAY), to: day(from - DAY) };
 }
 
 export const STATUSES: readonly RegistrationStatus[] = ['released', 'pending', 'granted', 'denied', 'revoked'];
@@ -54,12 +110,18 @@ const delay = sql<number>`released_at - created_at`;
 const periodDelay = sql<number>`(released_at - created_at) + 0`;
 const delayFor = ({ from, to }: Period) => (from || to ? periodDelay : delay);
 
-async function tourStats(db: Kysely<Database>, tourId: string, period: Period = {}): Promise<TourStats> {
+async function tourStats(
+  db: Kysely<Database>,
+  tourId: string,
+  period: Period = {},
+  mode: 'email' | 'manual' = 'email',
+): Promise<TourStats> {
   // Independent queries: on PostgreSQL they run side by side on the pool.
-  const [[funnel, perDay], status, bounds] = await Promise.all([
+  const [[funnel, perDay], status, bounds, perViewpoint] = await Promise.all([
     aggregates(db, tourId, period),
     statusCounts(db, tourId, period),
     delayBounds(db, tourId, period),
+    viewpointStats(db, tourId, period),
   ]);
   return {
     tour: tourId,
@@ -68,7 +130,48 @@ async function tourStats(db: Kysely<Database>, tourId: string, period: Period = 
     perDay,
     status,
     medianReleaseMs: await medianRelease(db, tourId, period, status, bounds),
+    conversions: conversions(funnel, mode),
+    perViewpoint,
   };
+}
+
+/** The widget's events per viewpoint and the registrations per viewpoint, in the period. */
+async function viewpointStats(db: Kysely<Database>, tourId: string, { from, to }: Period): Promise<ViewpointStats[]> {
+  let events = db
+    .selectFrom('viewpoint_stats')
+    .select(['viewpoint', 'metric', (eb) => eb.fn.sum<number>('count').as('n')])
+    .where('tour_id', '=', tourId);
+  if (from) events = events.where('day', '>=', from);
+  if (to) events = events.where('day', '<=', to);
+  let regs = db
+    .selectFrom('registrations')
+    .select(['viewpoint', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('tour_id', '=', tourId)
+    .where('viewpoint', 'is not', null);
+  if (from) regs = regs.where('day', '>=', from);
+  if (to) regs = regs.where('day', '<=', to);
+  const [eventRows, regRows] = await Promise.all([
+    events.groupBy(['viewpoint', 'metric']).execute(),
+    regs.groupBy('viewpoint').execute(),
+  ]);
+  const out = new Map<string, ViewpointStats>();
+  const entry = (viewpoint: string): ViewpointStats => {
+    let e = out.get(viewpoint);
+    if (!e) {
+      e = { viewpoint, lockedClicks: 0, masksShown: 0, registrations: 0, views: 0 };
+      out.set(viewpoint, e);
+    }
+    return e;
+  };
+  for (const r of eventRows) {
+    const key = VIEWPOINT_METRICS.find(([, m]) => m === r.metric)?.[0];
+    if (key) entry(r.viewpoint)[key] += Number(r.n);
+  }
+  for (const r of regRows) if (r.viewpoint !== null) entry(r.viewpoint).registrations += Number(r.n);
+  return [...out.values()].sort(
+    (a, b) =>
+      b.lockedClicks - a.lockedClicks || b.registrations - a.registrations || a.viewpoint.localeCompare(b.viewpoint),
+  );
 }
 
 async function aggregates(
@@ -174,7 +277,8 @@ async function medianRelease(
 export class StatisticsStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  tour(tourId: string, period: Period = {}): Promise<TourStats> {
-    return tourStats(this.db, tourId, period);
+  /** `mode` picks the release step of the conversions (email: released, manual: granted). */
+  tour(tourId: string, period: Period = {}, mode: 'email' | 'manual' = 'email'): Promise<TourStats> {
+    return tourStats(this.db, tourId, period, mode);
   }
 }
