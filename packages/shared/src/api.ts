@@ -25,6 +25,17 @@ export const viewpointIdSchema = z.string().check(
 /** A link token as it travels in a URL fragment: base64url, ≥ 128 bits. */
 export const linkTokenSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{22,200}$/));
 
+/**
+ * A registration's request handle (`request` in the registration answer): opaque, random,
+ * base64url. It stands for one submission in one browser and proves nothing about an address.
+ */
+export const requestHandleSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{22,200}$/));
+
+/** Longest page URL the server keeps for a link's landing; a longer one falls back to `pageUrl`. */
+export const PAGE_URL_MAX = 2048;
+/** A page URL as the widget sends it; anything not usable (origin not allowed, too long) falls back. */
+export const pageUrlSchema = z.string().check(z.maxLength(8192));
+
 export const releaseModeSchema = z.enum(['email', 'manual']);
 export type ReleaseMode = z.infer<typeof releaseModeSchema>;
 
@@ -73,6 +84,10 @@ export const gateConfigSchema = z.object({
     marketing: z.boolean(),
   }),
   linkValidityDays: z.number(),
+  /** Whether a denied visitor may ask again (`POST …/repeat-requests`); absent: yes. */
+  repeatRequests: z.optional(z.boolean()),
+  /** The tour's own deny text, if the broker wrote one; else the widget's default. */
+  denyText: z.optional(localizedSchema),
 });
 export type GateConfig = z.infer<typeof gateConfigSchema>;
 
@@ -89,12 +104,23 @@ export const registrationRequestSchema = z.object({
   locale: z.optional(localeSchema),
   captcha: z.optional(z.string().check(z.maxLength(10_000))),
   viewpoint: z.optional(viewpointIdSchema),
+  /**
+   * The page the visitor registered on (`location.href` without its fragment): the unlock link
+   * returns there when its origin is allowed for the tour, else to the tour's `pageUrl`.
+   */
+  pageUrl: z.optional(pageUrlSchema),
 });
 export type RegistrationRequest = z.infer<typeof registrationRequestSchema>;
 
-/** Registration answer (202), the same for known and unknown emails. */
+/**
+ * Registration answer (202), the same for known and unknown emails: `request` is a fresh
+ * random handle for this one submission (43 characters either way), which the widget keeps
+ * with the time and the address to add a message or ask for the link again. It tells nothing
+ * about the address's state. (Optional only for widgets built against older servers.)
+ */
 export const registrationResponseSchema = z.object({
   status: z.enum(['check-email', 'awaiting-approval']),
+  request: z.optional(requestHandleSchema),
 });
 export type RegistrationResponse = z.infer<typeof registrationResponseSchema>;
 
@@ -129,13 +155,55 @@ export type UnlockResponse = z.infer<typeof unlockResponseSchema>;
 export const newLinkRequestSchema = z.object({
   email: z.optional(z.string().check(z.maxLength(254))),
   token: z.optional(linkTokenSchema),
+  /** The handle of an earlier registration in this browser (no captcha needed with it). */
+  request: z.optional(requestHandleSchema),
   locale: z.optional(localeSchema),
   captcha: z.optional(z.string().check(z.maxLength(10_000))),
+  /** Where the new link should land: as in the registration request. */
+  pageUrl: z.optional(pageUrlSchema),
+  viewpoint: z.optional(viewpointIdSchema),
 });
 export type NewLinkRequest = z.infer<typeof newLinkRequestSchema>;
 
 export const newLinkResponseSchema = z.object({ status: z.literal('check-email') });
 export type NewLinkResponse = z.infer<typeof newLinkResponseSchema>;
+
+/**
+ * `POST /v1/tours/:tour/messages` — a message for the broker about the visitor's request,
+ * with the handle from the registration (or repeat) answer. It reaches the broker by mail
+ * whatever the request's state, so the answer (`202 message-added`) is the same for every
+ * handle that is valid; an unknown or expired handle gets `REQUEST_INVALID`.
+ */
+export const messageRequestSchema = z.object({
+  request: requestHandleSchema,
+  message: z.string().check(z.minLength(1), z.maxLength(2000)),
+  locale: z.optional(localeSchema),
+});
+export type MessageRequest = z.infer<typeof messageRequestSchema>;
+export const messageResponseSchema = z.object({ status: z.literal('message-added') });
+export type MessageResponse = z.infer<typeof messageResponseSchema>;
+
+/**
+ * `POST /v1/tours/:tour/repeat-requests` — "erneut anfragen" after a denial, with the token of
+ * an unlock link of this tour (the one in the deny mail, or any older one; expired or revoked
+ * still proves the address). The broker gets a new review request marked as a repeat.
+ * Refusals say why: `REPEAT_NOT_ALLOWED` (the tour takes none), `ACCESS_PENDING` (a request is
+ * already with the broker), `ALREADY_DECIDED` (access was given: ask for a new link),
+ * `ACCESS_REVOKED` (access was withdrawn), `LINK_INVALID`.
+ */
+export const repeatRequestSchema = z.object({
+  token: linkTokenSchema,
+  message: z.optional(z.string().check(z.maxLength(2000))),
+  locale: z.optional(localeSchema),
+  pageUrl: z.optional(pageUrlSchema),
+  viewpoint: z.optional(viewpointIdSchema),
+});
+export type RepeatRequest = z.infer<typeof repeatRequestSchema>;
+export const repeatResponseSchema = z.object({
+  status: z.literal('awaiting-approval'),
+  request: requestHandleSchema,
+});
+export type RepeatResponse = z.infer<typeof repeatResponseSchema>;
 
 /** `GET /v1/tours/:tour/access` with a bearer token. */
 export const accessResponseSchema = z.object({
@@ -183,3 +251,8 @@ export function errorBodyOf(codes: readonly [ErrorCode, ...ErrorCode[]]) {
 
 /** The URL fragment key of unlock links: `https://tour.example/#tour-gate-unlock=<token>`. */
 export const UNLOCK_FRAGMENT_KEY = 'tour-gate-unlock';
+/**
+ * The viewpoint an unlock link opens, next to the token in the same fragment (URL-encoded, as
+ * `URLSearchParams` writes it): `…#tour-gate-unlock=<token>&tour-gate-viewpoint=schlafzimmer`.
+ */
+export const UNLOCK_VIEWPOINT_KEY = 'tour-gate-viewpoint';

@@ -120,6 +120,12 @@ export const tourConfigSchema = z
 
 type TourShape = z.output<typeof tourConfigSchema>;
 
+    allowRepeatRequests: z
+      .boolean()
+      .default(true)
+      .describe(
+        'manual release: a denied visitor may ask again ("erneut anfragen"); the broker gets a new review request marked as a repeat',
+      ),
 /**
  * What a tour must hold beyond its shape, wherever it comes from — the config file, the admin
  * API, the database on load: email always required, a postal-code pattern that compiles, custom

@@ -27,12 +27,14 @@ export const ERROR_CODES = {
   LINK_INVALID: { status: 400, message: 'This link is not valid.' },
   LINK_EXPIRED: { status: 410, message: 'This link has expired.' },
   LINK_REVOKED: { status: 410, message: 'This link was revoked.' },
+  REQUEST_INVALID: { status: 410, message: 'This request handle is unknown or has expired.' },
   // access
   ACCESS_DENIED: { status: 403, message: 'The broker has denied access to this tour.' },
   ACCESS_REVOKED: { status: 403, message: 'Access to this tour was revoked.' },
   ACCESS_EXPIRED: { status: 401, message: 'Access to this tour has expired.' },
   ACCESS_PENDING: { status: 403, message: 'The broker has not decided on this request yet.' },
   TOKEN_INVALID: { status: 401, message: 'The access token is missing or not valid.' },
+  REPEAT_NOT_ALLOWED: { status: 403, message: 'This tour does not take a new request after a denial.' },
   // broker / admin
   UNAUTHORIZED: { status: 401, message: 'Authentication required.' },
   FORBIDDEN: { status: 403, message: 'Not allowed.' },
