@@ -11,7 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const BUDGET_UP_FRONT = 10 * 1024;
-const BUDGET_TOTAL = 20 * 1024;
+/**
+ * The mask chunk loads on the first locked click only. Raised from 20 KB total when the mask
+ * learnt the returning visitor's screens (pending, denied, released elsewhere, revoked, rate
+ * limit, new link by address) in German and English: their texts are most of the growth.
+ */
+const BUDGET_LAZY = 14 * 1024;
+const BUDGET_TOTAL = 24 * 1024;
 
 const dist = resolve(dirname(fileURLToPath(import.meta.url)), '../dist');
 const entry = join(dist, 'widget.js');
@@ -47,10 +53,10 @@ const lazySize = sum(lazy);
 const total = upFrontSize + lazySize;
 
 console.log(`up front  ${kb(upFrontSize)} gzip (budget ${kb(BUDGET_UP_FRONT)})\n${list([...upFront])}`);
-console.log(`lazy      ${kb(lazySize)} gzip\n${list(lazy)}`);
+console.log(`lazy      ${kb(lazySize)} gzip (budget ${kb(BUDGET_LAZY)})\n${list(lazy)}`);
 console.log(`total     ${kb(total)} gzip (budget ${kb(BUDGET_TOTAL)})`);
 
-if (upFrontSize > BUDGET_UP_FRONT || total > BUDGET_TOTAL) {
+if (upFrontSize > BUDGET_UP_FRONT || lazySize > BUDGET_LAZY || total > BUDGET_TOTAL) {
   console.error('over budget');
   process.exit(1);
 }

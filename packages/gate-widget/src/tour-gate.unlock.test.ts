@@ -182,10 +182,11 @@ describe('unlock on arrival', () => {
         // Whom to ask: the broker's contact data.
         expect(text(root.querySelector('[part="contact"]'))).to.contain('maria@makler.example');
       } else {
-        // A way on: register again, which opens the form.
-        const again = [...root.querySelectorAll<HTMLButtonElement>('button')].find((b) => text(b) === en.registerAgain);
+        // A way on: a new link for the email address alone, not the whole form again.
+        const again = [...root.querySelectorAll<HTMLButtonElement>('button')].find((b) => text(b) === en.askLinkTitle);
         again?.click();
         await waitUntil(() => root.querySelector('form'), 'no form');
+        expect([...root.querySelectorAll('form [name]')].map((c) => c.getAttribute('name'))).to.deep.equal(['email']);
       }
       expect((await requestsOf(tour)).some((r) => r.path.endsWith('/registrations'))).to.equal(false);
     });

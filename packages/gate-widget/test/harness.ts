@@ -84,7 +84,7 @@ export function unlockRequests(): Promise<RecordedRequest[]> {
 export function scriptAnswer(
   tour: string,
   route: 'gate' | 'registrations' | 'links' | 'access',
-  answer: { status?: number; body?: unknown; network?: boolean; delayMs?: number },
+  answer: { status?: number; body?: unknown; network?: boolean; delayMs?: number; headers?: Record<string, string> },
 ): Promise<unknown> {
   return control(`/__stand-in/tours/${tour}/answers`, 'POST', { route, answer });
 }

@@ -40,10 +40,10 @@ export const de: Translation = {
   newLinkButton: 'Neuen Link schicken',
   linkInvalidTitle: 'Dieser Link funktioniert nicht',
   linkInvalidText:
-    'Er ist vielleicht unvollständig oder wurde durch einen neueren ersetzt. Bitte öffnen Sie den neuesten Link aus Ihrer E-Mail oder registrieren Sie sich erneut.',
+    'Er ist vielleicht unvollständig oder wurde durch einen neueren ersetzt. Bitte öffnen Sie den neuesten Link aus Ihrer E-Mail oder fordern Sie mit Ihrer E-Mail-Adresse einen neuen an.',
   linkRevokedTitle: 'Dieser Link gilt nicht mehr',
   linkRevokedText:
-    'Ein neuerer Link hat ihn ersetzt, oder er wurde zurückgezogen. Bitte öffnen Sie den neuesten Link aus Ihrer E-Mail.',
+    'Ein neuerer Link hat ihn ersetzt, oder er wurde zurückgezogen. Bitte öffnen Sie den neuesten Link aus Ihrer E-Mail oder fordern Sie mit Ihrer E-Mail-Adresse einen neuen an.',
   registerAgain: 'Erneut registrieren',
   accessDeniedTitle: 'Zugang nicht freigegeben',
   accessDeniedText: (broker) =>
@@ -53,6 +53,26 @@ export const de: Translation = {
     `${broker} hat den Zugang zu diesem Rundgang zurückgezogen. Bei Fragen melden Sie sich bitte direkt.`,
   errorTitle: 'Etwas ist schiefgelaufen',
   contactHeading: 'Kontakt',
+  changeAddress: 'Adresse ändern',
+  checkEmailTextTo:
+    'Wir haben im Auftrag von {broker} eine E-Mail an {email} geschickt. Der Link darin schaltet den Rundgang frei. Falls sie in ein paar Minuten nicht im Posteingang ist, sehen Sie bitte auch im Spam-Ordner nach und prüfen Sie, ob die Adresse stimmt.',
+  awaitingTextTo:
+    '{broker} prüft Ihre Anfrage. Sobald sie freigegeben ist, erhalten Sie eine E-Mail an {email} mit einem Link, der den Rundgang freischaltet.',
+  askLinkTitle: 'Neuen Link anfordern',
+  askLinkText:
+    'Bitte geben Sie die E-Mail-Adresse ein, mit der Sie sich registriert haben. Ist für sie der Zugang zu diesem Rundgang freigegeben, schicken wir einen neuen Freischalt-Link dorthin.',
+  askLinkSubmit: 'Link senden',
+  newLinkSentTitle: 'Bitte sehen Sie in Ihr Postfach',
+  newLinkSentTo:
+    'Ist für {email} der Zugang zu diesem Rundgang freigegeben, ist ein neuer Link dorthin unterwegs. Falls in ein paar Minuten nichts ankommt, sehen Sie bitte im Spam-Ordner nach und prüfen Sie die Adresse.',
+  limitedTitle: 'Bitte warten Sie kurz',
+  limitedText: (time, minutes) =>
+    `In kurzer Zeit kamen zu viele Anfragen. Bitte versuchen Sie es ab ${time} Uhr erneut (${minutes < 2 ? 'in etwa einer Minute' : `in etwa ${minutes} Minuten`}). Ihre Eingaben bleiben erhalten, solange diese Seite geöffnet ist.`,
+  limitedTextUnknown:
+    'In kurzer Zeit kamen zu viele Anfragen. Bitte versuchen Sie es in ein paar Minuten erneut. Ihre Eingaben bleiben erhalten, solange diese Seite geöffnet ist.',
+  limitedOverTitle: 'Sie können jetzt fortfahren',
+  limitedOver: 'Die Wartezeit ist vorbei: Sie können Ihre Anfrage jetzt senden.',
+  goOn: 'Weiter',
   errors: {
     INVALID_JSON: 'Die Anfrage konnte nicht gelesen werden. Bitte versuchen Sie es erneut.',
     UNSUPPORTED_MEDIA_TYPE: 'Die Anfrage konnte nicht gelesen werden. Bitte versuchen Sie es erneut.',
@@ -69,6 +89,9 @@ export const de: Translation = {
     LINK_INVALID: 'Dieser Link ist ungültig.',
     LINK_EXPIRED: 'Dieser Link ist abgelaufen.',
     LINK_REVOKED: 'Dieser Link wurde zurückgezogen.',
+    REQUEST_INVALID: 'Diese Anfrage ist hier nicht mehr bekannt. Bitte registrieren Sie sich erneut.',
+    REPEAT_NOT_ALLOWED:
+      'Für diesen Rundgang ist nach einer Ablehnung keine neue Anfrage möglich. Bitte melden Sie sich direkt.',
     ACCESS_DENIED: 'Der Zugang zu diesem Rundgang wurde nicht freigegeben.',
     ACCESS_REVOKED: 'Der Zugang zu diesem Rundgang wurde zurückgezogen.',
     ACCESS_EXPIRED: 'Ihr Zugang zu diesem Rundgang ist abgelaufen. Bitte registrieren Sie sich erneut.',

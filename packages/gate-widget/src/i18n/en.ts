@@ -46,9 +46,10 @@ export const en = {
   newLinkButton: 'Send me a new link',
   linkInvalidTitle: 'This link does not work',
   linkInvalidText:
-    'It may be incomplete or already replaced by a newer one. Please open the latest link from your email, or register again.',
+    'It may be incomplete or already replaced by a newer one. Please open the latest link from your email, or request a new one with your email address.',
   linkRevokedTitle: 'This link is no longer valid',
-  linkRevokedText: 'A newer link has replaced it, or it was withdrawn. Please open the latest link from your email.',
+  linkRevokedText:
+    'A newer link has replaced it, or it was withdrawn. Please open the latest link from your email, or request a new one with your email address.',
   registerAgain: 'Register again',
   accessDeniedTitle: 'Access not granted',
   accessDeniedText: (broker: string) =>
@@ -58,6 +59,27 @@ export const en = {
     `${broker} has withdrawn the access to this tour. Please get in touch directly if you have questions.`,
   errorTitle: 'Something went wrong',
   contactHeading: 'Contact',
+  // Returning visitors (issue 10). `{email}` becomes the address in bold.
+  changeAddress: 'Change address',
+  checkEmailTextTo:
+    'On behalf of {broker} we have sent an email to {email}. The link in it unlocks the tour. If it is not in your inbox within a few minutes, please look in your spam folder too, and check that the address is right.',
+  awaitingTextTo:
+    '{broker} will check your request. As soon as it is granted, you get an email at {email} with a link that unlocks the tour.',
+  askLinkTitle: 'Request a new link',
+  askLinkText:
+    'Enter the email address you registered with. If access to this tour has been granted for it, we will send a new unlock link there.',
+  askLinkSubmit: 'Send link',
+  newLinkSentTitle: 'Look in your mailbox',
+  newLinkSentTo:
+    'If access to this tour has been granted for {email}, a new link is on its way there. If nothing arrives within a few minutes, please look in your spam folder and check the address.',
+  limitedTitle: 'Please wait a little',
+  limitedText: (time: string, minutes: number) =>
+    `There have been too many requests in a short time. Please try again from ${time} (${minutes < 2 ? 'in about a minute' : `in about ${minutes} minutes`}). What you typed stays here as long as this page is open.`,
+  limitedTextUnknown:
+    'There have been too many requests in a short time. Please try again in a few minutes. What you typed stays here as long as this page is open.',
+  limitedOverTitle: 'You can continue now',
+  limitedOver: 'The wait is over: you can send your request now.',
+  goOn: 'Continue',
   errors: {
     INVALID_JSON: 'The request could not be read. Please try again.',
     UNSUPPORTED_MEDIA_TYPE: 'The request could not be read. Please try again.',
@@ -74,6 +96,8 @@ export const en = {
     LINK_INVALID: 'This link is not valid.',
     LINK_EXPIRED: 'This link has expired.',
     LINK_REVOKED: 'This link was withdrawn.',
+    REQUEST_INVALID: 'This request is no longer known here. Please register again.',
+    REPEAT_NOT_ALLOWED: 'For this tour, a new request after a refusal is not possible. Please get in touch directly.',
     ACCESS_DENIED: 'Access to this tour was not granted.',
     ACCESS_REVOKED: 'Access to this tour was withdrawn.',
     ACCESS_EXPIRED: 'Your access to this tour has expired. Please register again.',

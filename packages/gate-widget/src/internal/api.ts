@@ -12,14 +12,15 @@ export type GateErrorCode = ErrorCode | WidgetErrorCode;
 
 export class GateRequestError extends Error {
   readonly code: GateErrorCode;
-  readonly status: number;
   readonly fields: Record<string, FieldErrorCode> | undefined;
-  constructor(code: GateErrorCode, status = 0, fields?: Record<string, FieldErrorCode>) {
+  /** Seconds to wait before asking again (`Retry-After`), when the server said so. */
+  readonly retryAfter: number | undefined;
+  constructor(code: GateErrorCode, fields?: Record<string, FieldErrorCode>, retryAfter?: number) {
     super(code);
     this.name = 'GateRequestError';
     this.code = code;
-    this.status = status;
     this.fields = fields;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -71,11 +72,12 @@ export async function requestJson<T>(
     const error = (body as { error?: { code?: unknown; fields?: Record<string, FieldErrorCode> } } | undefined)?.error;
     throw new GateRequestError(
       typeof error?.code === 'string' && ERROR_CODE_SHAPE.test(error.code) ? (error.code as ErrorCode) : 'BAD_RESPONSE',
-      response.status,
       error?.fields,
+      // Absent or unreadable: NaN, and `|| undefined` turns that (and 0) into "not said".
+      Number(response.headers.get('retry-after')) || undefined,
     );
   }
-  if (!accept(body)) throw new GateRequestError('BAD_RESPONSE', response.status);
+  if (!accept(body)) throw new GateRequestError('BAD_RESPONSE');
   return body;
 }
 

@@ -7,6 +7,20 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { SalutationValue, Translation } from '../i18n/en.ts';
 
+/**
+ * The keyboard a phone should open: digits where the field's pattern only takes digits (German,
+ * Austrian, Swiss postal codes), else the full one (British or Dutch codes have letters).
+ */
+const DIGITS_ONLY = /^\^?(?:\[0-9\]|\\d|\{\d+(?:,\d*)?\}|[+*?])+\$?$/;
+export function inputMode(field: GateField): string | undefined {
+  if (field.type === 'tel') return undefined;
+  if (field.pattern && DIGITS_ONLY.test(field.pattern)) return 'numeric';
+  return undefined;
+}
+
+/** The field's `autocomplete`; a postal code is always `postal-code`, whatever the config says. */
+const autocompleteOf = (field: GateField) => (field.key === 'postalCode' ? 'postal-code' : field.autocomplete);
+
 export const controlId = (key: string) => `tg-field-${key}`;
 export const errorId = (key: string) => `tg-error-${key}`;
 
@@ -91,7 +105,8 @@ export function renderField(
       type=${field.type}
       part="control"
       maxlength=${field.maxLength}
-      autocomplete=${ifDefined(field.autocomplete)}
+      inputmode=${ifDefined(inputMode(field))}
+      autocomplete=${ifDefined(autocompleteOf(field))}
       ?required=${field.required}
       aria-invalid=${invalid}
       aria-describedby=${ifDefined(describedBy)}

@@ -4,7 +4,7 @@
  * new link. The values stay in the native controls, which hold them anyway; they are read once
  * per send attempt (`readForm`), not mirrored on every keystroke.
  */
-import type { GateConfig, Locale, RegistrationResponse } from '@tour-gate/shared';
+import { type GateConfig, isValidEmail, type Locale, type RegistrationResponse } from '@tour-gate/shared';
 import type { ReactiveController, ReactiveElement } from 'lit';
 import { translations } from '../i18n/index.ts';
 import {
@@ -30,6 +30,14 @@ export interface FormHost extends ReactiveElement {
   readonly captchaContainer: HTMLElement | undefined;
 }
 
+/** Where the mask goes once a request of the form went through, or was refused for a while. */
+export interface FormOutcomes {
+  /** The server took the request; `email` is the address it went to, when the visitor typed one. */
+  sent(status: RegistrationResponse['status'], email: string | undefined): void;
+  /** `RATE_LIMITED`: `seconds` to wait, when the server said so. */
+  limited(seconds: number | undefined): void;
+}
+
 export class FormController implements ReactiveController {
   /** Messages per field key (and the consent and captcha controls). */
   errors: Messages = {};
@@ -39,14 +47,14 @@ export class FormController implements ReactiveController {
 
   readonly #host: FormHost;
   /** Called with the server's answer once a request went through: the mask shows the outcome. */
-  readonly #sent: (status: RegistrationResponse['status']) => void;
+  readonly #outcomes: FormOutcomes;
   #captcha: Captcha | undefined;
   /** hCaptcha's script did not load; tried again only when the visitor asks to. */
   #captchaFailed = false;
 
-  constructor(host: FormHost, sent: (status: RegistrationResponse['status']) => void) {
+  constructor(host: FormHost, outcomes: FormOutcomes) {
     this.#host = host;
-    this.#sent = sent;
+    this.#outcomes = outcomes;
     host.addController(this);
   }
 
@@ -126,7 +134,8 @@ export class FormController implements ReactiveController {
         body: prepared.body,
       });
       host.dispatchEvent(new MaskRegisteredEvent(answer.status));
-      this.#sent(answer.status);
+      const email = prepared.body.fields.email;
+      this.#outcomes.sent(answer.status, typeof email === 'string' ? email : undefined);
     } catch (error) {
       await this.#showRequestError(error);
     } finally {
@@ -145,13 +154,47 @@ export class FormController implements ReactiveController {
         method: 'POST',
         body: { token, locale: this.#host.locale },
       });
-      this.#sent('check-email');
+      this.#outcomes.sent('check-email', undefined);
     } catch (error) {
-      const code = errorCode(error);
-      this.#host.dispatchEvent(new MaskErrorEvent(code));
-      this.#set({ formError: code });
+      await this.#showRequestError(error);
     } finally {
       this.#set({ sending: false });
+    }
+  };
+
+  /**
+   * Asks for a new unlock link for the address typed in the screen's only field (`email`): for a
+   * link that does not work, or one that went to this visitor but was opened elsewhere.
+   */
+  askLink = async (event: SubmitEvent): Promise<void> => {
+    event.preventDefault();
+    const endpoint = this.#host.endpoint;
+    const form = this.#form;
+    if (this.sending || !endpoint || !form) return;
+    const t = this.#t;
+    const email = String((form.elements.namedItem('email') as HTMLInputElement | null)?.value ?? '').trim();
+    const captcha = this.#captcha?.response() ?? '';
+    const errors: Messages = {};
+    if (!email) errors.email = t.fieldErrors.required;
+    else if (!isValidEmail(email)) errors.email = t.fieldErrors.invalid_email;
+    if (this.#host.config?.captcha && !captcha) errors[CAPTCHA] = t.errors.CAPTCHA_REQUIRED;
+    this.#set({ formError: undefined });
+    if (Object.keys(errors).length) {
+      await this.#showErrors(errors);
+      return;
+    }
+    this.#set({ sending: true, errors: {} });
+    try {
+      await requestJson(tourUrl(endpoint, 'links'), isNewLinkResponse, {
+        method: 'POST',
+        body: { email, locale: this.#host.locale, ...(captcha ? { captcha } : {}) },
+      });
+      this.#outcomes.sent('check-email', email);
+    } catch (error) {
+      await this.#showRequestError(error);
+    } finally {
+      this.#set({ sending: false });
+      this.#captcha?.reset();
     }
   };
 
@@ -159,6 +202,11 @@ export class FormController implements ReactiveController {
   async #showRequestError(error: unknown): Promise<void> {
     const code = errorCode(error);
     this.#host.dispatchEvent(new MaskErrorEvent(code));
+    if (code === 'RATE_LIMITED') {
+      // Its own screen with the time to wait: a "try again" next to it could only fail again.
+      this.#outcomes.limited(error instanceof GateRequestError ? error.retryAfter : undefined);
+      return;
+    }
     const fields = error instanceof GateRequestError ? error.fields : undefined;
     const config = this.#host.config;
     if (code === 'VALIDATION_FAILED' && fields && config) {

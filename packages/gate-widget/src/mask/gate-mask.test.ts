@@ -160,7 +160,10 @@ describe('registration mask', () => {
     fillValid(root);
     submit(root);
     await waitUntil(() => text(root.querySelector('[part="screen-title"]')) === en.awaitingTitle, 'no outcome');
-    expect(text(root.querySelector('[part="screen-text"]'))).to.equal(en.awaitingText('Maria Makler'));
+    // The address the mail will go to is repeated, so a typo shows before anything is lost.
+    expect(text(root.querySelector('[part="screen-text"]'))).to.equal(
+      en.awaitingTextTo.replace('{broker}', 'Maria Makler').replace('{email}', 'erika@example.com'),
+    );
   });
 
   it('describes the form dialog by nothing but its title', async () => {

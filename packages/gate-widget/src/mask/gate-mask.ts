@@ -13,17 +13,20 @@
  * `<tour-gate>` what happened. This element only holds which screen is shown.
  */
 import type { GateConfig, Locale } from '@tour-gate/shared';
-import { LitElement, type PropertyValues } from 'lit';
+import { LitElement, type PropertyValues, type TemplateResult } from 'lit';
 import { translations } from '../i18n/index.ts';
 import type { Endpoint } from '../internal/api.ts';
 import { MaskCloseEvent } from './events.ts';
 import { FormController } from './form-controller.ts';
 import { styles } from './gate-mask.styles.ts';
+import { memoryOf, restoreValues, saveValues } from './memory.ts';
 import { ModalController } from './modal.ts';
 import type { Screen, View } from './screen.ts';
+import { renderAskLink } from './screens/ask-link.ts';
 import { renderError } from './screens/error.ts';
 import { renderForm } from './screens/form.ts';
 import { renderFrame } from './screens/frame.ts';
+import { renderLimited } from './screens/limited.ts';
 import { renderLink } from './screens/link.ts';
 import { renderOutcome } from './screens/outcome.ts';
 import type { MaskActions, MaskState } from './screens/parts.ts';
@@ -74,7 +77,22 @@ export class GateMask extends LitElement {
     requestClose: () => this.#close(),
   });
 
-  readonly #form = new FormController(this, (status) => this.#go({ kind: 'outcome', status }));
+  readonly #form = new FormController(this, {
+    sent: (status, email) => {
+      const from = this.view.kind;
+      const back = from === 'form' || from === 'ask-link' ? { kind: from } : undefined;
+      this.#go({ kind: 'outcome', status, email, back });
+    },
+    limited: (seconds) => {
+      const until = seconds === undefined ? undefined : Date.now() + seconds * 1000;
+      this.#memory.limitedUntil = until;
+      this.#go({
+        kind: 'limited',
+        until,
+        back: this.view.kind === 'ask-link' ? { kind: 'ask-link' } : { kind: 'form' },
+      });
+    },
+  });
 
   readonly #actions: MaskActions = {
     close: () => this.#close(),
@@ -82,10 +100,51 @@ export class GateMask extends LitElement {
     retry: this.#form.retry,
     newLink: this.#form.newLink,
     registerAgain: () => this.#go({ kind: 'form' }),
+    askLink: this.#form.askLink,
+    go: (view) => this.#go(view),
+  };
+
+  /** The form whose controls got the remembered values; a new form element gets them again. */
+  #restored: HTMLFormElement | undefined;
+  /** Re-renders a `limited` screen once its wait is over. */
+  #waitTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** What this gate's mask remembers between openings (values typed, a wait). */
+  get #memory() {
+    return memoryOf(this.endpoint);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Every keystroke and choice goes to memory: closing the mask keeps what was typed.
+    this.renderRoot.addEventListener('input', this.#remember);
+    this.renderRoot.addEventListener('change', this.#remember);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.#waitTimer);
+  }
+
+  #remember = (event: Event): void => {
+    const form = (event.target as Element).closest?.('form');
+    if (form) saveValues(form, this.#memory.values);
   };
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('screen')) this.#go(this.screen);
+    if (changed.has('screen')) {
+      // While the server asks to wait, a form would only be refused again: the wait screen instead.
+      const until = this.#memory.limitedUntil;
+      if (this.screen.kind === 'form' && until !== undefined && until > Date.now()) {
+        this.#go({ kind: 'limited', until, back: { kind: 'form' } });
+      } else this.#go(this.screen);
+    }
+  }
+
+  protected override updated(): void {
+    const form = this.renderRoot.querySelector('form') ?? undefined;
+    if (form && form !== this.#restored) restoreValues(form, this.#memory.values);
+    this.#restored = form;
   }
 
   protected override render() {
@@ -100,25 +159,50 @@ export class GateMask extends LitElement {
       sending: form.sending,
     };
     const on = this.#actions;
-    const body =
-      view.kind === 'form'
-        ? renderForm(state, t, on)
-        : view.kind === 'outcome'
-          ? renderOutcome(view.status, state, t, on)
-          : view.kind === 'link'
-            ? renderLink(view.code, view.token, state, t, on)
-            : renderError(view.code, view.retry, state, t, on);
+    let body: TemplateResult;
+    switch (view.kind) {
+      case 'form':
+        body = renderForm(state, t, on);
+        break;
+      case 'outcome':
+        body = renderOutcome(view.status, view.email, view.back, state, t, on);
+        break;
+      case 'link':
+        body = renderLink(view.code, view.token, state, t, on);
+        break;
+      case 'ask-link':
+        body = renderAskLink(state, t, on);
+        break;
+      case 'limited':
+        body = renderLimited(view.until, view.back, Date.now(), state, t, on);
+        break;
+      default:
+        body = renderError(view.code, view.retry, state, t, on);
+    }
     return renderFrame(state, t, on, view.kind !== 'form', body);
   }
 
   /** Shows another screen, without the last one's messages, and moves focus into it. */
   #go(view: View): void {
+    this.#saveForm();
     this.view = view;
     this.#form.clear();
     this.#modal.focusIn();
+    clearTimeout(this.#waitTimer);
+    if (view.kind === 'limited' && view.until !== undefined) {
+      // Shown again when the wait is over: new heading (focused, so it is read out) and "Continue".
+      this.#waitTimer = setTimeout(() => this.#go(view), Math.max(0, view.until - Date.now()) + 500);
+    }
+  }
+
+  /** Takes what the form on screen holds into memory (as well as every input does). */
+  #saveForm(): void {
+    const form = this.renderRoot?.querySelector('form');
+    if (form) saveValues(form, this.#memory.values);
   }
 
   #close(): void {
+    this.#saveForm();
     this.dispatchEvent(new MaskCloseEvent());
   }
 }

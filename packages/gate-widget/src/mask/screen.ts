@@ -18,8 +18,18 @@ export type Screen =
   /** Anything else that failed, with the action that tries again. */
   | { kind: 'error'; code: GateErrorCode; retry?: () => void };
 
+/** A screen the visitor can go back to from the next one ("Adresse ändern", after a wait). */
+export type Back = { kind: 'form' } | { kind: 'ask-link' };
+
 /** What the mask shows: the screen it was opened with, or where it moved on to. */
-export type View = Screen | { kind: 'outcome'; status: RegistrationResponse['status'] };
+export type View =
+  | Screen
+  /** A request went through; `email` is the address it went to, when typed here; `back` changes it. */
+  | { kind: 'outcome'; status: RegistrationResponse['status']; email?: string | undefined; back: Back | undefined }
+  /** Only the email address, for a new unlock link. */
+  | { kind: 'ask-link' }
+  /** `RATE_LIMITED`: until when to wait (unknown when the server did not say), and where to go on. */
+  | { kind: 'limited'; until: number | undefined; back: Back };
 
 /**
  * Every `::part` of the mask, forwarded through `<tour-gate>` so a page can style them as

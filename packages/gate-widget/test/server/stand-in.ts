@@ -37,6 +37,8 @@ export interface ScriptedAnswer {
   /** No usable answer: the widget's fetch fails as on a network error. */
   network?: boolean;
   delayMs?: number;
+  /** Extra response headers, like `Retry-After`. */
+  headers?: Record<string, string>;
 }
 
 interface TourState {
@@ -131,6 +133,7 @@ async function scripted(ctx: Ctx, state: TourState, route: string): Promise<bool
     networkFailure(ctx);
     return true;
   }
+  for (const [name, value] of Object.entries(answer.headers ?? {})) ctx.set(name, value);
   json(ctx, answer.status ?? 200, answer.body ?? {});
   return true;
 }

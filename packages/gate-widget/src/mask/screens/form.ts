@@ -13,7 +13,6 @@ import { alert, button, type MaskActions, type MaskState } from './parts.ts';
 const RETRIABLE: readonly GateErrorCode[] = [
   'NETWORK_ERROR',
   'BAD_RESPONSE',
-  'RATE_LIMITED',
   'CAPTCHA_UNAVAILABLE',
   'NOT_READY',
   'UNAVAILABLE',
@@ -38,6 +37,23 @@ function consent(state: MaskState, t: Translation, name: string, text: unknown[]
   </div>`;
 }
 
+/** hCaptcha's slot (when the tour has one) and the live region that says what needs a look. */
+export function captchaAndSummary(state: MaskState, t: Translation): TemplateResult {
+  const { config, errors } = state;
+  const errorCount = Object.keys(errors).length;
+  return html`${
+    config?.captcha
+      ? html`<div class="captcha" part="captcha" role="group" aria-label=${t.captchaLabel}>
+          <slot name="captcha"></slot>
+          ${fieldError(CAPTCHA, errors[CAPTCHA])}
+        </div>`
+      : nothing
+  }
+    <div class="live" role="alert">
+      ${errorCount === 1 && errors[CAPTCHA] ? errors[CAPTCHA] : errorCount ? t.checkFieldsSummary(errorCount) : nothing}
+    </div>`;
+}
+
 export function renderForm(state: MaskState, t: Translation, on: MaskActions): TemplateResult {
   const { config, errors, sending } = state;
   if (!config) return html``;
@@ -53,7 +69,6 @@ export function renderForm(state: MaskState, t: Translation, on: MaskActions): T
         terms: html`<a href=${termsUrl} target="_blank" rel="noopener">${t.termsLink}</a>`,
       })
     : interpolate(t.consentPrivacy, { broker, privacy: privacyLink });
-  const errorCount = Object.keys(errors).length;
   const retriable = state.formError && RETRIABLE.includes(state.formError);
   return html`<p part="intro">${config.mode === 'email' ? t.maskIntroEmail(broker) : t.maskIntroManual(broker)}</p>
     <p class="note">${t.requiredNote}</p>
@@ -61,17 +76,7 @@ export function renderForm(state: MaskState, t: Translation, on: MaskActions): T
       ${config.fields.map((field) => renderField(field, errors[field.key], t, state.locale))}
       ${consent(state, t, PRIVACY, consentText, true)}
       ${config.consent.marketing ? consent(state, t, MARKETING, [t.consentMarketing(broker)], false) : nothing}
-      ${
-        config.captcha
-          ? html`<div class="captcha" part="captcha" role="group" aria-label=${t.captchaLabel}>
-              <slot name="captcha"></slot>
-              ${fieldError(CAPTCHA, errors[CAPTCHA])}
-            </div>`
-          : nothing
-      }
-      <div class="live" role="alert">
-        ${errorCount === 1 && errors[CAPTCHA] ? errors[CAPTCHA] : errorCount ? t.checkFieldsSummary(errorCount) : nothing}
-      </div>
+      ${captchaAndSummary(state, t)}
       ${alert(state, t)}
       <div class="actions">
         ${retriable ? button(state, t.retry, on.retry) : nothing}

@@ -1,6 +1,7 @@
 /**
  * An unlock link that did not work: each refusal says what happened and offers what helps — a
- * new link for an expired one, the broker's contact after a denial, the form for the rest.
+ * new link for an expired one, the broker's contact after a denial, a new link by email address
+ * for the rest.
  */
 import type { TemplateResult } from 'lit';
 import type { Translation } from '../../i18n/index.ts';
@@ -15,8 +16,8 @@ export function renderLink(
   on: MaskActions,
 ): TemplateResult {
   const broker = state.config?.broker.name ?? '';
-  // Registering again needs the form, and the form needs the gate config.
-  const registerAgain = state.config ? button(state, t.registerAgain, on.registerAgain, true) : undefined;
+  // Only the address, not the whole form: a visitor who holds a link has registered already.
+  const askLink = button(state, t.askLinkTitle, () => on.go({ kind: 'ask-link' }), true);
   switch (code) {
     case 'LINK_EXPIRED':
       return message(
@@ -32,8 +33,8 @@ export function renderLink(
     case 'ACCESS_REVOKED':
       return message(state, t, on, t.accessRevokedTitle, t.accessRevokedText(broker), undefined, true);
     case 'LINK_REVOKED':
-      return message(state, t, on, t.linkRevokedTitle, t.linkRevokedText, registerAgain);
+      return message(state, t, on, t.linkRevokedTitle, t.linkRevokedText, askLink);
     default: // LINK_INVALID, the last of LINK_CODES
-      return message(state, t, on, t.linkInvalidTitle, t.linkInvalidText, registerAgain);
+      return message(state, t, on, t.linkInvalidTitle, t.linkInvalidText, askLink);
   }
 }

@@ -9,6 +9,7 @@ import type { Translation } from '../../i18n/index.ts';
 import type { GateErrorCode } from '../../internal/api.ts';
 import { renderContact } from '../contact.ts';
 import type { Messages } from '../registration.ts';
+import type { View } from '../screen.ts';
 
 export interface MaskState {
   readonly config: GateConfig | undefined;
@@ -29,6 +30,10 @@ export interface MaskActions {
   /** Asks for a new link in place of the expired one with this token. */
   newLink(token: string): void;
   registerAgain(): void;
+  /** Sends the email-only form for a new unlock link. */
+  askLink(event: SubmitEvent): void;
+  /** Shows another screen of the mask. */
+  go(view: View): void;
 }
 
 /** A newer server may send a code this widget has no text for yet. */
@@ -65,7 +70,7 @@ export function message(
   t: Translation,
   on: MaskActions,
   title: string,
-  text: string,
+  text: unknown,
   action?: TemplateResult,
   contact = false,
 ): TemplateResult {
