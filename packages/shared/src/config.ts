@@ -19,6 +19,18 @@ const origin = z
     /^https?:\/\/[^/\s]+$/,
     'must be an origin like https://www.example.com (scheme, host, optional port; no path)',
   );
+/**
+ * The address of a tour's viewer for an `<iframe>` (cover mode): https, or http on the local
+ * machine (localhost, 127.0.0.1, [::1]) for development.
+ */
+const embedUrl = z
+  .string()
+  .url()
+  .max(2000)
+  .refine(
+    (u) => /^https:\/\//.test(u) || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(u),
+    'must be an https URL (http only for localhost)',
+  );
 const id = z.string().regex(ID_PATTERN, 'must be lower-case letters, digits, "-" or "_" (at most 64)');
 const requirement = z.enum(FIELD_REQUIREMENTS);
 
@@ -63,6 +75,11 @@ export const tourConfigSchema = z
     pageUrl: httpUrl.describe('The tour page; unlock links point here, with the token in the fragment'),
     allowedOrigins: z.array(origin).default([]).describe('Origins of pages that may embed the gate'),
     mode: z.enum(['email', 'manual']).default('email'),
+    embedUrl: embedUrl
+      .optional()
+      .describe(
+        "The tour viewer's address for cover mode (`<tour-gate cover>`): the widget creates the iframe only after unlock, with this URL from GET /v1/tours/:tour/embed; it never appears in the gate config",
+      ),
     locale: locale.default('de').describe('Default language of the mask and of mails'),
     fields: z
       .partialRecord(z.enum(STANDARD_FIELD_KEYS), requirement)
@@ -103,6 +120,12 @@ export const tourConfigSchema = z
       .strict()
       .default({ broker: 'off', visitorConfirmation: true, openimmoAttachment: false }),
     denyText: localized.optional().describe('Text of the polite notice a denied visitor receives'),
+    allowRepeatRequests: z
+      .boolean()
+      .default(true)
+      .describe(
+        'manual release: a denied visitor may ask again ("erneut anfragen"); the broker gets a new review request marked as a repeat',
+      ),
     captcha: z
       .object({ siteKey: z.string().min(1) })
       .strict()
@@ -120,12 +143,6 @@ export const tourConfigSchema = z
 
 type TourShape = z.output<typeof tourConfigSchema>;
 
-    allowRepeatRequests: z
-      .boolean()
-      .default(true)
-      .describe(
-        'manual release: a denied visitor may ask again ("erneut anfragen"); the broker gets a new review request marked as a repeat',
-      ),
 /**
  * What a tour must hold beyond its shape, wherever it comes from — the config file, the admin
  * API, the database on load: email always required, a postal-code pattern that compiles, custom
@@ -162,11 +179,43 @@ export const checkedTourSchema = tourConfigSchema.superRefine((t, ctx) => {
   for (const p of tourProblems(t)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
 });
 
+/** One rate limit: at most `max` in `windowMinutes`. */
+const limitConfigSchema = z
+  .object({
+    max: z.number().int().min(1).max(10_000_000),
+    windowMinutes: z
+      .number()
+      .positive()
+      .max(7 * 24 * 60),
+  })
+  .strict();
+
+/**
+ * The operator's rate limits (`limits` in the config file); each one left out keeps its default
+ * (the README's table). Same names as the server's `RateLimits`.
+ */
+export const limitsConfigSchema = z
+  .object({
+    registrationPerIp: limitConfigSchema.optional(),
+    registrationPerEmail: limitConfigSchema.optional(),
+    registrationPerTour: limitConfigSchema.optional(),
+    registrationPerNetwork: limitConfigSchema.optional(),
+    mailPerMailbox: limitConfigSchema.optional(),
+    linkPerIp: limitConfigSchema.optional(),
+    linkPerEmail: limitConfigSchema.optional(),
+    unlockPerIp: limitConfigSchema.optional(),
+    eventsPerIp: limitConfigSchema.optional(),
+    eventsPerTourClient: limitConfigSchema.optional(),
+  })
+  .strict();
+export type LimitsConfig = z.output<typeof limitsConfigSchema>;
+
 export const gateConfigFileSchema = z
   .object({
     $schema: z.string().optional(),
     brokers: z.array(brokerConfigSchema),
     tours: z.array(checkedTourSchema),
+    limits: limitsConfigSchema.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {

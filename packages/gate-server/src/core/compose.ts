@@ -19,8 +19,9 @@ import { jsonLogger, type Logger } from '../util/logger.ts';
 import { GateMetrics } from '../util/metrics.ts';
 import { type Clock, systemClock } from '../util/time.ts';
 import type { GateDeps } from './deps.ts';
-import { loadManaged, type OnInvalidStored, watchManaged } from './managed.ts';
-import { DEFAULT_LIMITS, MemoryRateCounter, type RateLimits } from './rate-limit.ts';
+import { EmbedOriginCounter } from './embed.ts';
+import { followManaged, loadManaged, type OnInvalidStored } from './managed.ts';
+import { DEFAULT_LIMITS, limitsOfConfig, MemoryRateCounter, type RateLimits } from './rate-limit.ts';
 import { REGISTRATION_MIN_MS } from './register.ts';
 import { WebhookWorker, type WebhookWorkerOptions } from './webhook-worker.ts';
 
@@ -48,10 +49,15 @@ export interface Core {
 }
 
 /** Opens the store of `env` with its sealer, and brings its schema up to date. */
-export async function openStore(env: ServerEnv, onClientError?: (err: Error) => void): Promise<GateStore> {
+export async function openStore(
+  env: ServerEnv,
+  onClientError?: (err: Error) => void,
+  onFeedError?: (err: Error) => void,
+): Promise<GateStore> {
   const store = GateStore.open(env.databaseUrl, {
     sealer: new Sealer(deriveKey(env.secret, 'outbox-seal')),
     ...(onClientError ? { onClientError } : {}),
+    ...(onFeedError ? { feed: { onError: onFeedError } } : {}),
   });
   await store.migrate();
   return store;
@@ -63,10 +69,14 @@ export async function composeCore(options: ComposeOptions = {}): Promise<Core> {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? jsonLogger();
   let metrics: GateMetrics | undefined;
-  const store = await openStore(env, (err) => {
-    metrics?.databaseErrors.inc({ kind: 'connection_lost' });
-    log.warn('database connection lost', { error: err.message });
-  });
+  const store = await openStore(
+    env,
+    (err) => {
+      metrics?.databaseErrors.inc({ kind: 'connection_lost' });
+      log.warn('database connection lost', { error: err.message });
+    },
+    (err) => log.warn('change feed connection lost', { error: err.message }),
+  );
   metrics = new GateMetrics(() => store.outbox.backlog(clock()));
 
   const transport =
@@ -95,32 +105,32 @@ export async function composeCore(options: ComposeOptions = {}): Promise<Core> {
     clock,
     log,
     metrics,
-    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    limits: { ...DEFAULT_LIMITS, ...limitsOfConfig(config.limits), ...options.limits },
     rateCounter: memoryCounter ?? store.rateLimits,
+    embedOrigins: new EmbedOriginCounter(store.embedOrigins, clock, (message, err) =>
+      log.warn(message, { error: String(err) }),
+    ),
     registrationMinMs: options.registrationMinMs ?? REGISTRATION_MIN_MS,
   };
   // Tours and brokers created through the admin API live in the database.
   // One that fails today's checks is left out and logged, never a reason not to start.
   const onInvalidStored: OnInvalidStored = (message, detail) => log.warn(message, detail);
-  const managedSince = await loadManaged(store, deps.tours, undefined, onInvalidStored);
+  await loadManaged(store, deps.tours, undefined, onInvalidStored);
 
   const stops: (() => void | Promise<void>)[] = [];
   return {
     deps,
     start({ worker = true } = {}) {
-      // Other instances on the same PostgreSQL database may add tours while this one runs.
-      if (store.dialect === 'postgres') {
-        stops.push(
-          watchManaged(
-            store,
-            deps.tours,
-            managedSince,
-            30_000,
-            (err) => log.warn('reloading tours failed', { error: String(err) }),
-            onInvalidStored,
-          ),
-        );
-      }
+      // Other instances on the same database change tours while this one runs: each save is
+      // announced on the store's change feed (PostgreSQL LISTEN/NOTIFY) and taken in here.
+      stops.push(
+        followManaged(
+          store,
+          deps.tours,
+          (err) => log.warn('reloading tours failed', { error: String(err) }),
+          onInvalidStored,
+        ),
+      );
       if (worker) {
         outbox.start();
         webhooks.start();
@@ -135,6 +145,8 @@ export async function composeCore(options: ComposeOptions = {}): Promise<Core> {
       }, 10 * 60_000);
       sweeper.unref();
       stops.push(() => clearInterval(sweeper));
+      deps.embedOrigins.start();
+      stops.push(() => deps.embedOrigins.stop());
     },
     async close() {
       await Promise.all(stops.map((stop) => stop()));

@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import { GateError } from '@tour-gate/shared';
+import type { LimitsConfig } from '@tour-gate/shared/config';
 
 export interface Limit {
   max: number;
@@ -51,6 +52,15 @@ export const DEFAULT_LIMITS: RateLimits = {
   eventsPerIp: { max: 300, windowMs: MIN },
   eventsPerTourClient: { max: 120, windowMs: 10 * MIN },
 };
+
+/** The config file's `limits` (minutes) as the limits they replace; those left out keep their default. */
+export function limitsOfConfig(config: LimitsConfig | undefined): Partial<RateLimits> {
+  const limits: Partial<RateLimits> = {};
+  for (const [name, limit] of Object.entries(config ?? {}) as [keyof RateLimits, LimitsConfig[keyof LimitsConfig]][]) {
+    if (limit) limits[name] = { max: limit.max, windowMs: Math.round(limit.windowMinutes * MIN) };
+  }
+  return limits;
+}
 
 /** The eight 16-bit groups of an IPv6 address (embedded IPv4 and `::` expanded), or undefined. */
 function ipv6Groups(ip: string): number[] | undefined {

@@ -23,6 +23,18 @@ import { clientKey, emailKey, enforce, limitEmail, networkKey } from './rate-lim
 import { afterRegistration } from './release.ts';
 import { queueLeadEvent } from './webhooks.ts';
 
+/**
+ * The per-client limit counts the addresses a client registers, not its tries: an office that
+ * tests its tour, or a visitor who sends the mask again, stays within it (the per-mailbox limits
+ * bound that); a client that registers many different addresses is stopped.
+ */
+async function enforceClient(deps: GateDeps, ip: string, email: string, now: number): Promise<void> {
+  const limit = deps.limits.registrationPerIp;
+  const client = clientKey(ip);
+  const seen = await deps.rateCounter.hit(`reg:ipmail:${client}:${emailKey(limitEmail(email))}`, limit.windowMs, now);
+  if (seen.count === 1) await enforce(deps.rateCounter, `reg:ip:${client}`, limit, now);
+}
+
 /** The least time the writing part of a registration takes (see `inEvenTime` below). */
 export const REGISTRATION_MIN_MS = 250;
 
@@ -44,7 +56,7 @@ export async function register(deps: GateDeps, { tour, request, ip }: RegisterIn
 
   const email = normalizeEmail(String(values.email));
   let now = clock();
-  await enforce(deps.rateCounter, `reg:ip:${clientKey(ip)}`, limits.registrationPerIp, now);
+  await enforceClient(deps, ip, email, now);
   const captcha = tourCaptchaCheck(tour, request.captcha, ip);
   if (captcha) await deps.captcha.verify(captcha);
   // Counted after the captcha: bots without an answer must not use up a tour's budget. The
