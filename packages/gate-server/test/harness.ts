@@ -57,6 +57,8 @@ export interface TestServerOptions {
   registrationMinMs?: number;
   /** `GATE_DEV_MAILBOX=1` (default: when there is no SMTP server). */
   devMailbox?: boolean;
+  /** Folder of the built widget (`widget.js`, `widget-chunks/`); default: the package's `dist`. */
+  widgetDist?: string;
 }
 
 export interface TestServer extends GateServer {
@@ -92,6 +94,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     outbox: { pollMs: o.outboxPollMs ?? 100, baseDelayMs: 50, maxDelayMs: 200 },
     webhooks: { pollMs: 100, timeoutMs: 2_000, ...o.webhooks },
     trustProxy: true,
+    ...(o.widgetDist ? { widgetDist: o.widgetDist } : {}),
   });
   return {
     ...server,

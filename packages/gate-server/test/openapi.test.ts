@@ -189,6 +189,7 @@ describe('OpenAPI document', () => {
     writeFileSync(join(dir, 'rooms', 'schlafzimmer.jpg'), JPEG);
     const config = testConfig();
     (config.tours[0] as { assetsDir?: string }).assetsDir = dir;
+    (config.tours[0] as { embedUrl?: string }).embedUrl = 'https://viewer.example.net/t/1';
     server = await startTestServer({
       config,
       captcha: { verify: async () => {} },
@@ -253,6 +254,8 @@ describe('OpenAPI document', () => {
       (await call('get', path, '/v1/tours/musterstrasse-12/gate', { headers: { 'if-none-match': tag } })).status,
     ).toBe(304);
     expect(codeOf(await call('get', path, '/v1/tours/no-such-tour/gate'))).toBe('TOUR_NOT_FOUND');
+    const stranger = { headers: { origin: 'https://stranger.example' } };
+    expect(codeOf(await call('get', path, '/v1/tours/musterstrasse-12/gate', stranger))).toBe('ORIGIN_NOT_ALLOWED');
   });
 
   it('registrations: both modes, and each way a body or caller is refused', async () => {
@@ -339,6 +342,15 @@ describe('OpenAPI document', () => {
       headers: { authorization: `Bearer ${accessToken}` },
     });
     expect(codeOf(otherTour)).toBe('TOKEN_INVALID');
+  });
+
+  it('embed: the viewer address with the token, not without', async () => {
+    const path = '/v1/tours/{tour}/embed';
+    const ok = await call<{ url: string }>('get', path, '/v1/tours/musterstrasse-12/embed', {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    expect(ok.body.url).toBe('https://viewer.example.net/t/1');
+    expect(codeOf(await call('get', path, '/v1/tours/musterstrasse-12/embed'))).toBe('TOKEN_INVALID');
   });
 
   it('assets: by bearer or signed query; nothing without, nothing missing', async () => {

@@ -214,6 +214,10 @@ export const accessResponseSchema = z.object({
 });
 export type AccessResponse = z.infer<typeof accessResponseSchema>;
 
+/** `GET /v1/tours/:tour/embed` with a bearer token: the tour viewer's address for cover mode. */
+export const embedResponseSchema = z.object({ url: z.string() });
+export type EmbedResponse = z.infer<typeof embedResponseSchema>;
+
 /** `tour-view`: the tour page with the gate was shown (once per page load); the others per viewpoint. */
 export const FUNNEL_EVENT_TYPES = ['tour-view', 'locked-click', 'mask-shown', 'viewpoint-view'] as const;
 export type FunnelEventType = (typeof FUNNEL_EVENT_TYPES)[number];

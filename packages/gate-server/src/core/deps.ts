@@ -9,6 +9,7 @@ import type { GateStore } from '../store/store.ts';
 import type { Logger } from '../util/logger.ts';
 import type { GateMetrics } from '../util/metrics.ts';
 import type { Clock } from '../util/time.ts';
+import type { EmbedOriginCounter } from './embed.ts';
 import type { RateCounter, RateLimits } from './rate-limit.ts';
 import type { WebhookWorker } from './webhook-worker.ts';
 
@@ -32,6 +33,8 @@ export interface GateDeps {
   metrics: GateMetrics;
   limits: RateLimits;
   rateCounter: RateCounter;
+  /** Counts which origins fetch each tour's gate config, allowed or refused (the embed page's check). */
+  embedOrigins: EmbedOriginCounter;
   /** The least time a registration's writing part takes, known address or not (`REGISTRATION_MIN_MS`). */
   registrationMinMs: number;
 }

@@ -14,6 +14,7 @@ import type { GateEnv } from './context.ts';
 import { tourCors } from './cors.ts';
 import { notFound, onError } from './errors.ts';
 import { devMailboxRoutes } from './routes/dev-mailbox.ts';
+import { embedRoutes } from './routes/embed.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { openApiRoutes } from './routes/openapi.ts';
 import { opsRoutes } from './routes/ops.ts';
@@ -58,6 +59,7 @@ export function createApp(deps: GateDeps): Hono<GateEnv> {
   app.use('/v1/tours/:tour/*', tourCors());
   app.use('/v1/unlock', tourCors());
   app.route('/v1/tours', tourRoutes);
+  app.route('/v1/tours', embedRoutes);
   app.route('/v1/unlock', unlockRoutes);
   app.route('/v1', openApiRoutes);
   app.route('/review', reviewRoutes);

@@ -6,6 +6,7 @@
 import { GateError } from '@tour-gate/shared';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { GateEnv } from './context.ts';
+import { checkEmbedOrigin, isGateConfigGet } from './embed-check.ts';
 
 function allowed(c: Context<GateEnv>, origin: string): boolean {
   const { tours } = c.get('deps');
@@ -23,6 +24,11 @@ export function tourCors(): MiddlewareHandler<GateEnv> {
     c.header('Vary', 'Origin', { append: true });
     if (!origin) return next();
     const ok = allowed(c, origin);
+    // The widget's first request: counted, and a refusal it can read (embed-check.ts).
+    if (isGateConfigGet(c)) {
+      const refused = checkEmbedOrigin(c, origin, ok);
+      if (refused) return refused;
+    }
     if (c.req.method === 'OPTIONS') {
       if (!ok) return c.body(null, 403);
       c.header('Access-Control-Allow-Origin', origin);

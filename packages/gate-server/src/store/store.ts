@@ -10,7 +10,8 @@
  * - `leads` and `statistics`: what the dashboard, the admin API and the CLI read;
  * - `erasure`: forgetting visitors;
  * - `webhooks` (from `StoreOps`): brokers' webhooks and their delivery queue;
- * - `rateLimits`: counters shared by every instance on one PostgreSQL database.
+ * - `rateLimits`: counters shared by every instance on one PostgreSQL database;
+ * - `embedOrigins`: which origins loaded a tour's widget, allowed or refused (counts).
  *
  * Every change that must not be half-done goes through `transaction`.
  */
@@ -18,6 +19,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Sealer } from '../security/seal.ts';
 import { AccountStore } from './accounts.ts';
 import { type Connection, type ConnectOptions, connect } from './connect.ts';
+import { EmbedOriginStore } from './embed-origins.ts';
 import { ErasureStore } from './erasure.ts';
 import { LeadStore } from './leads.ts';
 import { ManagedStore } from './managed.ts';
@@ -40,6 +42,7 @@ export class GateStore extends StoreOps {
   readonly statistics: StatisticsStore;
   readonly erasure: ErasureStore;
   readonly rateLimits: RateLimitStore;
+  readonly embedOrigins: EmbedOriginStore;
   readonly #conn: Connection;
 
   /** `sealer` seals mail bodies at rest; a store without one would keep them readable. */
@@ -54,6 +57,7 @@ export class GateStore extends StoreOps {
     this.statistics = new StatisticsStore(conn.db);
     this.erasure = new ErasureStore(conn.db, sealer);
     this.rateLimits = new RateLimitStore(conn.db, conn.dialect);
+    this.embedOrigins = new EmbedOriginStore(conn.db);
   }
 
   /**
