@@ -43,9 +43,7 @@ function config() {
 const codeOf = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
 
 async function unlockTokenFromOutbox(server: TestServer, email: string): Promise<string> {
-  const mail = (await server.store.outbox.list(500)).find(
-    (m) => m.recipient === email && m.kind === 'unlock',
-  );
+  const mail = (await server.store.outbox.list(500)).find((m) => m.recipient === email && m.kind === 'unlock');
   if (!mail) throw new Error(`no unlock mail for ${email}`);
   return /#tour-gate-unlock=([\w-]+)/.exec(mail.text_body)![1]!;
 }

@@ -367,7 +367,7 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'gate',
     summary: "The tour viewer's address, after unlock",
     description:
-      "Cover mode (`<tour-gate cover>`): the `embedUrl` of the tour, for an `<iframe>` the widget creates only after unlock. Never part of the gate config. A tour without one answers `NOT_FOUND`.",
+      'Cover mode (`<tour-gate cover>`): the `embedUrl` of the tour, for an `<iframe>` the widget creates only after unlock. Never part of the gate config. A tour without one answers `NOT_FOUND`.',
     params: [tourParam],
     security: 'access',
     replies: { 200: { description: 'The address.', body: 'EmbedResponse', headers: noStore } },
