@@ -4,7 +4,7 @@
  */
 
 import { waitUntil } from '@open-wc/testing';
-import { DEFAULT_POSTAL_CODE_PATTERN, type ErrorCode, type GateConfig } from '@tour-gate/shared';
+import type { ErrorCode, GateConfig } from '@tour-gate/shared';
 import '../src/index.ts';
 import { PRIVACY } from '../src/mask/registration.ts';
 import type { TourGate } from '../src/tour-gate.ts';
@@ -35,8 +35,8 @@ export function gateConfig(tour: string, overrides: Partial<GateConfig> = {}): G
         type: 'text',
         required: true,
         maxLength: 10,
-        pattern: DEFAULT_POSTAL_CODE_PATTERN,
         autocomplete: 'postal-code',
+        defaultCountry: 'DE',
       },
     ],
     viewpoints: { protect: 'list', ids: ['bedroom', 'kitchen'] },

@@ -48,6 +48,8 @@ export const gateFieldSchema = z.object({
   options: z.optional(z.array(z.object({ value: z.string(), label: z.optional(localizedSchema) }))),
   pattern: z.optional(z.string()),
   autocomplete: z.optional(z.string()),
+  /** On `postalCode` and `country`: the tour's country (ISO 3166-1 alpha-2). */
+  defaultCountry: z.optional(z.string()),
 });
 
 /** Which viewpoints are protected: a list, or every viewpoint except a list. */

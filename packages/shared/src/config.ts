@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ID_PATTERN } from './api.ts';
 import { CUSTOM_FIELD_KEY_PATTERN, FIELD_REQUIREMENTS, STANDARD_FIELD_KEYS } from './fields.ts';
 import { LOCALES } from './locale.ts';
+import { isCountryCode } from './postal-codes.ts';
 
 const locale = z.enum(LOCALES);
 const localized = z.object({ de: z.string().min(1), en: z.string().min(1) }).strict();
@@ -86,7 +87,17 @@ export const tourConfigSchema = z
       .default({})
       .describe('required / optional / hidden per standard field; email is always required'),
     customFields: z.array(customFieldConfigSchema).default([]),
-    postalCodePattern: z.string().optional().describe('Regular expression for postal codes (default: 4–5 digits)'),
+    defaultCountry: z
+      .string()
+      .refine(isCountryCode, 'not a country code (ISO 3166-1 alpha-2, upper case, like "DE")')
+      .default('DE')
+      .describe(
+        "The tour's country: preselected in the mask's country choice, and the country a postal code is checked for when the mask doesn't ask",
+      ),
+    postalCodePattern: z
+      .string()
+      .optional()
+      .describe('Regular expression for postal codes, instead of the format of the chosen country'),
     viewpoints: z
       .object({ protect: z.enum(['list', 'all-except']), ids: z.array(z.string().min(1).max(128)) })
       .strict()
@@ -110,7 +121,18 @@ export const tourConfigSchema = z
     reviewValidityDays: z.number().positive().max(365).default(30),
     notifications: z
       .object({
-        broker: z.enum(['off', 'each-lead']).default('off').describe('email release: tell the broker about each lead'),
+        broker: z
+          .enum(['off', 'each-lead'])
+          .default('each-lead')
+          .describe(
+            "email release: one mail to the broker per new lead (naming the room asked for, with a link to the lead); 'off': none",
+          ),
+        digest: z
+          .boolean()
+          .default(false)
+          .describe(
+            'a daily mail to the broker with the visitors who first opened their unlock link the day before (sent at GATE_DIGEST_HOUR, Europe/Berlin; nothing when no one did)',
+          ),
         visitorConfirmation: z.boolean().default(true).describe('manual release: confirm the request to the visitor'),
         openimmoAttachment: z
           .boolean()
@@ -118,7 +140,7 @@ export const tourConfigSchema = z
           .describe("attach the lead as an OpenImmo-Feedback XML file to the broker's lead and review mails"),
       })
       .strict()
-      .default({ broker: 'off', visitorConfirmation: true, openimmoAttachment: false }),
+      .default({ broker: 'each-lead', digest: false, visitorConfirmation: true, openimmoAttachment: false }),
     denyText: localized.optional().describe('Text of the polite notice a denied visitor receives'),
     allowRepeatRequests: z
       .boolean()

@@ -14,6 +14,7 @@ export const STANDARD_FIELD_KEYS = [
   'street',
   'postalCode',
   'city',
+  'country',
   'company',
   'message',
 ] as const;
@@ -43,6 +44,8 @@ export const STANDARD_FIELDS: Record<StandardFieldKey, StandardFieldSpec> = {
   street: { type: 'text', maxLength: 200, autocomplete: 'street-address' },
   postalCode: { type: 'text', maxLength: 10, autocomplete: 'postal-code' },
   city: { type: 'text', maxLength: 100, autocomplete: 'address-level2' },
+  /** An ISO 3166 code; the choices are `COUNTRY_CODES` (postal-codes.ts), named in the visitor's language. */
+  country: { type: 'select', maxLength: 2, autocomplete: 'country' },
   company: { type: 'text', maxLength: 200, autocomplete: 'organization' },
   message: { type: 'textarea', maxLength: 2000, autocomplete: 'off' },
 };
@@ -57,15 +60,10 @@ export const DEFAULT_FIELD_REQUIREMENTS: Record<StandardFieldKey, FieldRequireme
   street: 'hidden',
   postalCode: 'required',
   city: 'optional',
+  country: 'optional',
   company: 'hidden',
   message: 'optional',
 };
-
-/**
- * Postal codes of Germany, Austria and Switzerland (4 or 5 digits). A tour can set its own
- * pattern (`postalCodePattern`) for other countries.
- */
-export const DEFAULT_POSTAL_CODE_PATTERN = '^[0-9]{4,5}$';
 
 /**
  * A deliberately plain email check (the one the WHATWG `input type=email` uses): the mail
@@ -86,8 +84,11 @@ export interface GateField {
   /** Only custom fields carry labels; standard fields are labelled by the widget's tables. */
   label?: Localized;
   options?: { value: string; label?: Localized }[];
+  /** A tour's own pattern (`postalCodePattern`); without one a postal code is checked by its country. */
   pattern?: string;
   autocomplete?: string;
+  /** On `postalCode` and `country`: the tour's country, preselected and used when no country is sent. */
+  defaultCountry?: string;
 }
 
 export function isStandardFieldKey(key: string): key is StandardFieldKey {

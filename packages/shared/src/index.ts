@@ -4,5 +4,6 @@ export * from './field-labels.ts';
 export * from './fields.ts';
 export * from './glossary.ts';
 export * from './locale.ts';
+export * from './postal-codes.ts';
 export * from './validate.ts';
 export * from './viewpoints.ts';

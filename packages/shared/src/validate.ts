@@ -4,6 +4,7 @@
  */
 import type { FieldErrorCode } from './errors.ts';
 import { CONTROL_CHARS, EMAIL_PATTERN, type GateField, LINE_BREAK_OR_CONTROL } from './fields.ts';
+import { isCountryCode, isPostalCode } from './postal-codes.ts';
 
 export type FieldValues = Record<string, string | boolean>;
 
@@ -58,8 +59,17 @@ export function checkFields(fields: readonly GateField[], input: FieldValues): F
       errors[field.key] = 'invalid_email';
       continue;
     }
+    if (field.key === 'country' && !field.options) {
+      if (!isCountryCode(value.toUpperCase())) errors.country = 'invalid';
+      else values.country = value.toUpperCase();
+      continue;
+    }
     if (field.pattern && !new RegExp(field.pattern).test(value)) {
       errors[field.key] = field.key === 'postalCode' ? 'invalid_postal_code' : 'invalid';
+      continue;
+    }
+    if (field.key === 'postalCode' && !field.pattern && !isPostalCode(value, postalCountry(field, input))) {
+      errors.postalCode = 'invalid_postal_code';
       continue;
     }
     if (field.type === 'select' && field.options && !field.options.some((o) => o.value === value)) {
@@ -69,6 +79,15 @@ export function checkFields(fields: readonly GateField[], input: FieldValues): F
     values[field.key] = value;
   }
   return { values, errors };
+}
+
+/**
+ * The country a postal code is checked for: the one the visitor chose (when valid), else the
+ * tour's. A postal code is still checked when the country field has an error of its own.
+ */
+export function postalCountry(field: GateField, input: FieldValues): string | undefined {
+  const chosen = typeof input.country === 'string' ? input.country.trim().toUpperCase() : '';
+  return isCountryCode(chosen) ? chosen : field.defaultCountry;
 }
 
 /** Lower-cased, trimmed: the form in which emails are compared and stored. */

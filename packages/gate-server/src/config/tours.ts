@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import {
   DEFAULT_FIELD_REQUIREMENTS,
-  DEFAULT_POSTAL_CODE_PATTERN,
   type GateConfig,
   GateError,
   type GateField,
@@ -40,7 +39,8 @@ function tourFields(tour: TourConfig): GateField[] {
       maxLength: spec.maxLength,
       autocomplete: spec.autocomplete,
       ...(spec.options ? { options: spec.options.map((value) => ({ value })) } : {}),
-      ...(key === 'postalCode' ? { pattern: tour.postalCodePattern ?? DEFAULT_POSTAL_CODE_PATTERN } : {}),
+      ...(key === 'postalCode' && tour.postalCodePattern ? { pattern: tour.postalCodePattern } : {}),
+      ...(key === 'postalCode' || key === 'country' ? { defaultCountry: tour.defaultCountry } : {}),
     });
   }
   for (const f of tour.customFields) {
@@ -83,6 +83,9 @@ function resolveTour(tour: TourConfig, broker: BrokerConfig): Tour {
       marketing: tour.consent.marketing,
     },
     linkValidityDays: tour.linkValidityDays,
+    // Returning visitors (issue 10): the denied screen's text and its "erneut anfragen".
+    repeatRequests: tour.allowRepeatRequests,
+    ...(tour.denyText ? { denyText: tour.denyText } : {}),
   };
   const gateJson = JSON.stringify(gate);
   return {
@@ -97,6 +100,13 @@ function resolveTour(tour: TourConfig, broker: BrokerConfig): Tour {
   };
 }
 
+/** A change in the directory: the tour or broker, and the ids of the tours it touched. */
+export interface TourChange {
+  kind: 'tour' | 'broker';
+  id: string;
+  tours: string[];
+}
+
 /**
  * Tours and brokers come from the config file and, since the admin API, from the database
  * (`managed_tours`, `managed_brokers`, loaded at start by admin/managed.ts). The config file
@@ -109,6 +119,8 @@ export class TourDirectory {
   /** Ids defined in the config file (read-only through the admin API). */
   private readonly fromFile = { tours: new Set<string>(), brokers: new Set<string>() };
   private origins = new Set<string>();
+  private changes = 0;
+  private readonly listeners = new Set<(change: TourChange) => void>();
 
   constructor(config: GateConfigFile) {
     for (const b of config.brokers) {
@@ -161,13 +173,43 @@ export class TourDirectory {
     return (kind === 'tour' ? this.fromFile.tours : this.fromFile.brokers).has(id);
   }
 
+  /**
+   * Goes up with every change of a tour or broker here (a save on this instance, or one another
+   * instance announced): a cache of anything derived from the tours is stale when it differs.
+   */
+  get version(): number {
+    return this.changes;
+  }
+
+  /** Calls `fn` after each change of a tour (or of a broker, with each of its tours); returns the unsubscribe. */
+  onChange(fn: (change: TourChange) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private changed(change: TourChange): void {
+    this.changes++;
+    for (const fn of this.listeners) {
+      try {
+        fn(change);
+      } catch {
+        // a listener's fault is not the directory's
+      }
+    }
+  }
+
   /** Adds or replaces a broker from the database; its tours pick up the new contact data. */
   upsertBroker(broker: BrokerConfig): void {
     if (this.fromFile.brokers.has(broker.id)) throw new GateError('CONFLICT');
     this.brokerMap.set(broker.id, broker);
+    const touched: string[] = [];
     for (const t of this.tours.values()) {
-      if (t.config.broker === broker.id) this.tours.set(t.config.id, resolveTour(t.config, broker));
+      if (t.config.broker === broker.id) {
+        this.tours.set(t.config.id, resolveTour(t.config, broker));
+        touched.push(t.config.id);
+      }
     }
+    this.changed({ kind: 'broker', id: broker.id, tours: touched });
   }
 
   /** Adds or replaces a tour from the database; its broker must be known. */
@@ -178,6 +220,7 @@ export class TourDirectory {
     const resolved = resolveTour(tour, broker);
     this.tours.set(tour.id, resolved);
     this.indexOrigins();
+    this.changed({ kind: 'tour', id: tour.id, tours: [tour.id] });
     return resolved;
   }
 }

@@ -75,6 +75,7 @@ const field = shape({
   options: opt(arrayOf(shape({ value: isStr, label: localized }))),
   pattern: optStr,
   autocomplete: optStr,
+  defaultCountry: optStr,
 });
 
 export const isGateConfig = guard<GateConfig>(
