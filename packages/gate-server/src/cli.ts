@@ -21,8 +21,8 @@ Commands:
   demo            start on embedded defaults with the sample config and the dev mailbox
   tours           list the tours (config file and admin API)
   stats <tour>    the tour's funnel and numbers [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]
-  export <tour>   the tour's leads to stdout [--format csv|json|openimmo] [--separator ";"]
-                  [--status S] [--from D] [--to D]; a progress bar on a terminal
+  export <tour>   the tour's leads to stdout [--format xlsx|csv|json|openimmo] [--separator ";"]
+                  [--locale de|en] [--status S] [--from D] [--to D]; a progress bar on a terminal
   purge           retention: erase unconfirmed registrations after --unconfirmed-days
                   (default 30) and leads after the broker's retentionDays [--dry-run]
   forget <email>  erase a visitor everywhere (or only --tour ID); statistics stay
@@ -36,6 +36,7 @@ const OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string' },
   q: { type: 'string' },
+  locale: { type: 'string' },
   tour: { type: 'string' },
   'unconfirmed-days': { type: 'string' },
   json: { type: 'boolean' },
@@ -45,7 +46,7 @@ const OPTIONS = {
 /** Which flags each command takes; any other flag is a mistake, not something to ignore. */
 const FLAGS: Record<string, readonly (keyof typeof OPTIONS)[]> = {
   stats: ['from', 'to', 'json'],
-  export: ['format', 'separator', 'status', 'from', 'to', 'q'],
+  export: ['format', 'separator', 'locale', 'status', 'from', 'to', 'q'],
   purge: ['unconfirmed-days', 'dry-run'],
   forget: ['tour'],
 };

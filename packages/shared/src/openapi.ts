@@ -648,14 +648,20 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'admin',
     summary: 'Export the leads of a tour',
     description:
-      "Streamed, oldest first. CSV is UTF-8 with BOM, RFC 4180 quoting, cells starting with `=`, `+`, `-`, `@` neutralised. `openimmo` is one OpenImmo-Feedback 1.2.7 document (UTF-8 XML): `sender` (the broker), one `objekt` (the tour's `oobjId`) with one `interessent` per lead, for a CRM's inquiry import.",
+      "Streamed, oldest first. `xlsx` and `csv` are for people: headers and values in the broker's language (or `locale`), display values (the glossary's state words, salutation and country by name), times in Europe/Berlin. `xlsx` is an Excel workbook: real date cells, postal codes and phone numbers as text cells, frozen header row with autofilter. CSV is UTF-8 with BOM and RFC 4180 quoting; cells that start a formula (`=`, `@`; `+` or `-` unless only digits and phone separators follow) get a leading apostrophe; with `;` (German Excel) postal codes and phone numbers that a spreadsheet would turn into numbers are written as `=\"01067\"` so they stay text. `json` is the machine form (stored codes, ISO times in UTC). `openimmo` is one OpenImmo-Feedback 1.2.7 document (UTF-8 XML): `sender` (the broker), one `objekt` (the tour's `oobjId`) with one `interessent` per lead, for a CRM's inquiry import.",
     params: [
       idParam('tour'),
       {
         name: 'format',
         in: 'query',
-        schema: z._default(z.enum(['json', 'csv', 'openimmo']), 'json'),
+        schema: z._default(z.enum(['json', 'xlsx', 'csv', 'openimmo']), 'json'),
         description: 'Output format.',
+      },
+      {
+        name: 'locale',
+        in: 'query',
+        schema: z.enum(['de', 'en']),
+        description: "Language of the headers and values of `xlsx` and `csv` (default: the broker's).",
       },
       { name: 'separator', in: 'query', schema: z._default(z.enum([',', ';']), ','), description: 'CSV separator.' },
       { name: 'status', in: 'query', schema: registrationStatusSchema, description: 'Only leads in this state.' },
@@ -666,7 +672,12 @@ export const OPERATIONS: readonly Operation[] = [
     replies: {
       200: {
         description: 'The leads.',
-        body: { 'application/json': leadExportSchema, 'text/csv': z.string(), 'application/xml': z.string() },
+        body: {
+          'application/json': leadExportSchema,
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': z.string(),
+          'text/csv': z.string(),
+          'application/xml': z.string(),
+        },
         headers: ['Cache-Control', 'Content-Disposition'],
       },
     },

@@ -201,11 +201,15 @@ export const adminRoutes = new Hono<AdminEnv>()
     const tour = visibleTour(c, c.req.param('id'));
     const format = c.req.query('format') ?? 'json';
     const separator = c.req.query('separator') ?? ',';
+    const locale = c.req.query('locale');
     if (!isExportFormat(format) || (separator !== ',' && separator !== ';')) {
       throw new GateError('VALIDATION_FAILED', {
         fields: !isExportFormat(format) ? { format: 'invalid' } : { separator: 'invalid' },
       });
     }
+    if (locale !== undefined && locale !== 'de' && locale !== 'en') {
+      throw new GateError('VALIDATION_FAILED', { fields: { locale: 'invalid' } });
+    }
     const filter = parseFilter((k) => c.req.query(k));
-    return tourExportResponse(c.get('deps'), tour, { format, separator, filter });
+    return tourExportResponse(c.get('deps'), tour, { format, separator, filter, locale });
   });

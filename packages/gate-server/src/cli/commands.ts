@@ -28,7 +28,7 @@ async function open(env: ServerEnv): Promise<{ store: GateStore; tours: TourDire
 
 const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 
-async function write(out: NodeJS.WritableStream, chunk: string): Promise<void> {
+async function write(out: NodeJS.WritableStream, chunk: string | Uint8Array): Promise<void> {
   if (!out.write(chunk)) await once(out, 'drain');
 }
 
@@ -66,11 +66,21 @@ export async function statsCommand(env: ServerEnv, tourId: string | undefined, f
   }
 }
 
+const EXPORT_USAGE =
+  'export <tour> [--format xlsx|csv|json|openimmo] [--separator ";"] [--locale de|en] [--status S] [--from D] [--to D]' +
+  ' (xlsx: write to a file, e.g. > leads.xlsx)';
+
 export async function exportCommand(env: ServerEnv, tourId: string | undefined, flags: Flags): Promise<number> {
   const format = str(flags.format) ?? 'csv';
   const separator = str(flags.separator) ?? ',';
-  if (!tourId || !isExportFormat(format) || (separator !== ',' && separator !== ';')) {
-    return usage('export <tour> [--format csv|json|openimmo] [--separator ";"] [--status S] [--from D] [--to D]');
+  const locale = str(flags.locale);
+  if (
+    !tourId ||
+    !isExportFormat(format) ||
+    (separator !== ',' && separator !== ';') ||
+    (locale !== undefined && locale !== 'de' && locale !== 'en')
+  ) {
+    return usage(EXPORT_USAGE);
   }
   const { store, tours, close } = await open(env);
   try {
@@ -82,6 +92,8 @@ export async function exportCommand(env: ServerEnv, tourId: string | undefined, 
       format,
       separator,
       filter,
+      // XLSX and CSV in the broker's language unless --locale says otherwise.
+      locale: locale ?? (tour.broker.locale === 'en' ? 'en' : 'de'),
       broker: tour.broker,
       now: Date.now(),
       onProgress: (done) => bar.update(done),

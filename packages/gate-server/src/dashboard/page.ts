@@ -62,6 +62,32 @@ h1,h2,dd{overflow-wrap:anywhere}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}dt{color:#41505e}dd{margin:0}
 @media (max-width:480px){dl{grid-template-columns:1fr;gap:0}dt{margin-top:8px;font-size:.9em}}
 .wide{overflow-x:auto}.wide table{min-width:32em}
+pre{font:inherit}td,th{overflow-wrap:anywhere}td.email{overflow-wrap:anywhere;word-break:normal}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.small{font-size:13px}.periods{padding:10px 16px;line-height:2}.periods a,.periods strong{white-space:nowrap}
+ul.plain,ul.states,ul.exports{list-style:none;padding:0;margin:0}ul.plain li{padding:6px 0;border-bottom:1px solid #e4e8ee}
+ul.plain li:last-child{border:0}ul.plain .muted{display:block;font-size:13px}
+ul.states{display:flex;flex-wrap:wrap;gap:8px 16px;margin-bottom:8px}ul.states a{text-decoration:none;color:inherit}
+ul.exports li{padding:3px 0}a.badge{text-decoration:none;color:inherit}
+.funnel .bar-cell{width:35%;min-width:60px}.funnel td.n{white-space:nowrap}
+td.actions{white-space:nowrap}td.actions form{margin:0 4px 4px 0}
+figure.chart{margin:0;display:grid;grid-template-columns:auto 1fr;grid-template-rows:auto auto;gap:2px 6px}
+.chart-y{display:flex;flex-direction:column;justify-content:space-between;text-align:right;font-size:13px;color:#41505e}
+.chart svg{display:block;width:100%;min-width:0}
+.chart-x{grid-column:2;display:flex;justify-content:space-between;font-size:13px;color:#41505e}
+@media (max-width:640px){
+ header{padding:10px 12px;gap:8px 12px}header .who{margin-left:0;flex-basis:100%;order:5}
+ main{padding:0 10px;margin-top:12px}.card{padding:14px 12px}.grid{grid-template-columns:minmax(0,1fr)}
+ h1{font-size:21px}
+ table.cards thead{display:none}
+ table.cards,table.cards tbody,table.cards tr,table.cards th,table.cards td{display:block;width:100%}
+ table.cards tr{padding:8px 0;border-bottom:1px solid #c3ccd6}table.cards tr:last-child{border-bottom:0}
+ table.cards th,table.cards td{border:0;padding:2px 0;text-align:left}
+ table.cards td[data-label]::before{content:attr(data-label);display:block;font-size:12px;color:#6b7785}
+ table.cards td.n[data-label]{display:flex;justify-content:space-between;gap:8px}
+ table.cards td.n[data-label]::before{display:inline;font-size:13px}
+ .funnel th,.funnel td{padding:5px 4px}.funnel .bar-cell{display:none}
+}
 `;
 
 export interface PageInput {

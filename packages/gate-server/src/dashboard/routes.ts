@@ -19,6 +19,7 @@ import type { GateContext, GateEnv } from '../http/context.ts';
 import { onError } from '../http/errors.ts';
 import { openImmoLeadResponse, tourExportResponse } from '../http/export-response.ts';
 import { readForm } from '../http/form.ts';
+import { previousPeriod } from '../store/statistics.ts';
 import { DAY_MS, dayOf } from '../util/time.ts';
 import { localeOf, page, stringsFor } from './page.ts';
 import {
@@ -100,6 +101,13 @@ const login = new Hono<GateEnv>()
     return c.redirect('/dashboard', 303);
   });
 
+/** The last `n` calendar days (Europe/Berlin), today included. */
+function lastDays(now: number, n: number): { from: string; to: string } {
+  const to = dayOf(now);
+  const from = new Date(Date.parse(`${to}T00:00:00Z`) - (n - 1) * DAY_MS).toISOString().slice(0, 10);
+  return { from, to };
+}
+
 function csrfForPre(c: GateContext): string {
   return csrfFor(c.get('deps').env.secret, preSession(c));
 }
@@ -129,12 +137,16 @@ const app = new Hono<DashEnv>()
     const l = localeOf(c, session);
     const own = tours.all().filter((t) => t.broker.id === session.broker.id);
     const rows = await Promise.all(
-      own.map(async (tour) => ({ tour, stats: await store.statistics.tour(tour.config.id) })),
+      own.map(async (tour) => ({
+        tour,
+        stats: await store.statistics.tour(tour.config.id, {}, tour.config.mode),
+        pending: (await store.leads.list(tour.config.id, { status: 'pending' }, 1, 10)).rows,
+      })),
     );
     return page(c, {
       locale: l,
       title: stringsFor(l).overview.heading,
-      body: overviewView(stringsFor(l), rows),
+      body: overviewView(stringsFor(l), rows, l),
       session,
     });
   })
@@ -144,12 +156,23 @@ const app = new Hono<DashEnv>()
     const { store, clock } = c.get('deps');
     const l = localeOf(c, session);
     const days = PERIODS.find((d) => String(d) === c.req.query('days'));
+    const compare = days !== undefined && c.req.query('compare') === '1';
     const now = clock();
-    const period = days ? { from: dayOf(now - (days - 1) * DAY_MS), to: dayOf(now) } : {};
-    const stats = await store.statistics.tour(tour.config.id, period);
-    const pending = await store.leads.list(tour.config.id, { status: 'pending' }, 1);
+    // A period of n days is n calendar days (Berlin), today the last; the chart of all time
+    // ends today too (the figures of all time read no day bounds: the faster queries).
+    const period: { from?: string; to?: string } = days ? lastDays(now, days) : {};
+    const mode = tour.config.mode;
+    const [stats, previous, pending] = await Promise.all([
+      store.statistics.tour(tour.config.id, period, mode),
+      compare && period.from && period.to
+        ? store.statistics.tour(tour.config.id, previousPeriod({ from: period.from, to: period.to }), mode)
+        : undefined,
+      store.leads.list(tour.config.id, { status: 'pending' }, 1),
+    ]);
     const s = stringsFor(l);
-    const body = tourView({ s, locale: l, tour, stats, pending: pending.rows, csrf: session.csrf, days });
+    const today = dayOf(now);
+    const input = { s, locale: l, tour, stats, previous, pending: pending.rows, csrf: session.csrf, days, today };
+    const body = tourView(input, compare);
     return page(c, { locale: l, title: tour.config.title, body, session });
   })
   .get('/tours/:tour/leads', async (c) => {

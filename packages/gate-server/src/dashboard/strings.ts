@@ -2,8 +2,14 @@
  * Every text of the broker dashboard and its login mail, per language. English defines the
  * keys; German must have them all (the type says so).
  */
-import { FIELD_LABELS } from '@tour-gate/shared';
-import type { LogKind, RegistrationStatus } from '../store/schema.ts';
+import { FIELD_LABELS, statusLabel } from '@tour-gate/shared';
+import type { LogKind, MailKind, RegistrationStatus } from '../store/schema.ts';
+
+/** Lead states by the shared glossary (one word per state on every screen, mail and export). */
+const statusNames = (l: 'de' | 'en') =>
+  Object.fromEntries(
+    (['released', 'pending', 'granted', 'denied', 'revoked'] as const).map((c) => [c, statusLabel(c, l)]),
+  ) as Record<RegistrationStatus, string>;
 
 export type DashLocale = 'de' | 'en';
 
@@ -32,6 +38,9 @@ const en = {
     pending: 'Pending',
     opened: 'Links opened',
     none: 'No tours are set up for you yet.',
+    pendingHeading: 'Requests awaiting your decision',
+    pendingNone: 'No request is waiting for your decision.',
+    pendingIn: (tour: string) => `for ${tour}`,
   },
   modes: { email: 'email release', manual: 'manual release' },
   funnel: {
@@ -60,7 +69,25 @@ const en = {
     all: 'all time',
     days: (n: number) => `last ${n} days`,
     chartEmpty: 'No registrations in this period.',
-    chartLabel: (day: string, n: number) => `${day}: ${n}`,
+    chartLabel: (day: string, n: number) => `${day}: ${n} registration${n === 1 ? '' : 's'}`,
+    chartAxis: 'Registrations',
+    count: 'Count',
+    compare: 'Compare with the previous period',
+    compareOff: 'Hide the comparison',
+    previous: 'Previous period',
+    change: 'Change',
+    periodRange: (from: string, to: string) => `${from} – ${to}`,
+    conversion: 'Went on',
+    conversionHint: 'Share of the step above that reached this step',
+    stateHeading: 'Requests by state',
+    viewpoints: 'Viewpoints',
+    viewpoint: 'Viewpoint',
+    vpLockedClicks: 'Clicks while locked',
+    vpMasks: 'Masks shown',
+    vpRegistrations: 'Registrations',
+    vpViews: 'Views after unlock',
+    viewpointsNone: 'No viewpoint has been clicked in this period.',
+    viewpointsHint: 'Registrations count the stored leads that asked for the viewpoint.',
   },
   leads: {
     heading: 'Leads',
@@ -81,6 +108,7 @@ const en = {
     next: 'Next',
     csv: 'CSV (comma)',
     csvSemicolon: 'CSV (semicolon, German Excel)',
+    xlsx: 'Excel (XLSX)',
     json: 'JSON',
     openimmo: 'OpenImmo-Feedback (XML for your CRM)',
   },
@@ -118,13 +146,7 @@ const en = {
     undeliverable:
       "Mail to this visitor's address cannot be delivered: the receiving mail server refused it. Please check the address or reach the visitor another way.",
   },
-  status: {
-    released: 'released',
-    pending: 'pending',
-    granted: 'granted',
-    denied: 'denied',
-    revoked: 'revoked',
-  } satisfies Record<RegistrationStatus, string>,
+  status: statusNames('en'),
   log: {
     registered: 'registered',
     'registered-again': 'registered again',
@@ -139,7 +161,20 @@ const en = {
     denied: 'denied',
     revoked: 'revoked',
     'broker-notified': 'you were notified',
+    'repeat-requested': 'asked again after a denial',
+    'message-added': 'sent you a message',
   } satisfies Record<LogKind, string>,
+  mailKinds: {
+    unlock: 'unlock link to the visitor',
+    deny: 'notice of denial to the visitor',
+    'review-request': 'review link to you',
+    confirmation: 'confirmation of the request to the visitor',
+    'broker-notification': 'notification to you',
+    login: 'sign-in link',
+    'visitor-message': "the visitor's message to you",
+    'revoked-notice': 'notice to the visitor that access stays revoked',
+    digest: 'daily digest to you',
+  } satisfies Record<MailKind, string>,
   fields: FIELD_LABELS.en as Record<string, string>,
   units: { min: 'min', h: 'h', d: 'days' },
   yes: 'yes',
@@ -178,6 +213,9 @@ const de: DashStrings = {
     pending: 'Offen',
     opened: 'Links geöffnet',
     none: 'Für Sie sind noch keine Rundgänge eingerichtet.',
+    pendingHeading: 'Anfragen, die auf Ihre Entscheidung warten',
+    pendingNone: 'Keine Anfrage wartet auf Ihre Entscheidung.',
+    pendingIn: (tour: string) => `für ${tour}`,
   },
   modes: { email: 'E-Mail-Freigabe', manual: 'manuelle Freigabe' },
   funnel: {
@@ -206,7 +244,25 @@ const de: DashStrings = {
     all: 'gesamt',
     days: (n: number) => `letzte ${n} Tage`,
     chartEmpty: 'Keine Registrierungen in diesem Zeitraum.',
-    chartLabel: (day: string, n: number) => `${day}: ${n}`,
+    chartLabel: (day: string, n: number) => `${day}: ${n} ${n === 1 ? 'Registrierung' : 'Registrierungen'}`,
+    chartAxis: 'Registrierungen',
+    count: 'Anzahl',
+    compare: 'Mit dem Zeitraum davor vergleichen',
+    compareOff: 'Vergleich ausblenden',
+    previous: 'Zeitraum davor',
+    change: 'Veränderung',
+    periodRange: (from: string, to: string) => `${from} – ${to}`,
+    conversion: 'Weiter',
+    conversionHint: 'Anteil des Schritts darüber, der diesen Schritt erreicht hat',
+    stateHeading: 'Anfragen nach Status',
+    viewpoints: 'Standpunkte',
+    viewpoint: 'Standpunkt',
+    vpLockedClicks: 'Klicks, solange gesperrt',
+    vpMasks: 'Masken gezeigt',
+    vpRegistrations: 'Registrierungen',
+    vpViews: 'Aufrufe nach Freischaltung',
+    viewpointsNone: 'In diesem Zeitraum wurde kein Standpunkt angeklickt.',
+    viewpointsHint: 'Registrierungen zählen die gespeicherten Interessenten, die diesen Standpunkt angefragt haben.',
   },
   leads: {
     heading: 'Interessenten',
@@ -227,6 +283,7 @@ const de: DashStrings = {
     next: 'Weiter',
     csv: 'CSV (Komma)',
     csvSemicolon: 'CSV (Semikolon, deutsches Excel)',
+    xlsx: 'Excel (XLSX)',
     json: 'JSON',
     openimmo: 'OpenImmo-Feedback (XML für Ihre Maklersoftware)',
   },
@@ -264,13 +321,7 @@ const de: DashStrings = {
     undeliverable:
       'An die Adresse dieses Interessenten kann keine Mail zugestellt werden: Der empfangende Mailserver hat sie abgewiesen. Bitte prüfen Sie die Adresse oder erreichen Sie den Interessenten auf anderem Weg.',
   },
-  status: {
-    released: 'freigegeben',
-    pending: 'offen',
-    granted: 'gewährt',
-    denied: 'abgelehnt',
-    revoked: 'widerrufen',
-  },
+  status: statusNames('de'),
   log: {
     registered: 'registriert',
     'registered-again': 'erneut registriert',
@@ -285,6 +336,19 @@ const de: DashStrings = {
     denied: 'abgelehnt',
     revoked: 'widerrufen',
     'broker-notified': 'Sie wurden benachrichtigt',
+    'repeat-requested': 'nach einer Ablehnung erneut angefragt',
+    'message-added': 'hat Ihnen eine Nachricht geschickt',
+  },
+  mailKinds: {
+    unlock: 'Freischalt-Link an den Interessenten',
+    deny: 'Absage an den Interessenten',
+    'review-request': 'Prüf-Link an Sie',
+    confirmation: 'Eingangsbestätigung an den Interessenten',
+    'broker-notification': 'Benachrichtigung an Sie',
+    login: 'Anmeldelink',
+    'visitor-message': 'Nachricht des Interessenten an Sie',
+    'revoked-notice': 'Hinweis an den Interessenten, dass der Zugang widerrufen bleibt',
+    digest: 'Tägliche Übersicht an Sie',
   },
   fields: FIELD_LABELS.de,
   units: { min: 'Min.', h: 'Std.', d: 'Tage' },

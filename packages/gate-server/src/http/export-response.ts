@@ -7,14 +7,14 @@ import { EXPORT_EXTENSIONS, EXPORT_TYPES, type ExportOptions, exportChunks } fro
 import type { LeadStore } from '../store/leads.ts';
 import type { Registration } from '../store/schema.ts';
 
-/** The chunks as a byte stream for an HTTP response. */
-function toByteStream(chunks: AsyncGenerator<string>): ReadableStream<Uint8Array> {
+/** The chunks (text, or bytes for XLSX) as a byte stream for an HTTP response. */
+function toByteStream(chunks: AsyncGenerator<string | Uint8Array>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   return new ReadableStream({
     async pull(controller) {
       const { value, done } = await chunks.next();
       if (done) controller.close();
-      else controller.enqueue(encoder.encode(value));
+      else controller.enqueue(typeof value === 'string' ? encoder.encode(value) : value);
     },
     async cancel() {
       await chunks.return(undefined);
@@ -22,13 +22,22 @@ function toByteStream(chunks: AsyncGenerator<string>): ReadableStream<Uint8Array
   });
 }
 
-/** A tour's leads as a streamed download, for the dashboard and the admin API alike. */
+/**
+ * A tour's leads as a streamed download, for the dashboard and the admin API alike: XLSX and
+ * CSV in the broker's language (headers and values), unless `locale` says otherwise.
+ */
 export function tourExportResponse(
   deps: GateDeps,
   tour: Tour,
-  options: Pick<ExportOptions, 'format' | 'separator' | 'filter'>,
+  options: Pick<ExportOptions, 'format' | 'separator' | 'filter' | 'locale'>,
 ): Response {
-  return exportResponse(deps.store.leads, tour.config, { ...options, broker: tour.broker, now: deps.clock() });
+  const locale = options.locale ?? (tour.broker.locale === 'en' ? 'en' : 'de');
+  return exportResponse(deps.store.leads, tour.config, {
+    ...options,
+    locale,
+    broker: tour.broker,
+    now: deps.clock(),
+  });
 }
 
 function exportResponse(leads: LeadStore, tour: TourConfig, options: ExportOptions): Response {

@@ -1,12 +1,21 @@
 /**
- * The columns of a lead export: the registration's facts, the mask's fields (standard ones the
- * tour does not hide, then its custom fields), and the consent record. Fixed before the first
- * row, so a streamed CSV has one header for every page.
+ * The columns of a lead export. Two shapes:
+ *
+ * - `leadRecord`: the machine form (JSON export, webhooks): stored codes, ISO times in UTC.
+ * - `exportColumns`: the people form (CSV and XLSX): headers in the broker's language, display
+ *   values (the glossary's state, "Frau" for `ms`, "Deutschland" for `DE`, the viewpoint's
+ *   name, "Ja"/"Nein"), times as Berlin wall-clock times. Each column says what kind of value
+ *   it holds, so the XLSX writes real date cells and text cells, and the CSV knows which cells
+ *   are postal codes and phone numbers.
+ *
+ * Fixed before the first row, so a streamed file has one header for every page.
  */
-import { STANDARD_FIELD_KEYS } from '@tour-gate/shared';
+import { FIELD_LABELS, SALUTATION_LABELS, STANDARD_FIELD_KEYS, statusLabel, viewpointLabel } from '@tour-gate/shared';
 import type { TourConfig } from '@tour-gate/shared/config';
 import { decodeFields } from '../../store/codecs.ts';
 import type { Registration } from '../../store/schema.ts';
+
+type Locale = 'de' | 'en';
 
 const iso = (ms: number | null): string | null =>
   ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString();
@@ -53,30 +62,157 @@ export function fieldKeys(tour: TourConfig | undefined): string[] {
   return [...standard, ...tour.customFields.map((f) => f.key)];
 }
 
-const FACTS = [
-  'id',
-  'tour',
-  'status',
-  'createdAt',
-  'releasedAt',
-  'decidedAt',
-  'firstOpenedAt',
-  'locale',
-  'viewpoint',
-] as const;
-const CONSENT = ['consentAt', 'consentVersion', 'consentPrivacy', 'consentMarketing'] as const;
+/**
+ * What a column holds: `date` a moment (a Date whose UTC fields are the Berlin wall-clock
+ * time, as spreadsheets have no time zones), `postal` and `phone` text that must stay text
+ * (leading zeros, `+`), `text` anything else.
+ */
+export type ColumnKind = 'text' | 'date' | 'postal' | 'phone';
 
-export function csvHeader(keys: readonly string[]): string[] {
-  return [...FACTS, ...keys, ...CONSENT];
+export interface ExportColumn {
+  header: string;
+  kind: ColumnKind;
+  /** Characters wide, for the XLSX. */
+  width: number;
+  value(r: Registration, fields: Record<string, unknown>): string | Date | null;
 }
 
-export function csvValues(rec: LeadRecord, keys: readonly string[]): unknown[] {
+const WORDS = {
+  de: {
+    id: 'Interessenten-ID',
+    created: 'Registriert am',
+    status: 'Status',
+    viewpoint: 'Angefragter Standpunkt',
+    released: 'Freigegeben am',
+    decided: 'Entschieden am',
+    decidedBy: 'Entschieden von',
+    opened: 'Link erstmals geöffnet am',
+    language: 'Sprache',
+    consentAt: 'Einwilligung erteilt am',
+    consentVersion: 'Version der Einwilligungstexte',
+    consentPrivacy: 'Datenschutzhinweise akzeptiert',
+    consentMarketing: 'Werbeeinwilligung',
+    yes: 'Ja',
+    no: 'Nein',
+    languages: { de: 'Deutsch', en: 'Englisch' } as Record<string, string>,
+  },
+  en: {
+    id: 'Lead ID',
+    created: 'Registered',
+    status: 'Status',
+    viewpoint: 'Viewpoint asked for',
+    released: 'Released',
+    decided: 'Decided',
+    decidedBy: 'Decided by',
+    opened: 'Link first opened',
+    language: 'Language',
+    consentAt: 'Consent given',
+    consentVersion: 'Version of the consent texts',
+    consentPrivacy: 'Privacy notice accepted',
+    consentMarketing: 'Marketing consent',
+    yes: 'Yes',
+    no: 'No',
+    languages: { de: 'German', en: 'English' } as Record<string, string>,
+  },
+} as const;
+
+/** Berlin wall-clock time as a Date whose UTC fields show it (what a spreadsheet cell holds). */
+const berlinParts = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Berlin',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+export function berlinWallClock(ms: number | null): Date | null {
+  if (ms === null || ms === undefined) return null;
+  const p = Object.fromEntries(berlinParts.formatToParts(new Date(Number(ms))).map((x) => [x.type, x.value]));
+  return new Date(Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!));
+}
+
+const regionNames: Record<Locale, Intl.DisplayNames> = {
+  de: new Intl.DisplayNames(['de'], { type: 'region' }),
+  en: new Intl.DisplayNames(['en'], { type: 'region' }),
+};
+
+/** A mask value as people read it: salutation and country by name, options by label, Ja/Nein. */
+export function displayValue(tour: TourConfig | undefined, key: string, value: unknown, l: Locale): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (typeof value === 'boolean') return value ? WORDS[l].yes : WORDS[l].no;
+  const v = String(value);
+  if (key === 'salutation') {
+    const labels = SALUTATION_LABELS[l] as Record<string, string>;
+    return Object.hasOwn(labels, v) ? (labels[v] as string) : v;
+  }
+  if (key === 'country' && /^[A-Z]{2}$/.test(v)) {
+    try {
+      return regionNames[l].of(v) ?? v;
+    } catch {
+      return v;
+    }
+  }
+  const custom = tour?.customFields.find((f) => f.key === key);
+  if (custom?.type === 'checkbox') return v === 'true' || v === 'on' || v === '1' ? WORDS[l].yes : WORDS[l].no;
+  const option = custom?.options?.find((o) => o.value === v);
+  return option?.label?.[l] ?? v;
+}
+
+/** The columns of a CSV or XLSX export, in the broker's language. */
+export function exportColumns(tour: TourConfig | undefined, l: Locale): ExportColumn[] {
+  const w = WORDS[l];
+  const date = (header: string, get: (r: Registration) => number | null): ExportColumn => ({
+    header,
+    kind: 'date',
+    width: 18,
+    value: (r) => berlinWallClock(get(r)),
+  });
+  const fieldColumns = fieldKeys(tour).map((key): ExportColumn => {
+    const custom = tour?.customFields.find((f) => f.key === key);
+    const header =
+      custom?.label[l] ?? (FIELD_LABELS[l] as Record<string, string>)[key] ?? key.replace(/([A-Z])/g, ' $1');
+    const kind: ColumnKind =
+      key === 'postalCode' ? 'postal' : key === 'phone' || custom?.type === 'tel' ? 'phone' : 'text';
+    const width = key === 'message' || custom?.type === 'textarea' ? 40 : key === 'email' ? 30 : 16;
+    return { header, kind, width, value: (_r, f) => displayValue(tour, key, f[key], l) };
+  });
   return [
-    ...FACTS.map((k) => rec[k]),
-    ...keys.map((k) => rec.fields[k]),
-    rec.consent.at,
-    rec.consent.version,
-    rec.consent.privacy ? 'yes' : 'no',
-    rec.consent.marketing ? 'yes' : 'no',
+    date(w.created, (r) => r.created_at),
+    { header: w.status, kind: 'text', width: 22, value: (r) => statusLabel(r.status, l) },
+    ...fieldColumns,
+    {
+      header: w.viewpoint,
+      kind: 'text',
+      width: 20,
+      value: (r) => (r.viewpoint ? viewpointLabel(tour?.viewpointLabels, r.viewpoint, l) : null),
+    },
+    date(w.released, (r) => r.released_at),
+    date(w.decided, (r) => r.decided_at),
+    { header: w.decidedBy, kind: 'text', width: 24, value: (r) => r.decided_by ?? null },
+    date(w.opened, (r) => r.first_opened_at),
+    { header: w.language, kind: 'text', width: 10, value: (r) => w.languages[r.locale] ?? r.locale },
+    date(w.consentAt, (r) => r.consent_at),
+    { header: w.consentVersion, kind: 'text', width: 12, value: (r) => r.consent_version },
+    {
+      header: w.consentPrivacy,
+      kind: 'text',
+      width: 12,
+      value: (r) => (Number(r.consent_privacy) ? w.yes : w.no),
+    },
+    {
+      header: w.consentMarketing,
+      kind: 'text',
+      width: 12,
+      value: (r) => (Number(r.consent_marketing) ? w.yes : w.no),
+    },
+    { header: w.id, kind: 'text', width: 38, value: (r) => r.id },
   ];
+}
+
+/** One registration's cells, in the order of `columns`. */
+export function exportValues(columns: readonly ExportColumn[], r: Registration): (string | Date | null)[] {
+  const fields = decodeFields(r.fields);
+  return columns.map((c) => c.value(r, fields));
 }

@@ -5,7 +5,7 @@ import { decodeDetail, decodeFields } from '../../store/codecs.ts';
 import type { LogEntry, Registration } from '../../store/schema.ts';
 import type { Html } from '../../util/html.ts';
 import type { DashLocale, DashStrings } from '../strings.ts';
-import { badge, csrfInput, nameOf, when } from './format.ts';
+import { badge, csrfInput, logText, nameOf, salutationName, viewpointName, when } from './format.ts';
 
 export interface LeadViewInput {
   s: DashStrings;
@@ -51,15 +51,12 @@ export function leadView(v: LeadViewInput): Html {
   const fields = decodeFields(r.fields);
   const action = `/dashboard/tours/${v.tour.config.id}/leads/${r.id}`;
   const yn = (b: unknown) => (Number(b) ? s.yes : s.no);
-  const logRows = v.log.map((e) => {
-    const detail = decodeDetail(e.detail);
-    const extra =
-      typeof detail.mail === 'string' ? ` (${detail.mail})` : typeof detail.by === 'string' ? ` (${detail.by})` : '';
-    return html`<tr><td>${when(e.at, v.locale)}</td><td>${s.log[e.kind] ?? e.kind}${extra}</td></tr>`;
-  });
+  // Mail kinds and events in words ("Mail versandt: Freischalt-Link an den Interessenten").
+  const logRows = v.log.map((e) => html`<tr><td>${when(e.at, v.locale)}</td><td>${logText(e, s)}</td></tr>`);
   // <pre>: a multi-line value (a message) keeps its lines, so nothing may pad it.
   const values = Object.entries(fields).map(([k, val]) => {
-    const text = typeof val === 'boolean' ? yn(val) : String(val ?? '');
+    const text =
+      typeof val === 'boolean' ? yn(val) : k === 'salutation' ? salutationName(val, v.locale) : String(val ?? '');
     return html`<dt>${label(v, k)}</dt><dd><pre>${text}</pre></dd>`;
   });
   // A mail to the visitor refused for good: the broker should know the address is dead.
@@ -83,7 +80,7 @@ ${decisionButtons(v, action)}
         [s.lead.released, when(r.released_at, v.locale)],
         [s.lead.decided, `${when(r.decided_at, v.locale)}${r.decided_by ? ` (${r.decided_by})` : ''}`],
         [s.lead.opened, when(r.first_opened_at, v.locale)],
-        [s.lead.viewpoint, r.viewpoint ?? '–'],
+        [s.lead.viewpoint, viewpointName(v.tour, r.viewpoint, v.locale)],
       ])}
     </div>
     <div class="card">

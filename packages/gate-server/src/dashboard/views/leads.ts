@@ -6,7 +6,8 @@ import type { Registration } from '../../store/schema.ts';
 import { STATUSES } from '../../store/statistics.ts';
 import type { Html } from '../../util/html.ts';
 import type { DashLocale, DashStrings } from '../strings.ts';
-import { badge, nameOf, when } from './format.ts';
+import { badge, nameOf, viewpointName, when } from './format.ts';
+import { exportLinks } from './tour.ts';
 
 export interface LeadsViewInput {
   s: DashStrings;
@@ -57,12 +58,14 @@ export function leadsView(v: LeadsViewInput): Html {
   <div><label for="to">${s.leads.to}</label><input id="to" name="to" type="date" value="${filter.to ?? ''}"></div>
   <div><button class="plain" type="submit">${s.leads.apply}</button></div>
 </form>`;
+  // On a phone each row is a card: every cell with its column's name above (CSS in page.ts).
   const rows = v.rows.map(
     (r) => html`<tr>
-      <td><a href="${base}/leads/${r.id}">${nameOf(r) || '–'}</a></td>
-      <td>${r.email}</td>
-      <td>${badge(r.status, s)}</td>
-      <td>${when(r.created_at, v.locale)}</td>
+      <th scope="row" data-label="${s.leads.name}"><a href="${base}/leads/${r.id}">${nameOf(r) || r.email}</a></th>
+      <td data-label="${s.leads.email}" class="email">${r.email}</td>
+      <td data-label="${s.leads.status}">${badge(r.status, s)}</td>
+      <td data-label="${s.lead.viewpoint}">${viewpointName(v.tour, r.viewpoint, v.locale)}</td>
+      <td data-label="${s.leads.created}">${when(r.created_at, v.locale)}</td>
     </tr>`,
   );
   const pageLink = (n: number, rel: 'prev' | 'next', text: string) =>
@@ -72,9 +75,10 @@ export function leadsView(v: LeadsViewInput): Html {
     <span class="muted">${s.leads.page(v.page, v.pages)}</span>
     ${v.page < v.pages ? pageLink(v.page + 1, 'next', s.leads.next) : ''}
   </div>`;
-  const table = html`<table>
+  const table = html`<table class="cards">
     <thead><tr>
-      <th>${s.leads.name}</th><th>${s.leads.email}</th><th>${s.leads.status}</th><th>${s.leads.created}</th>
+      <th>${s.leads.name}</th><th>${s.leads.email}</th><th>${s.leads.status}</th><th>${s.lead.viewpoint}</th>
+      <th>${s.leads.created}</th>
     </tr></thead>
     <tbody>${rows}</tbody>
   </table>`;
@@ -84,11 +88,8 @@ export function leadsView(v: LeadsViewInput): Html {
 ${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ''}
 <div class="card">${form}</div>
 <div class="card">
-  <p><strong data-metric="total">${s.leads.count(v.total)}</strong> · ${s.tour.export}:
-    <a href="${exp({ format: 'csv', separator: ';' })}">${s.leads.csvSemicolon}</a> ·
-    <a href="${exp({ format: 'csv' })}">${s.leads.csv}</a> ·
-    <a href="${exp({ format: 'json' })}">${s.leads.json}</a> ·
-    <a href="${exp({ format: 'openimmo' })}">${s.leads.openimmo}</a></p>
+  <p><strong data-metric="total">${s.leads.count(v.total)}</strong></p>
   ${rows.length ? html`${table}${pager}` : html`<p class="muted">${s.leads.none}</p>`}
-</div>`;
+</div>
+<div class="card"><h2>${s.tour.export}</h2>${exportLinks(s, exp)}</div>`;
 }
