@@ -259,14 +259,28 @@ forEachBackend('dashboard', (backend) => {
     expect(res.status).toBe(303);
     expect((await server.store.getRegistration(id))?.status).toBe('granted');
     const lead = await (await mueller.get(res.headers.get('location')!)).text();
-    expect(lead).toContain('Zugang gewährt.');
+    expect(lead).toContain('hat jetzt Zugang zum Rundgang „Gartenweg 3“ und erhält den Freischalt-Link per E-Mail.');
     expect(lead).toContain('Einwilligung');
     const again = await mueller.post(`/dashboard/tours/gartenweg-3/leads/${id}/decide`, {
       csrf: csrfOf(lead),
       decision: 'grant',
     });
     expect(again.headers.get('location')).toMatch(/done=already/);
-    await mueller.post(`/dashboard/tours/gartenweg-3/leads/${id}/decide`, { csrf: csrfOf(lead), decision: 'revoke' });
+    // Revoking asks first: the answer is a page that says what will happen, and nothing changed.
+    const ask = await mueller.post(`/dashboard/tours/gartenweg-3/leads/${id}/decide`, {
+      csrf: csrfOf(lead),
+      decision: 'revoke',
+    });
+    expect(ask.status).toBe(200);
+    const askHtml = await ask.text();
+    expect(askHtml).toContain('data-confirm="revoke"');
+    expect(askHtml).toContain('Ja, Zugang widerrufen');
+    expect((await server.store.getRegistration(id))?.status).toBe('granted');
+    await mueller.post(`/dashboard/tours/gartenweg-3/leads/${id}/decide`, {
+      csrf: csrfOf(askHtml),
+      decision: 'revoke',
+      confirm: 'yes',
+    });
     expect((await server.store.getRegistration(id))?.status).toBe('revoked');
   });
 

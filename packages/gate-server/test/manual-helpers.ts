@@ -43,7 +43,8 @@ export function manualConfig() {
         title: 'Lindenweg 8',
         pageUrl: `${TOUR_ORIGIN}/lindenweg-8`,
         mode: 'email',
-        notifications: { broker: 'each-lead' },
+        // Leaving notifications.broker out: each-lead is the default.
+        viewpointLabels: { schlafzimmer: { de: 'Schlafzimmer', en: 'Bedroom' } },
         consent: { privacyUrl: 'https://mueller-immobilien.example/datenschutz' },
       },
       {
@@ -52,6 +53,7 @@ export function manualConfig() {
         title: 'Birkenweg 1',
         pageUrl: `${TOUR_ORIGIN}/birkenweg-1`,
         mode: 'email',
+        notifications: { broker: 'off' },
         consent: { privacyUrl: 'https://mueller-immobilien.example/datenschutz' },
       },
     ],

@@ -21,6 +21,7 @@ import {
   isMail,
   mailKind,
   manualConfig,
+  manualRegistration,
   nonceIn,
   openReview,
   postDecision,
@@ -71,7 +72,10 @@ forEachBackend('manual release with a real SMTP server', (backend) => {
   it('asks the broker by mail and confirms the request to the visitor', async () => {
     const res = await register(server, 'gartenweg-3', 'ella@example.org', { firstName: 'Ella', lastName: 'Berg' });
     expect(res.status).toBe(202);
-    expect(await res.json()).toEqual({ status: 'awaiting-approval' });
+    expect(await res.json()).toEqual({
+      status: 'awaiting-approval',
+      request: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+    });
 
     const review = await waitForMail(smtp, isMail('review-request', BROKER, 'ella@example.org'));
     expect(review.envelopeTo).toEqual([BROKER]);
@@ -153,7 +157,9 @@ forEachBackend('manual release with a real SMTP server', (backend) => {
 
     const unlockMail = await waitForMail(smtp, isMail('unlock', 'sam@example.org'));
     expect(unlockMail.parsed.replyTo?.value[0]).toMatchObject({ address: BROKER });
-    expect(unlockMail.parsed.subject).toBe('Ihr Zugang zum virtuellen Rundgang: Gartenweg 3');
+    // The grant mail says the broker approved the request.
+    expect(unlockMail.parsed.subject).toBe('Ihre Anfrage wurde freigegeben: Gartenweg 3');
+    expect(unlockMail.parsed.text).toContain('Ihre Anfrage zum virtuellen Rundgang „Gartenweg 3“ wurde freigegeben');
     const { url, token: unlockToken } = linkFrom(unlockMail);
     expect(url.startsWith('https://tour.example.com/gartenweg-3#tour-gate-unlock=')).toBe(true);
     await settle();
@@ -213,10 +219,12 @@ forEachBackend('manual release with a real SMTP server', (backend) => {
     });
 
     const { nonce } = await openReview(server, token);
-    const denied = await postDecision(server, token, { nonce, decision: 'deny' });
+    const denied = await postDecision(server, token, { nonce, decision: 'deny', confirm: 'yes' });
     expect(denied.status).toBe(200);
     expect(statusIn(denied.html)).toBe('denied');
-    expect(denied.html).not.toContain('name="decision"');
+    // A denied request offers one thing: granting it after all.
+    expect(denied.html).not.toMatch(/value="(grant|deny|revoke)"/);
+    expect(denied.html).toContain('value="regrant"');
 
     const mail = await waitForMail(smtp, isMail('deny', 'dora@example.org'));
     expect(mail.parsed.subject).toBe('Ihre Anfrage zum virtuellen Rundgang: Gartenweg 3');
@@ -228,10 +236,13 @@ forEachBackend('manual release with a real SMTP server', (backend) => {
     expect((await unlock(server, stale)).body).toMatchObject({ error: { code: 'ACCESS_DENIED' } });
     expect((await unlock(server, token)).body).toMatchObject({ error: { code: 'ACCESS_DENIED' } });
 
-    // The page of a denied request has no form; a replayed form changes nothing and shows the decision.
+    // The page of a denied request only offers "Doch freigeben"; a replayed grant form changes
+    // nothing and shows the decision.
     const after = await server.get(`/review/${token}`);
     expect(after.status).toBe(200);
-    expect(await after.text()).not.toContain('<form');
+    const afterHtml = await after.text();
+    expect(afterHtml).toContain('Doch freigeben');
+    expect(afterHtml).not.toMatch(/value="(grant|deny)"/);
     const again = await postDecision(server, token, { nonce, decision: 'grant' });
     expect(again.status).toBe(409);
     expect(statusIn(again.html)).toBe('denied');
@@ -261,7 +272,7 @@ forEachBackend('manual release with a real SMTP server', (backend) => {
     const page = await openReview(server, token);
     expect(page.html).toContain('<html lang="en"');
     expect(page.html).toContain('Grant access');
-    await postDecision(server, token, { nonce: page.nonce, decision: 'deny' });
+    await postDecision(server, token, { nonce: page.nonce, decision: 'deny', confirm: 'yes' });
     const mail = await waitForMail(smtp, isMail('deny', 'otto@example.org'));
     expect(mail.parsed.text).toContain('Hello Otto See,');
     expect(mail.parsed.text).toContain('This property is already reserved.\n\nWe will get back to you');
@@ -286,10 +297,10 @@ forEachBackend('manual release with a real SMTP server', (backend) => {
 
     const page = await openReview(server, token);
     expect(page.html).toContain('value="revoke"');
-    const revoked = await postDecision(server, token, { nonce: page.nonce, decision: 'revoke' });
+    const revoked = await postDecision(server, token, { nonce: page.nonce, decision: 'revoke', confirm: 'yes' });
     expect(revoked.status).toBe(200);
     expect(statusIn(revoked.html)).toBe('revoked');
-    expect(revoked.html).toContain('Erledigt: Zugang widerrufen.');
+    expect(revoked.html).toContain('Rita Zurück hat keinen Zugang mehr zum Rundgang „Gartenweg 3“.');
 
     for (const t of [phone, laptop]) {
       expect(await accessCheck(server, 'gartenweg-3', t)).toMatchObject({
@@ -299,7 +310,7 @@ forEachBackend('manual release with a real SMTP server', (backend) => {
     }
     expect((await unlock(server, unlockToken)).body).toMatchObject({ error: { code: 'ACCESS_REVOKED' } });
     // Revoking again changes nothing.
-    const again = await postDecision(server, token, { nonce: page.nonce, decision: 'revoke' });
+    const again = await postDecision(server, token, { nonce: page.nonce, decision: 'revoke', confirm: 'yes' });
     expect(again.status).toBe(409);
     expect(statusIn(again.html)).toBe('revoked');
 
@@ -404,10 +415,13 @@ forEachBackend('manual release with a real SMTP server', (backend) => {
       locale: 'de',
       status: 'pending',
       viewpoint: null,
+      page_url: null,
       consent_at: now,
       consent_version: '1',
       consent_privacy: 1,
       consent_marketing: 0,
+      consent_marketing_offered: 0,
+      consent_marketing_confirmed_at: null,
       created_at: now,
       day: dayOf(now),
       updated_at: now,
@@ -521,8 +535,8 @@ forEachBackend('manual release with a real SMTP server', (backend) => {
     expect(en.html).toContain('Request received');
     expect(en.html).toContain('November 2026');
     // Deciding on the English page answers in English.
-    const done = await postDecision(server, token, { nonce: en.nonce, decision: 'deny' }, '?lang=en');
-    expect(done.html).toContain('Done: access denied.');
+    const done = await postDecision(server, token, { nonce: en.nonce, decision: 'deny', confirm: 'yes' }, '?lang=en');
+    expect(done.html).toContain('is denied. A polite notice is on its way by email.');
   });
 
   it('a review link is no unlock link, and an unlock link no review link', async () => {
@@ -551,32 +565,37 @@ forEachBackend('manual release with a real SMTP server', (backend) => {
     expect((await unlock(server, unlockToken)).status).toBe(200);
   });
 
-  it('email release with lead notifications: the broker hears of the registration and of the first open', async () => {
-    expect(
-      (await register(server, 'lindenweg-8', 'lea@example.org', { firstName: 'Lea', lastName: '<i>Lead</i>' })).status,
-    ).toBe(202);
+  it('email release with lead notifications (the default): one mail per lead, naming the room and linking to the lead', async () => {
+    const body = {
+      ...manualRegistration('lea@example.org', { firstName: 'Lea', lastName: '<i>Lead</i>' }),
+      viewpoint: 'schlafzimmer',
+    };
+    expect((await server.post('/v1/tours/lindenweg-8/registrations', body)).status).toBe(202);
     const note = await waitForMail(smtp, isMail('broker-notification', BROKER, 'lea@example.org'));
     expect(note.parsed.subject).toBe('Neuer Interessent für den Rundgang „Lindenweg 8“');
     expect(note.parsed.replyTo?.value).toEqual([{ name: 'Lea i Lead /i', address: 'lea@example.org' }]);
     expect(rawHeaders(note)).not.toContain('<i>');
     expect(note.parsed.html).toContain('&lt;i&gt;Lead&lt;/i&gt;');
     expect(note.parsed.text).toContain('E-Mail: lea@example.org');
+    // The room by its label, never its id; the way to the lead in the dashboard.
+    expect(note.parsed.text).toContain('um den Standpunkt „Schlafzimmer“ zu sehen');
+    expect(note.parsed.text).toContain('Angefragter Standpunkt: Schlafzimmer');
+    expect(note.parsed.text).not.toContain('schlafzimmer');
+    const reg = await registrationOf(server, 'lindenweg-8', 'lea@example.org');
+    const leadLink = `http://gate.test/dashboard/tours/lindenweg-8/leads/${reg.id}`;
+    expect(note.parsed.text).toContain(`Dieser Interessent in Ihrem Dashboard:\n${leadLink}`);
+    expect(note.parsed.html).toContain(`href="${leadLink}"`);
+    // Written for plain text: no button in the text part.
+    expect(note.parsed.text).not.toMatch(/Schaltfläche|Knopf|klicken/);
     const { token } = linkFrom(await waitForMail(smtp, isMail('unlock', 'lea@example.org')));
 
+    // The first opening is no mail of its own (it belongs in the optional daily digest).
     expect((await unlock(server, token)).status).toBe(200);
     expect((await unlock(server, token)).status).toBe(200); // a second device
-    const opened = await waitForMail(
-      smtp,
-      (m) => isMail('broker-notification', BROKER, 'lea@example.org')(m) && m !== note,
-    );
-    expect(opened.parsed.subject).toBe('Ein Interessent hat den Rundgang „Lindenweg 8“ geöffnet');
-    expect(opened.parsed.text).toContain('zum ersten Mal geöffnet');
     await settle();
-    expect(smtp.mails.filter(isMail('broker-notification', BROKER, 'lea@example.org'))).toHaveLength(2);
-
-    const reg = await registrationOf(server, 'lindenweg-8', 'lea@example.org');
+    expect(smtp.mails.filter(isMail('broker-notification', BROKER, 'lea@example.org'))).toHaveLength(1);
     const notified = (await server.store.logbook(reg.id)).filter((e) => e.kind === 'broker-notified');
-    expect(notified.map((e) => JSON.parse(e.detail!).event)).toEqual(['registered', 'opened']);
+    expect(notified.map((e) => JSON.parse(e.detail!).event)).toEqual(['registered']);
 
     // A tour with notifications off, and a visitor sending the mask again: no broker mail.
     await register(server, 'birkenweg-1', 'bo@example.org');
@@ -588,7 +607,7 @@ forEachBackend('manual release with a real SMTP server', (backend) => {
         (m) => mailKind(m) === 'broker-notification' && m.parsed.replyTo?.value[0]?.address === 'bo@example.org',
       ),
     ).toHaveLength(0);
-    expect(smtp.mails.filter(isMail('broker-notification', BROKER, 'lea@example.org'))).toHaveLength(2);
+    expect(smtp.mails.filter(isMail('broker-notification', BROKER, 'lea@example.org'))).toHaveLength(1);
   });
 });
 
@@ -708,7 +727,7 @@ forEachBackend('two concurrent decisions', (backend) => {
               ['grant', a.nonce],
             ];
       const answers = await Promise.all(
-        order.map(([decision, nonce]) => postDecision(server, token, { nonce, decision })),
+        order.map(([decision, nonce]) => postDecision(server, token, { nonce, decision, confirm: 'yes' })),
       );
 
       const reg = await registrationOf(server, 'gartenweg-3', email);
@@ -767,7 +786,7 @@ forEachBackend('deny of a request that holds an unlock link', (backend) => {
     const deniedAt = server.clock.now;
     const review = await reviewTokenFromOutbox(server, 'nora@example.org');
     const { nonce } = await openReview(server, review);
-    const denied = await postDecision(server, review, { nonce, decision: 'deny' });
+    const denied = await postDecision(server, review, { nonce, decision: 'deny', confirm: 'yes' });
     expect(denied.status).toBe(200);
     expect(statusIn(denied.html)).toBe('denied');
 

@@ -1,22 +1,33 @@
 /**
- * The broker's decision on a manual-release request: grant, deny, or later revoke a grant.
- * Each is one conditional status change (`transition`), so of two concurrent decisions exactly
- * one lands; the other learns the decision that did. The review page calls this, and so will
- * the broker dashboard.
+ * The broker's decision on a request: grant, deny, revoke a grant, or grant after all (a
+ * denied request, or a revoked visitor, again). Each is one conditional status change
+ * (`transition`) from the states it applies to, so of two concurrent decisions exactly one
+ * lands; the other learns the decision that did. The review page and the dashboard call this.
+ * Deny and revoke ask for confirmation first (`NEEDS_CONFIRMATION`); that step belongs to the
+ * pages, not to this use case.
  */
 import { GateError } from '@tour-gate/shared';
 import { renderDenyMail } from '../mail/deny-mail.ts';
+import { visitorAddressName } from '../mail/salutation.ts';
 import type { Registration, RegistrationStatus } from '../store/schema.ts';
 import { dayOf } from '../util/time.ts';
+import { forgetAccessHolds } from './access.ts';
 import type { GateDeps } from './deps.ts';
-import { issueUnlockLink } from './links.ts';
+import { issueUnlockLink, issueUnlockToken } from './links.ts';
 import { queueRegistrationMail } from './mail.ts';
-import { brokerReplyTo, localeOf, visitorName } from './registration.ts';
+import { brokerReplyTo, localeOf } from './registration.ts';
 import { queueLeadEvent } from './webhooks.ts';
 
-export type Decision = 'grant' | 'deny' | 'revoke';
+/**
+ * `regrant` is "grant after all": from `denied` or `revoked` only, so a grant meant for a
+ * pending request never overrides a denial made at the same time.
+ */
+export type Decision = 'grant' | 'deny' | 'revoke' | 'regrant';
 
-export const DECISIONS: readonly Decision[] = ['grant', 'deny', 'revoke'];
+export const DECISIONS: readonly Decision[] = ['grant', 'deny', 'revoke', 'regrant'];
+
+/** Decisions the pages confirm in a second step before they take them. */
+export const NEEDS_CONFIRMATION: readonly Decision[] = ['deny', 'revoke'];
 
 export interface DecideInput {
   registrationId: string;
@@ -32,6 +43,8 @@ export interface DecideResult {
   registration: Registration;
   /** True when this call made the decision; false when the request was already decided. */
   decided: boolean;
+  /** The state before this call's decision (with `decided`), e.g. `denied` for a grant after all. */
+  from: RegistrationStatus;
 }
 
 /** Which states each decision may start from; anything else was decided before. */
@@ -40,9 +53,15 @@ const FROM: Record<Decision, readonly RegistrationStatus[]> = {
   deny: ['pending'],
   // An email-release visitor's access can be revoked too (from the dashboard).
   revoke: ['granted', 'released'],
+  regrant: ['denied', 'revoked'],
 };
 
-const TO = { grant: 'granted', deny: 'denied', revoke: 'revoked' } as const satisfies Record<
+/** Whether a decision applies to a request in this state (else it was decided before). */
+export function appliesTo(decision: Decision, status: RegistrationStatus): boolean {
+  return FROM[decision].includes(status);
+}
+
+const TO = { grant: 'granted', deny: 'denied', revoke: 'revoked', regrant: 'granted' } as const satisfies Record<
   Decision,
   RegistrationStatus
 >;
@@ -71,21 +90,28 @@ export async function decide(deps: GateDeps, input: DecideInput): Promise<Decide
       decided_at: now,
       decided_by: by,
       updated_at: now,
-      ...(decision === 'grant' ? { released_at: now } : {}),
+      // Access given keeps its first time (the statistics' time to release); a grant after a
+      // denial is the first.
+      ...(decision === 'grant' || decision === 'regrant' ? { released_at: before.released_at ?? now } : {}),
     });
     if (!reg) {
       // Someone decided first (or this decision does not apply): read what they decided. In
       // PostgreSQL the losing UPDATE waited for the winner's commit, so this sees it.
       const current = await tx.getRegistration(registrationId);
-      return { registration: current ?? before, decided: false };
+      return { registration: current ?? before, decided: false, from: (current ?? before).status };
     }
+    // The transition only moves from FROM[decision]; for a regrant, which of the two it was.
+    const from = decision === 'regrant' ? (before.status === 'revoked' ? 'revoked' : 'denied') : before.status;
 
     const day = dayOf(now);
     switch (decision) {
-      case 'grant': {
-        await tx.log(reg.id, t.id, now, 'granted', { by, ...(via ? { via } : {}) });
+      case 'grant':
+      case 'regrant': {
+        const again = decision === 'regrant' ? { after: from } : {};
+        await tx.log(reg.id, t.id, now, 'granted', { by, ...(via ? { via } : {}), ...again });
         await tx.bumpStat(t.id, day, 'granted');
-        await issueUnlockLink(tx, tour, reg, now, 'granted');
+        const reason = decision === 'grant' ? 'granted' : from === 'revoked' ? 'granted-again' : 'granted-after-deny';
+        await issueUnlockLink(tx, tour, reg, now, reason);
         await queueLeadEvent(deps, tx, tour, reg, ['lead.granted'], now);
         break;
       }
@@ -95,7 +121,17 @@ export async function decide(deps: GateDeps, input: DecideInput): Promise<Decide
         await tx.log(reg.id, t.id, now, 'denied', { by, ...(via ? { via } : {}), links });
         await tx.bumpStat(t.id, day, 'denied');
         await queueLeadEvent(deps, tx, tour, reg, ['lead.denied'], now);
-        const mail = renderDenyMail({ tour: t, broker: tour.broker, locale: localeOf(reg), name: visitorName(reg) });
+        const locale = localeOf(reg);
+        // A link of the request (issue 10): on the tour page it shows the denial, and "erneut
+        // anfragen" where the tour allows it.
+        const { url } = await issueUnlockToken(tx, tour, reg, now);
+        const mail = renderDenyMail({
+          tour: t,
+          broker: tour.broker,
+          locale,
+          name: visitorAddressName(reg, locale),
+          link: { url, repeat: t.allowRepeatRequests },
+        });
         await queueRegistrationMail(tx, {
           tour,
           reg,
@@ -116,9 +152,11 @@ export async function decide(deps: GateDeps, input: DecideInput): Promise<Decide
         break;
       }
     }
-    return { registration: reg, decided: true };
+    return { registration: reg, decided: true, from };
   });
   if (result.decided) {
+    // A revocation shows on this instance's next access check at once.
+    if (decision === 'revoke') forgetAccessHolds(deps);
     deps.outbox.nudge();
     deps.webhooks.nudge();
   }

@@ -6,19 +6,29 @@
 import type { Tour } from '../config/tours.ts';
 import { renderConfirmationMail } from '../mail/confirmation-mail.ts';
 import { renderReviewRequestMail } from '../mail/review-request-mail.ts';
+import { visitorAddressName } from '../mail/salutation.ts';
 import type { LinkToken, Registration } from '../store/schema.ts';
 import type { StoreOps } from '../store/store.ts';
 import { DAY_MS } from '../util/time.ts';
 import type { GateDeps } from './deps.ts';
 import { openImmoAttachment } from './export/openimmo.ts';
-import { issueLink, reviewUrl } from './links.ts';
+import { issueLink, leadUrl, reviewUrl } from './links.ts';
 import { queueRegistrationMail } from './mail.ts';
-import { brokerReplyTo, localeOf, visitorName, visitorReplyTo } from './registration.ts';
+import { brokerReplyTo, localeOf, visitorReplyTo } from './registration.ts';
+
+/** What a review request carries beyond the registration (issue 10, returning visitors). */
+export interface ReviewExtra {
+  /** A denied visitor asks again: the mail is marked as a repeat, and always goes out. */
+  repeat?: { deniedAt: number | null };
+  /** A message the visitor sent with this request. */
+  message?: string | undefined;
+}
 
 /**
  * Asks the broker to review a pending registration. A visitor who sends the mask again while
  * the broker still holds a valid review link causes no second mail (the broker's page shows
- * the latest data); after that link expired, a new one goes out.
+ * the latest data); after that link expired, a new one goes out. A repeat request after a
+ * denial always gets its own mail, marked as a repeat.
  * Returns the review token when one was issued.
  */
 export async function requestReview(
@@ -28,17 +38,20 @@ export async function requestReview(
   reg: Registration,
   now: number,
   isNew: boolean,
+  extra: ReviewExtra = {},
 ): Promise<{ token: string; expiresAt: number } | undefined> {
   const t = tour.config;
-  if (!isNew && (await tx.hasActiveLink(reg.id, 'review', now))) return undefined;
-  const issued = await issueReviewLink(deps, tx, tour, reg, now, isNew ? 'registered' : 'registered-again');
+  if (!isNew && !extra.repeat && (await tx.hasActiveLink(reg.id, 'review', now))) return undefined;
+  const reason = extra.repeat ? 'repeat' : isNew ? 'registered' : 'registered-again';
+  const issued = await issueReviewLink(deps, tx, tour, reg, now, reason, extra);
 
   if (t.notifications.visitorConfirmation) {
+    const locale = localeOf(reg);
     const confirmation = renderConfirmationMail({
       tour: t,
       broker: tour.broker,
-      locale: localeOf(reg),
-      name: visitorName(reg),
+      locale,
+      name: visitorAddressName(reg, locale),
     });
     await queueRegistrationMail(tx, {
       tour,
@@ -60,7 +73,8 @@ async function issueReviewLink(
   tour: Tour,
   reg: Registration,
   now: number,
-  reason: 'registered' | 'registered-again' | 'renewed',
+  reason: 'registered' | 'registered-again' | 'repeat' | 'renewed',
+  extra: ReviewExtra = {},
 ): Promise<{ token: string; expiresAt: number }> {
   const t = tour.config;
   const { token, expiresAt } = await issueLink(tx, {
@@ -78,6 +92,9 @@ async function issueReviewLink(
     requestedAt: reason === 'renewed' ? reg.created_at : now,
     link: reviewUrl(deps.env, token),
     expiresAt,
+    leadLink: leadUrl(deps.env, t.id, reg.id),
+    ...(extra.repeat ? { repeat: extra.repeat } : {}),
+    ...(extra.message ? { message: extra.message } : {}),
   });
   await queueRegistrationMail(tx, {
     tour,

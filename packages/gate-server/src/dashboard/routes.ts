@@ -10,7 +10,7 @@ import { getCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import type { Tour } from '../config/tours.ts';
 import { loginLinkValid, redeemLogin, requestLogin } from '../core/broker-access.ts';
-import { DECISIONS, type Decision, decide } from '../core/decide.ts';
+import { appliesTo, DECISIONS, type Decision, decide, NEEDS_CONFIRMATION } from '../core/decide.ts';
 import { eraseRegistration } from '../core/erase.ts';
 import { isExportFormat } from '../core/export/stream.ts';
 import { parseFilter } from '../core/lead-filter.ts';
@@ -19,6 +19,10 @@ import type { GateContext, GateEnv } from '../http/context.ts';
 import { onError } from '../http/errors.ts';
 import { openImmoLeadResponse, tourExportResponse } from '../http/export-response.ts';
 import { readForm } from '../http/form.ts';
+import { decidedText } from '../http/review-page.ts';
+import { visitorLabel } from '../mail/review-request-mail.ts';
+import { mailStrings } from '../mail/strings.ts';
+import type { Registration, RegistrationStatus } from '../store/schema.ts';
 import { previousPeriod } from '../store/statistics.ts';
 import { DAY_MS, dayOf } from '../util/time.ts';
 import { localeOf, page, stringsFor } from './page.ts';
@@ -33,6 +37,7 @@ import {
   type Session,
   setSessionCookie,
 } from './session.ts';
+import { newTourLink, settingsRoutes, tourSettingsSection } from './settings-routes.ts';
 import { leadView } from './views/lead.ts';
 import { leadsView } from './views/leads.ts';
 import { loginConfirm, loginForm, loginProblem } from './views/login.ts';
@@ -108,6 +113,20 @@ function lastDays(now: number, n: number): { from: string; to: string } {
   return { from, to };
 }
 
+/** After a decision: what happened, to whom ("Erika Mustermann hat jetzt Zugang …"). */
+function decisionNotice(
+  done: string | undefined,
+  from: string | undefined,
+  l: 'de' | 'en',
+  lead: Registration,
+  tour: Tour,
+): string | undefined {
+  if (done === 'already') return stringsFor(l).lead.alreadyDecided;
+  if (!DECISIONS.includes(done as Decision)) return undefined;
+  const before = (from === 'revoked' ? 'revoked' : from === 'denied' ? 'denied' : 'pending') as RegistrationStatus;
+  return decidedText(mailStrings[l], done as Decision, before, visitorLabel(lead), tour.config.title);
+}
+
 function csrfForPre(c: GateContext): string {
   return csrfFor(c.get('deps').env.secret, preSession(c));
 }
@@ -131,6 +150,8 @@ const app = new Hono<DashEnv>()
     await endSession(c, c.get('session').token);
     return c.redirect('/dashboard/login', 303);
   })
+  // Tour settings and new tours (settings-routes.ts), before `/tours/:tour`.
+  .route('/', settingsRoutes)
   .get('/', async (c) => {
     const { tours, store } = c.get('deps');
     const session = c.get('session');
@@ -146,7 +167,7 @@ const app = new Hono<DashEnv>()
     return page(c, {
       locale: l,
       title: stringsFor(l).overview.heading,
-      body: overviewView(stringsFor(l), rows, l),
+      body: html`${overviewView(stringsFor(l), rows, l)}${newTourLink(l)}`,
       session,
     });
   })
@@ -172,7 +193,7 @@ const app = new Hono<DashEnv>()
     const s = stringsFor(l);
     const today = dayOf(now);
     const input = { s, locale: l, tour, stats, previous, pending: pending.rows, csrf: session.csrf, days, today };
-    const body = tourView(input, compare);
+    const body = html`${tourView(input, compare)}${await tourSettingsSection(c, tour)}`;
     return page(c, { locale: l, title: tour.config.title, body, session });
   })
   .get('/tours/:tour/leads', async (c) => {
@@ -199,13 +220,7 @@ const app = new Hono<DashEnv>()
     if (!lead) throw new GateError('NOT_FOUND');
     const l = localeOf(c, session);
     const s = stringsFor(l);
-    const done = c.req.query('done');
-    const notice =
-      done === 'already'
-        ? s.lead.alreadyDecided
-        : DECISIONS.includes(done as Decision)
-          ? s.lead.done[done as Decision]
-          : undefined;
+    const notice = decisionNotice(c.req.query('done'), c.req.query('from'), l, lead, tour);
     const body = leadView({ s, locale: l, tour, lead, log: await store.logbook(lead.id), csrf: session.csrf, notice });
     return page(c, { locale: l, title: lead.email, body, session });
   })
@@ -220,18 +235,28 @@ const app = new Hono<DashEnv>()
     const deps = c.get('deps');
     const lead = await deps.store.leads.get(tour.config.id, c.req.param('id'));
     if (!lead) throw new GateError('NOT_FOUND');
-    const decision = (await form(c)).decision as Decision;
+    const f = await form(c);
+    const decision = f.decision as Decision;
     if (!DECISIONS.includes(decision)) throw new GateError('VALIDATION_FAILED', { fields: { decision: 'invalid' } });
+    // Deny and revoke: first a page that says what will happen (no JavaScript needed); only
+    // its form, with confirm=yes, decides.
+    if (NEEDS_CONFIRMATION.includes(decision) && f.confirm !== 'yes' && appliesTo(decision, lead.status)) {
+      const session = c.get('session');
+      const l = localeOf(c, session);
+      const s = stringsFor(l);
+      const log = await deps.store.logbook(lead.id);
+      const confirm = decision as 'deny' | 'revoke';
+      const body = leadView({ s, locale: l, tour, lead, log, csrf: session.csrf, confirm });
+      return page(c, { locale: l, title: lead.email, body, session });
+    }
     const result = await decide(deps, {
       registrationId: lead.id,
       decision,
       by: c.get('session').broker.email,
       via: 'dashboard',
     });
-    return c.redirect(
-      `/dashboard/tours/${tour.config.id}/leads/${lead.id}?done=${result.decided ? decision : 'already'}`,
-      303,
-    );
+    const done = result.decided ? `${decision}&from=${result.from}` : 'already';
+    return c.redirect(`/dashboard/tours/${tour.config.id}/leads/${lead.id}?done=${done}`, 303);
   })
   .post('/tours/:tour/leads/:id/erase', async (c) => {
     const tour = ownTour(c);

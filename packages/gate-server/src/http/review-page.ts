@@ -6,10 +6,12 @@
 import { createHash } from 'node:crypto';
 import { html, raw } from 'hono/html';
 import type { Tour } from '../config/tours.ts';
-import { type DetailRow, visitorDetails } from '../mail/review-request-mail.ts';
+import type { Decision } from '../core/decide.ts';
+import { keepWordsTogether } from '../mail/layout.ts';
+import { type DetailRow, roomOf, visitorDetails, visitorLabel } from '../mail/review-request-mail.ts';
 import { type MailStrings, mailStrings } from '../mail/strings.ts';
 import { decodeDetail, type LogDetail } from '../store/codecs.ts';
-import type { LogEntry, MailKind, Registration } from '../store/schema.ts';
+import type { LogEntry, MailKind, Registration, RegistrationStatus } from '../store/schema.ts';
 import { type Html, htmlString } from '../util/html.ts';
 import { formatDate } from '../util/time.ts';
 
@@ -37,6 +39,10 @@ td{padding:6px 0;white-space:pre-wrap;word-break:break-word}
 button{font:inherit;font-weight:600;border:0;border-radius:6px;padding:12px 20px;cursor:pointer;color:#fff;
 background:#1e6b34}
 button.deny,button.revoke{background:#9b1c1c}
+.confirm{border:2px solid #9b1c1c}
+.confirm .actions{align-items:center}
+.confirm a{font-weight:600}
+.nw{white-space:nowrap}
 .hint{color:#41505e;font-size:14px;margin:8px 0 0}
 ol{list-style:none;margin:0;padding:0}
 li{padding:6px 0;border-top:1px solid #e4e8ee;display:flex;gap:12px;flex-wrap:wrap}
@@ -59,7 +65,8 @@ function document(locale: PageLocale, title: string, strings: MailStrings, body:
         hreflang="${l}"
         ${l === locale ? html`aria-current="true"` : ''}>${l.toUpperCase()}</a>`,
   );
-  return htmlString(html`<!doctype html>
+  return keepWordsTogether(
+    htmlString(html`<!doctype html>
 <html lang="${locale}">
 <head>
 <meta charset="utf-8">
@@ -72,7 +79,9 @@ function document(locale: PageLocale, title: string, strings: MailStrings, body:
 <header><strong>tour-gate</strong><nav aria-label="${p.language}">${p.language}:${switcher}</nav></header>
 <main>${body}</main>
 </body>
-</html>`);
+</html>`),
+    '<span class="nw">',
+  );
 }
 
 export interface ReviewView {
@@ -82,8 +91,10 @@ export interface ReviewView {
   logbook: LogEntry[];
   /** The per-page nonce of the forms. */
   nonce: string;
-  /** After a POST: what happened. */
-  notice?: { kind: 'decided' | 'already-decided' };
+  /** After a POST: what happened (`from`: the state the decision changed). */
+  notice?: { kind: 'decided'; decision: Decision; from: RegistrationStatus } | { kind: 'already-decided' };
+  /** Deny or revoke asked for: the second step that says what will happen, instead of the buttons. */
+  confirm?: 'deny' | 'revoke';
 }
 
 function who(tour: Tour, by: string | null): string {
@@ -101,7 +112,9 @@ function logDetail(s: MailStrings, entry: LogEntry): string {
   }
   const parts: string[] = [];
   const mail = d.mail as MailKind | undefined;
-  if (mail && mail in s.reviewPage.mailKinds) parts.push(s.reviewPage.mailKinds[mail]);
+  if (mail && Object.hasOwn(s.reviewPage.mailKinds, mail)) {
+    parts.push((s.reviewPage.mailKinds as Record<string, string>)[mail] ?? mail);
+  }
   if (typeof d.by === 'string') parts.push(d.by);
   return parts.join(' · ');
 }
@@ -113,13 +126,71 @@ function detailRows(rows: DetailRow[]): Html {
   </table>`;
 }
 
-function decisionForm(nonce: string, decision: 'grant' | 'deny' | 'revoke', label: string, hint: string): Html {
+function decisionForm(nonce: string, decision: Decision, label: string, hint: string, cls = decision): Html {
   return html`<form method="post">
     <input type="hidden" name="nonce" value="${nonce}">
     <input type="hidden" name="decision" value="${decision}">
-    <button type="submit" class="${decision}">${label}</button>
+    <button type="submit" class="${cls}">${label}</button>
     <p class="hint">${hint}</p>
   </form>`;
+}
+
+/** What a decision did, to whom: "Erika Mustermann hat jetzt Zugang zum Rundgang …". */
+export function decidedText(
+  s: MailStrings,
+  decision: Decision,
+  from: RegistrationStatus,
+  visitor: string,
+  title: string,
+): string {
+  const d = s.reviewPage.justDecided;
+  if (decision === 'regrant') return (from === 'revoked' ? d['grant-again'] : d['grant-after-deny'])(visitor, title);
+  return d[decision](visitor, title);
+}
+
+/** The buttons that apply to a request in this state. */
+function actionsFor(v: ReviewView, s: MailStrings, visitor: string): Html | string {
+  const p = s.reviewPage;
+  const { reg, nonce } = v;
+  if (v.confirm) {
+    const c = p.confirm;
+    const [heading, text, button] =
+      v.confirm === 'deny'
+        ? [c.denyHeading(visitor), c.denyText(visitor), c.denyButton]
+        : [c.revokeHeading(visitor), c.revokeText(visitor), c.revokeButton];
+    return html`<div class="confirm-step" data-confirm="${v.confirm}">
+      <h2>${heading}</h2>
+      <p>${text}</p>
+      <div class="actions">
+        <form method="post">
+          <input type="hidden" name="nonce" value="${nonce}">
+          <input type="hidden" name="decision" value="${v.confirm}">
+          <input type="hidden" name="confirm" value="yes">
+          <button type="submit" class="${v.confirm}">${button}</button>
+        </form>
+        <a href="?lang=${v.locale}">${c.cancel}</a>
+      </div>
+    </div>`;
+  }
+  switch (reg.status) {
+    case 'pending':
+      return html`<h2>${p.decideHeading}</h2>
+        <div class="actions">
+          ${decisionForm(nonce, 'grant', p.grant, p.grantHint(visitor))}
+          ${decisionForm(nonce, 'deny', p.deny, p.denyHint(visitor))}
+        </div>`;
+    case 'granted':
+    case 'released':
+      return html`<div class="actions">${decisionForm(nonce, 'revoke', p.revoke, p.revokeHint)}</div>`;
+    case 'denied':
+      return html`<div class="actions">
+        ${decisionForm(nonce, 'regrant', p.grantAfterDeny, p.grantAfterDenyHint(visitor), 'grant')}
+      </div>`;
+    case 'revoked':
+      return html`<div class="actions">
+        ${decisionForm(nonce, 'regrant', p.grantAgain, p.grantAgainHint(visitor), 'grant')}
+      </div>`;
+  }
 }
 
 /** The request: status and decision, the buttons that apply, the visitor's data, the logbook. */
@@ -128,12 +199,15 @@ export function renderReviewPage(v: ReviewView): string {
   const p = s.reviewPage;
   const { reg, tour } = v;
   const at = (ms: number) => formatDate(ms, v.locale, true);
+  const visitor = visitorLabel(reg);
 
   const decided =
     reg.status === 'granted' || reg.status === 'denied' || reg.status === 'revoked' ? reg.status : undefined;
   const notice = v.notice
     ? html`<p class="notice" role="status">${
-        v.notice.kind === 'decided' && decided ? p.justDecided[decided] : p.alreadyDecided
+        v.notice.kind === 'decided'
+          ? decidedText(s, v.notice.decision, v.notice.from, visitor, tour.config.title)
+          : p.alreadyDecided
       }</p>`
     : '';
   const decision = decided
@@ -141,19 +215,12 @@ export function renderReviewPage(v: ReviewView): string {
         ${p.decidedBy(who(tour, reg.decided_by), reg.decided_at ? at(reg.decided_at) : '–')}
       </p>`
     : '';
-  let actions: Html | string = '';
-  if (reg.status === 'pending') {
-    actions = html`<h2>${p.decideHeading}</h2>
-      <div class="actions">
-        ${decisionForm(v.nonce, 'grant', p.grant, p.grantHint)}
-        ${decisionForm(v.nonce, 'deny', p.deny, p.denyHint)}
-      </div>`;
-  } else if (reg.status === 'granted') {
-    actions = html`<div class="actions">${decisionForm(v.nonce, 'revoke', p.revoke, p.revokeHint)}</div>`;
-  }
+  const actions = actionsFor(v, s, visitor);
 
+  const room = roomOf(tour.config, reg, v.locale);
   const facts: DetailRow[] = [
     { label: p.tour, value: tour.config.title },
+    ...(room ? [{ label: s.viewpointLabel, value: room }] : []),
     { label: p.requestedAt, value: at(reg.created_at) },
     ...(reg.updated_at !== reg.created_at && !reg.decided_at
       ? [{ label: p.updatedAt, value: at(reg.updated_at) }]
@@ -165,7 +232,7 @@ export function renderReviewPage(v: ReviewView): string {
           const detail = logDetail(s, e);
           return html`<li>
             <time datetime="${new Date(e.at).toISOString()}">${at(e.at)}</time>
-            <span>${p.logKinds[e.kind] ?? e.kind}${detail ? html` · ${detail}` : ''}</span>
+            <span>${logLabel(s, e)}${detail ? html` · ${detail}` : ''}</span>
           </li>`;
         })}
       </ol>`
@@ -174,7 +241,7 @@ export function renderReviewPage(v: ReviewView): string {
   const body = html`<div data-status="${reg.status}" data-registration="${reg.id}">
   ${notice}
   <section><h1>${p.heading}</h1>${detailRows(facts)}</section>
-  <section>
+  <section${v.confirm ? html` class="confirm"` : ''}>
     <p class="status ${reg.status}">${p.statuses[reg.status]}</p>
     ${decision}
     ${actions}
@@ -183,6 +250,20 @@ export function renderReviewPage(v: ReviewView): string {
   <section><h2>${p.logbook}</h2>${log}</section>
 </div>`;
   return document(v.locale, p.title(tour.config.title), s, body);
+}
+
+/** A logbook entry's name; a grant after a denial or a revocation says so. */
+export function logLabel(s: MailStrings, entry: LogEntry): string {
+  const p = s.reviewPage;
+  if (entry.kind === 'granted' && entry.detail) {
+    try {
+      const after = decodeDetail(entry.detail).after;
+      if (after === 'denied' || after === 'revoked') return p.grantedAfter[after];
+    } catch {
+      // An unreadable detail: the plain name below.
+    }
+  }
+  return (p.logKinds as Record<string, string>)[entry.kind] ?? entry.kind;
 }
 
 export type ReviewProblem = 'LINK_INVALID' | 'LINK_EXPIRED' | 'LINK_REVOKED' | 'NONCE_INVALID';

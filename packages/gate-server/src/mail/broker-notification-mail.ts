@@ -1,53 +1,66 @@
 import type { BrokerConfig, TourConfig } from '@tour-gate/shared/config';
 import { html } from 'hono/html';
 import type { Registration } from '../store/schema.ts';
-import { formatDate } from '../util/time.ts';
-import { layout, paragraph, type RenderedMail } from './layout.ts';
-import { detailsTable, detailsText, visitorDetails } from './review-request-mail.ts';
+import { brokerMail, paragraph, plainLink, type RenderedMail } from './layout.ts';
+import { detailsTable, detailsText, roomOf, visitorDetails, visitorLabel } from './review-request-mail.ts';
+import { brokerAddressName } from './salutation.ts';
 import { mailStrings } from './strings.ts';
 
+/**
+ * What the broker hears of at once. A visitor's first opening of the link is not mailed one by
+ * one: it goes into the optional daily digest (`digest-mail.ts`).
+ */
 export type LeadEvent = 'registered' | 'opened';
 
 export interface BrokerNotificationMailInput {
   tour: TourConfig;
   broker: BrokerConfig;
-  event: LeadEvent;
-  registration: Pick<Registration, 'fields' | 'consent_at' | 'consent_version' | 'consent_marketing'>;
-  at: number;
+  registration: Pick<
+    Registration,
+    | 'fields'
+    | 'email'
+    | 'viewpoint'
+    | 'consent_at'
+    | 'consent_version'
+    | 'consent_marketing'
+    | 'consent_marketing_offered'
+    | 'consent_marketing_confirmed_at'
+  >;
+  /** The lead's page in the broker's dashboard. */
+  leadLink?: string;
 }
 
 /**
- * Email release, `notifications.broker: each-lead`: a short mail to the broker when a visitor
- * registered, and when the visitor first opened the link. In the broker's language; the
- * visitor's data only in the body (escaped), never in the subject.
+ * Email release, `notifications.broker: each-lead`: one short mail to the broker per lead,
+ * naming the room the visitor asked for and linking to the lead. In the broker's language;
+ * the visitor's data only in the body (escaped), never in the subject.
  */
 export function renderBrokerNotificationMail(input: BrokerNotificationMailInput): RenderedMail {
   const locale = input.broker.locale;
   const s = mailStrings[locale];
   const n = s.brokerNotification;
-  const subject =
-    input.event === 'registered' ? n.subjectRegistered(input.tour.title) : n.subjectOpened(input.tour.title);
-  const intro =
-    input.event === 'registered'
-      ? n.introRegistered(input.tour.title)
-      : n.introOpened(input.tour.title, formatDate(input.at, locale, true));
-  const rows = visitorDetails(input.tour, input.registration, locale);
-  const body = html`${paragraph(s.brokerGreeting(input.broker.name))}
-    ${paragraph(intro)}
-    ${detailsTable(rows)}
-    ${paragraph(n.replyHint)}`;
-  const text = [
-    s.brokerGreeting(input.broker.name),
-    '',
-    intro,
-    '',
-    detailsText(rows),
-    '',
-    n.replyHint,
-    '',
-    '--',
-    s.brokerAutomatedNote,
-  ].join('\n');
-  const strings = { ...s, automatedNote: s.brokerAutomatedNote };
-  return { subject, text, html: layout({ lang: locale, title: subject, body, strings }) };
+  const visitor = visitorLabel(input.registration);
+  const room = roomOf(input.tour, input.registration, locale);
+  const intro = n.introRegistered(visitor, input.tour.title, room);
+  const rows = [
+    ...(room ? [{ label: s.viewpointLabel, value: room }] : []),
+    ...visitorDetails(input.tour, input.registration, locale),
+  ];
+  return brokerMail({
+    strings: s,
+    lang: locale,
+    broker: input.broker,
+    greetingName: brokerAddressName(input.broker, locale),
+    subject: n.subjectRegistered(input.tour.title),
+    htmlMiddle: html`${paragraph(intro)}
+      ${detailsTable(rows)}
+      ${input.leadLink ? plainLink(input.leadLink, s.dashboardLinkHtml) : ''}
+      ${paragraph(n.replyHint(visitor))}`,
+    textBlocks: [
+      intro,
+      detailsText(rows),
+      ...(input.leadLink ? [`${s.dashboardLinkText}\n${input.leadLink}`] : []),
+      n.replyHint(visitor),
+    ],
+  });
 }

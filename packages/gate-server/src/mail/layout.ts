@@ -5,6 +5,7 @@
 import type { BrokerConfig } from '@tour-gate/shared/config';
 import { html } from 'hono/html';
 import { type Html, htmlString } from '../util/html.ts';
+import { brokerSalutation } from './salutation.ts';
 import type { MailStrings } from './strings.ts';
 
 export interface RenderedMail {
@@ -31,6 +32,23 @@ export function paragraph(text: string): Html {
   return html`<p style="margin:0 0 14px">${text}</p>`;
 }
 
+/** A plain link on its own line (the broker's way to the lead in the dashboard). */
+export function plainLink(href: string, label: string): Html {
+  return html`<p style="margin:0 0 14px"><a href="${href}" style="color:#1f5f8b">${label}</a></p>`;
+}
+
+/**
+ * Words that must not break at their hyphen ("per E-/Mail"): each "E-Mail" in a text node is
+ * wrapped in an element that does not wrap (`open` is its start tag). The plain-text part
+ * needs nothing.
+ */
+export function keepWordsTogether(markup: string, open = '<span style="white-space:nowrap">'): string {
+  const at = markup.indexOf('<body');
+  const head = at < 0 ? '' : markup.slice(0, at);
+  const body = at < 0 ? markup : markup.slice(at);
+  return head + body.replace(/>[^<]+/g, (text) => text.replace(/\bE-Mail\b/g, `${open}E-Mail</span>`));
+}
+
 /** A small grey paragraph with the link spelled out, for clients that hide the button. */
 export function linkFallback(text: string, href: string): Html {
   return html`<p style="margin:0 0 14px;font-size:13px;color:#41505e">
@@ -47,16 +65,19 @@ export function layout(opts: {
   title: string;
   body: Html;
   strings: MailStrings;
+  /** The small print under the mail. */
+  note: string;
   broker?: BrokerConfig;
 }): string {
   const contact = opts.broker
     ? html`<div style="margin-top:28px;padding-top:16px;border-top:1px solid #dde3ea;color:#41505e;font-size:14px">
-        <strong>${opts.strings.contactHeading}</strong><br>${brokerContactLines(opts.broker).map((l, i) =>
-          i ? html`<br>${l}` : l,
-        )}
+        <strong>${opts.strings.contactHeading(brokerSalutation(opts.broker))}</strong><br>${brokerContactLines(
+          opts.broker,
+        ).map((l, i) => (i ? html`<br>${l}` : l))}
       </div>`
     : '';
-  return htmlString(html`<!doctype html>
+  return keepWordsTogether(
+    htmlString(html`<!doctype html>
 <html lang="${opts.lang}">
 <head>
 <meta charset="utf-8">
@@ -66,14 +87,15 @@ export function layout(opts: {
 <body style="${BODY_STYLE}">
 <div style="max-width:560px;margin:0 auto;padding:24px">
   <div style="background:#ffffff;border-radius:10px;padding:28px">${opts.body}${contact}</div>
-  <p style="color:#6b7785;font-size:12px;margin:16px 4px">${opts.strings.automatedNote}</p>
+  <p style="color:#6b7785;font-size:12px;margin:16px 4px">${opts.note}</p>
 </div>
 </body>
-</html>`);
+</html>`),
+  );
 }
 
 function textContact(strings: MailStrings, broker: BrokerConfig): string {
-  return `${strings.contactHeading}\n${brokerContactLines(broker).join('\n')}`;
+  return `${strings.contactHeading(brokerSalutation(broker))}\n${brokerContactLines(broker).join('\n')}`;
 }
 
 /**
@@ -94,16 +116,42 @@ export function visitorMail(opts: {
   const body = html`${paragraph(s.greeting(opts.name))}
     ${opts.htmlMiddle}
     <p style="margin:0">${s.signoff}<br>${broker.name}</p>`;
+  const note = s.automatedNote(broker.name);
   const text = [
     s.greeting(opts.name),
     ...opts.textParagraphs,
     `${s.signoff}\n${broker.name}`,
     `--\n${textContact(s, broker)}`,
-    s.automatedNote,
+    note,
   ].join('\n\n');
   return {
     subject: opts.subject,
     text,
-    html: layout({ lang: opts.lang, title: opts.subject, body, strings: s, broker }),
+    html: layout({ lang: opts.lang, title: opts.subject, body, strings: s, note, broker }),
+  };
+}
+
+/**
+ * A mail to the broker: greeting by the contact's salutation, the HTML body, and the same
+ * content as plain-text blocks; ends with the note that tour-gate sent it.
+ */
+export function brokerMail(opts: {
+  strings: MailStrings;
+  lang: 'de' | 'en';
+  broker: BrokerConfig;
+  greetingName: string;
+  subject: string;
+  htmlMiddle: Html;
+  textBlocks: string[];
+}): RenderedMail {
+  const s = opts.strings;
+  const greeting = s.greeting(opts.greetingName);
+  const body = html`${paragraph(greeting)}
+    ${opts.htmlMiddle}`;
+  const text = [greeting, ...opts.textBlocks, `--\n${s.brokerAutomatedNote}`].join('\n\n');
+  return {
+    subject: opts.subject,
+    text,
+    html: layout({ lang: opts.lang, title: opts.subject, body, strings: s, note: s.brokerAutomatedNote }),
   };
 }

@@ -4,26 +4,25 @@
  */
 import type { BrokerConfig } from '@tour-gate/shared/config';
 import { html } from 'hono/html';
-import { button, layout, paragraph, type RenderedMail } from './layout.ts';
+import { brokerMail, button, paragraph, type RenderedMail } from './layout.ts';
+import { brokerAddressName } from './salutation.ts';
 import { mailStrings } from './strings.ts';
 
 export function renderLoginMail(broker: BrokerConfig, link: string): RenderedMail {
   const locale = broker.locale === 'en' ? 'en' : 'de';
-  const s = mailStrings[locale].login;
-  const [greeting, intro] = s.intro(broker.name).split('\n\n') as [string, string];
-  const body = html`${paragraph(greeting)}
-    ${paragraph(intro)}
-    ${button(link, s.button)}
-    <p style="margin:0 0 14px;font-size:13px;color:#6b7785;word-break:break-all">${link}</p>
-    ${paragraph(s.notYou)}`;
-  return {
+  const strings = mailStrings[locale];
+  const s = strings.login;
+  return brokerMail({
+    strings,
+    lang: locale,
+    broker,
+    greetingName: brokerAddressName(broker, locale),
     subject: s.subject,
-    text: `${s.intro(broker.name)}\n\n${link}\n\n${s.notYou}\n\n${mailStrings[locale].brokerAutomatedNote}`,
-    html: layout({
-      lang: locale,
-      title: s.subject,
-      body,
-      strings: { ...mailStrings[locale], automatedNote: mailStrings[locale].brokerAutomatedNote },
-    }),
-  };
+    htmlMiddle: html`${paragraph(s.introHtml)}
+      ${button(link, s.button)}
+      <p style="margin:0 0 14px;font-size:13px;color:#6b7785;word-break:break-all">${link}</p>
+      ${paragraph(s.validity)}
+      ${paragraph(s.notYou)}`,
+    textBlocks: [`${s.introText}\n${link}`, s.validity, s.notYou],
+  });
 }

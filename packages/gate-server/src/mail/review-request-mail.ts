@@ -2,14 +2,15 @@
  * The mail that asks the broker to review a request (manual release): the visitor's details,
  * all escaped, and the one review link. Nothing the visitor typed goes into the subject.
  */
-import { isStandardFieldKey } from '@tour-gate/shared';
+import { isStandardFieldKey, marketingConsentText, viewpointLabel } from '@tour-gate/shared';
 import type { BrokerConfig, TourConfig } from '@tour-gate/shared/config';
 import { html } from 'hono/html';
-import { decodeFields } from '../store/codecs.ts';
+import { decodeFields, marketingOf } from '../store/codecs.ts';
 import type { Registration } from '../store/schema.ts';
 import type { Html } from '../util/html.ts';
 import { formatDate } from '../util/time.ts';
-import { button, layout, linkFallback, paragraph, type RenderedMail } from './layout.ts';
+import { brokerMail, button, linkFallback, paragraph, plainLink, type RenderedMail } from './layout.ts';
+import { brokerAddressName } from './salutation.ts';
 import { type MailStrings, mailStrings } from './strings.ts';
 
 export interface DetailRow {
@@ -23,7 +24,15 @@ export interface DetailRow {
  */
 export function visitorDetails(
   tour: TourConfig,
-  reg: Pick<Registration, 'fields' | 'consent_at' | 'consent_version' | 'consent_marketing'>,
+  reg: Pick<
+    Registration,
+    | 'fields'
+    | 'consent_at'
+    | 'consent_version'
+    | 'consent_marketing'
+    | 'consent_marketing_offered'
+    | 'consent_marketing_confirmed_at'
+  >,
   locale: 'de' | 'en',
 ): DetailRow[] {
   const s: MailStrings = mailStrings[locale];
@@ -46,7 +55,15 @@ export function visitorDetails(
     label: s.consentLabel,
     value: s.consentValue(formatDate(reg.consent_at, locale, true), reg.consent_version),
   });
-  rows.push({ label: s.marketingLabel, value: reg.consent_marketing ? s.yes : s.no });
+  const confirmed = reg.consent_marketing_confirmed_at;
+  rows.push({
+    label: s.marketingLabel,
+    value: marketingConsentText(
+      marketingOf(reg, Boolean(tour.consent.marketing)),
+      locale,
+      confirmed === null ? undefined : formatDate(confirmed, locale, true),
+    ),
+  });
   return rows;
 }
 
@@ -70,48 +87,100 @@ export interface ReviewRequestMailInput {
   tour: TourConfig;
   broker: BrokerConfig;
   /** The visitor's registration (its fields are escaped here). */
-  registration: Pick<Registration, 'fields' | 'consent_at' | 'consent_version' | 'consent_marketing'>;
+  registration: Pick<
+    Registration,
+    | 'fields'
+    | 'email'
+    | 'viewpoint'
+    | 'consent_at'
+    | 'consent_version'
+    | 'consent_marketing'
+    | 'consent_marketing_offered'
+    | 'consent_marketing_confirmed_at'
+  >;
   requestedAt: number;
   link: string;
   expiresAt: number;
+  /** The lead's page in the broker's dashboard. */
+  leadLink: string;
+  /** A denied visitor asks again ("erneut anfragen"): the mail says so, with the earlier denial's date. */
+  repeat?: { deniedAt: number | null };
+  /** A message the visitor sent with this request. */
+  message?: string;
+}
+
+/** The repeat marker and the message row (issue 10); subject and first line say "Erneute Anfrage". */
+const RETURNING = {
+  de: {
+    subject: (title: string) => `Erneute Anfrage: Zugang zum Rundgang „${title}“`,
+    note: (deniedAt: string | undefined) =>
+      `Erneute Anfrage: Sie hatten den Zugang${deniedAt ? ` am ${deniedAt}` : ''} abgelehnt. Der Interessent bittet noch einmal darum.`,
+    message: 'Nachricht zu dieser Anfrage',
+  },
+  en: {
+    subject: (title: string) => `Repeat request: access to the tour "${title}"`,
+    note: (deniedAt: string | undefined) =>
+      `Repeat request: you denied access${deniedAt ? ` on ${deniedAt}` : ''}. The visitor asks for it once more.`,
+    message: 'Message with this request',
+  },
+} as const;
+
+/** "Erika Mustermann", else the visitor's email address: whom a broker's mail is about. */
+export function visitorLabel(reg: Pick<Registration, 'fields' | 'email'>): string {
+  const f = decodeFields(reg.fields);
+  const name = [f.firstName, f.lastName].filter((v) => typeof v === 'string' && v.trim()).join(' ');
+  return name || reg.email;
+}
+
+/** The room the visitor clicked, by its label in the broker's language, if the request has one. */
+export function roomOf(
+  tour: TourConfig,
+  reg: Pick<Registration, 'viewpoint'>,
+  locale: 'de' | 'en',
+): string | undefined {
+  return reg.viewpoint ? viewpointLabel(tour.viewpointLabels, reg.viewpoint, locale) : undefined;
 }
 
 /** In the broker's language (`broker.locale`). */
 export function renderReviewRequestMail(input: ReviewRequestMailInput): RenderedMail {
   const locale = input.broker.locale;
   const s = mailStrings[locale];
+  const r = s.reviewRequest;
+  const visitor = visitorLabel(input.registration);
+  const room = roomOf(input.tour, input.registration, locale);
+  const again = RETURNING[locale];
   const rows = [
-    { label: s.reviewRequest.requestedAt, value: formatDate(input.requestedAt, locale, true) },
+    { label: r.requestedAt, value: formatDate(input.requestedAt, locale, true) },
+    ...(room ? [{ label: s.viewpointLabel, value: room }] : []),
+    ...(input.message ? [{ label: again.message, value: input.message }] : []),
     ...visitorDetails(input.tour, input.registration, locale),
   ];
   const until = formatDate(input.expiresAt, locale, true);
-  const subject = s.reviewRequest.subject(input.tour.title);
-  const body = html`${paragraph(s.brokerGreeting(input.broker.name))}
-    ${paragraph(s.reviewRequest.intro(input.tour.title))}
-    <p style="margin:18px 0 8px;font-weight:600">${s.reviewRequest.dataHeading}</p>
-    ${detailsTable(rows)}
-    ${button(input.link, s.reviewRequest.button)}
-    ${paragraph(s.reviewRequest.validity(until))}
-    ${linkFallback(s.reviewRequest.linkFallback, input.link)}
-    ${paragraph(s.reviewRequest.replyHint)}`;
-  const text = [
-    s.brokerGreeting(input.broker.name),
-    '',
-    s.reviewRequest.intro(input.tour.title),
-    '',
-    `${s.reviewRequest.dataHeading}:`,
-    detailsText(rows),
-    '',
-    `${s.reviewRequest.button}:`,
-    input.link,
-    '',
-    s.reviewRequest.validity(until),
-    '',
-    s.reviewRequest.replyHint,
-    '',
-    '--',
-    s.brokerAutomatedNote,
-  ].join('\n');
-  const strings = { ...s, automatedNote: s.brokerAutomatedNote };
-  return { subject, text, html: layout({ lang: locale, title: subject, body, strings }) };
+  const repeat = input.repeat
+    ? again.note(input.repeat.deniedAt ? formatDate(input.repeat.deniedAt, locale, true) : undefined)
+    : undefined;
+  const intro = `${repeat ? `${repeat} ` : ''}${r.intro(visitor, input.tour.title, room)}`;
+  return brokerMail({
+    strings: s,
+    lang: locale,
+    broker: input.broker,
+    greetingName: brokerAddressName(input.broker, locale),
+    subject: input.repeat ? again.subject(input.tour.title) : r.subject(input.tour.title),
+    htmlMiddle: html`${paragraph(intro)}
+      <p style="margin:18px 0 8px;font-weight:600">${r.dataHeading}</p>
+      ${detailsTable(rows)}
+      ${button(input.link, r.button)}
+      ${paragraph(r.validity(until))}
+      ${linkFallback(r.linkFallback, input.link)}
+      ${plainLink(input.leadLink, s.dashboardLinkHtml)}
+      ${paragraph(r.replyHint(visitor))}`,
+    textBlocks: [
+      intro,
+      `${r.dataHeading}:\n${detailsText(rows)}`,
+      `${r.linkText}\n${input.link}`,
+      r.validity(until),
+      `${s.dashboardLinkText}\n${input.leadLink}`,
+      r.replyHint(visitor),
+    ],
+  });
 }

@@ -1,6 +1,8 @@
 /** One lead: the mask's values, the consent record, the logbook, decisions and erasure. */
 import { html } from 'hono/html';
 import type { Tour } from '../../config/tours.ts';
+import { visitorLabel } from '../../mail/review-request-mail.ts';
+import { mailStrings } from '../../mail/strings.ts';
 import { decodeDetail, decodeFields } from '../../store/codecs.ts';
 import type { LogEntry, Registration } from '../../store/schema.ts';
 import type { Html } from '../../util/html.ts';
@@ -15,6 +17,8 @@ export interface LeadViewInput {
   log: LogEntry[];
   csrf: string;
   notice?: string | undefined;
+  /** Deny or revoke asked for: show the confirmation step instead of the buttons. */
+  confirm?: 'deny' | 'revoke' | undefined;
 }
 
 /** Mails about a lead that go to the broker, not to the visitor. */
@@ -25,20 +29,46 @@ function label(v: LeadViewInput, key: string): string {
   return custom ? custom.label[v.locale] : (v.s.fields[key] ?? key);
 }
 
+/**
+ * The decisions that apply to the lead's state, in the glossary's words. Deny and revoke are a
+ * two-step affair: their button asks, and the second step (`confirm`, a form of its own, no
+ * JavaScript) says what will happen before anything does.
+ */
 function decisionButtons(v: LeadViewInput, action: string): Html {
+  const p = mailStrings[v.locale].reviewPage;
+  const visitor = visitorLabel(v.lead);
   // The space after each inline form keeps the buttons apart.
-  const button = (decision: string, text: string, cls: string) =>
+  const button = (decision: string, text: string, cls: string, confirm = false) =>
     html`<form class="inline" method="post" action="${action}/decide">
       ${csrfInput(v.csrf)}
       <input type="hidden" name="decision" value="${decision}">
+      ${confirm ? html`<input type="hidden" name="confirm" value="yes">` : ''}
       <button class="${cls}" type="submit">${text}</button>
     </form> `;
-  if (v.lead.status === 'pending')
-    return html`<p>${button('grant', v.s.lead.grant, 'primary')}${button('deny', v.s.lead.deny, 'danger')}</p>`;
-  // decide() says whether a revoke applies (a released visitor may be revocable too).
-  if (v.lead.status === 'granted' || v.lead.status === 'released')
-    return html`<p>${button('revoke', v.s.lead.revoke, 'danger')}</p>`;
-  return html``;
+  if (v.confirm) {
+    const c = p.confirm;
+    const [heading, text, label] =
+      v.confirm === 'deny'
+        ? [c.denyHeading(visitor), c.denyText(visitor), c.denyButton]
+        : [c.revokeHeading(visitor), c.revokeText(visitor), c.revokeButton];
+    return html`<div class="card confirm-step" data-confirm="${v.confirm}">
+      <h2>${heading}</h2>
+      <p>${text}</p>
+      <p>${button(v.confirm, label, 'danger', true)}<a href="${action}">${c.cancel}</a></p>
+    </div>`;
+  }
+  switch (v.lead.status) {
+    case 'pending':
+      return html`<p>${button('grant', p.grant, 'primary')}${button('deny', p.deny, 'danger')}</p>`;
+    // An email-release visitor's access can be revoked too.
+    case 'granted':
+    case 'released':
+      return html`<p>${button('revoke', p.revoke, 'danger')}</p>`;
+    case 'denied':
+      return html`<p>${button('regrant', p.grantAfterDeny, 'primary')}</p>`;
+    case 'revoked':
+      return html`<p>${button('regrant', p.grantAgain, 'primary')}</p>`;
+  }
 }
 
 /** A definition list from label/value pairs; values are escaped like everything else. */

@@ -10,7 +10,7 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Tour } from '../../config/tours.ts';
-import { DECISIONS, type Decision, decide } from '../../core/decide.ts';
+import { appliesTo, DECISIONS, type Decision, decide, NEEDS_CONFIRMATION } from '../../core/decide.ts';
 import type { GateDeps } from '../../core/deps.ts';
 import { renewReviewLink } from '../../core/review.ts';
 import { deriveKey } from '../../security/access-token.ts';
@@ -18,7 +18,13 @@ import { hashToken, isLinkToken } from '../../security/tokens.ts';
 import type { LinkToken, Registration } from '../../store/schema.ts';
 import type { GateEnv } from '../context.ts';
 import { readForm } from '../form.ts';
-import { type PageLocale, type ReviewProblem, renderReviewPage, renderReviewProblem } from '../review-page.ts';
+import {
+  type PageLocale,
+  type ReviewProblem,
+  type ReviewView,
+  renderReviewPage,
+  renderReviewProblem,
+} from '../review-page.ts';
 
 /** How long a rendered page's forms stay usable. */
 const NONCE_TTL_MS = 12 * 60 * 60_000;
@@ -101,7 +107,7 @@ async function requestPage(
   c: Context<GateEnv>,
   loaded: Extract<Loaded, { ok: true }>,
   status: ContentfulStatusCode,
-  notice?: 'decided' | 'already-decided',
+  extra: Pick<ReviewView, 'notice' | 'confirm'> = {},
 ): Promise<Response> {
   const deps = c.get('deps');
   const body = renderReviewPage({
@@ -110,7 +116,7 @@ async function requestPage(
     reg: loaded.reg,
     logbook: await deps.store.logbook(loaded.reg.id),
     nonce: issueNonce(deps.env.secret, loaded.hash, deps.clock()),
-    ...(notice ? { notice: { kind: notice } } : {}),
+    ...extra,
   });
   return page(c, body, status);
 }
@@ -143,17 +149,20 @@ export const reviewRoutes = new Hono<GateEnv>()
     if (typeof decision !== 'string' || !DECISIONS.includes(decision as Decision)) {
       return requestPage(c, loaded, 400);
     }
-    const { registration, decided } = await decide(deps, {
+    // Deny and revoke first show what they will do; only the confirming form decides. The
+    // second step is a page of its own, so it works without JavaScript.
+    const asked = decision as Decision;
+    if (NEEDS_CONFIRMATION.includes(asked) && form.confirm !== 'yes' && appliesTo(asked, loaded.reg.status)) {
+      return requestPage(c, loaded, 200, { confirm: decision as 'deny' | 'revoke' });
+    }
+    const { registration, decided, from } = await decide(deps, {
       registrationId: loaded.reg.id,
       decision: decision as Decision,
       by: loaded.tour.broker.email,
       via: 'review-link',
     });
     // Both answers of two racing decisions show the one decision that was recorded.
-    return requestPage(
-      c,
-      { ...loaded, reg: registration },
-      decided ? 200 : 409,
-      decided ? 'decided' : 'already-decided',
-    );
+    return requestPage(c, { ...loaded, reg: registration }, decided ? 200 : 409, {
+      notice: decided ? { kind: 'decided', decision: decision as Decision, from } : { kind: 'already-decided' },
+    });
   });
