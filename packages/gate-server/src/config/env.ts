@@ -35,6 +35,8 @@ export interface ServerEnv {
   webhooksAllowPrivate: boolean;
   /** `GATE_DEV_MAILBOX=1` (development only): serve `/dev/mailbox` when no SMTP server is set. */
   devMailbox: boolean;
+  /** `GATE_DIGEST_HOUR`: the hour (0–23, Europe/Berlin) the brokers' daily digests go out; default 7. */
+  digestHour?: number;
 }
 
 export interface HttpLimits {
@@ -45,6 +47,9 @@ export interface HttpLimits {
   /** Open connections at most; more are refused. */
   maxConnections: number;
 }
+
+/** The brokers' daily digests go out at 7:00 Berlin time unless `GATE_DIGEST_HOUR` says otherwise. */
+export const DEFAULT_DIGEST_HOUR = 7;
 
 export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   headersTimeoutMs: 10_000,
@@ -130,6 +135,10 @@ const variables = z.object({
     optional,
     z.transform((v) => v === '1'),
   ),
+  GATE_DIGEST_HOUR: checked(
+    (v) => /^\d{1,2}$/.test(v) && Number(v) <= 23,
+    'GATE_DIGEST_HOUR must be an hour from 0 to 23 (Europe/Berlin)',
+  ),
 });
 
 /** The variables' names, for the CLI's usage text and the README. */
@@ -191,5 +200,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     widgetDist: v.GATE_WIDGET_DIST ?? defaultWidgetDist(),
     webhooksAllowPrivate: v.GATE_WEBHOOKS_ALLOW_PRIVATE,
     devMailbox: v.GATE_DEV_MAILBOX && !production,
+    digestHour: v.GATE_DIGEST_HOUR === undefined ? DEFAULT_DIGEST_HOUR : Number(v.GATE_DIGEST_HOUR),
   };
 }

@@ -22,7 +22,7 @@ export async function afterRegistration(
     // Known visitor or new: a fresh link either way (the old one may be lost or expired).
     await issueUnlockLink(tx, tour, reg, now, 'registered');
     // Each new lead, once; a visitor who only asks again is no new lead.
-    if (isNew) await notifyBroker(tx, tour, reg, now, 'registered');
+    if (isNew) await notifyBroker(tx, tour, reg, now, 'registered', deps);
   } else if (reg.status === 'pending') {
     await requestReview(deps, tx, tour, reg, now, isNew);
   }
