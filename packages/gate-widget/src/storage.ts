@@ -68,8 +68,16 @@ export function readAccess(key: string): StoredAccess | undefined {
   return access;
 }
 
+/**
+ * Appended to an access key, the key of the visitor's last request for that tour (kept by the
+ * mask, `mask/request-store.ts`): pending, link sent, denied, revoked. An access stored for the
+ * tour makes it history, so writing one removes it.
+ */
+export const REQUEST_SUFFIX = ':request';
+
 export function writeAccess(key: string, access: StoredAccess): void {
   try {
+    storage()?.removeItem(key + REQUEST_SUFFIX);
     storage()?.setItem(key, JSON.stringify(access));
   } catch {
     // Quota or privacy settings: the access still holds for this page view.

@@ -110,7 +110,8 @@ export class TourGate extends LitElement {
       this.dispatchEvent(new GateUnlockedEvent());
     },
     linkFailed: (code, token) => this.#showLinkError(code, token),
-    lost: (code) => this.#emitError(code),
+    // Withdrawn (found on load, on renewal, or by another tab): said at once, with the contact.
+    lost: (code) => (code === 'ACCESS_REVOKED' ? this.#showLinkError(code, '') : this.#emitError(code)),
   });
   #funnel = new Funnel(() => this.#endpoint && tourUrl(this.#endpoint, 'events'));
 

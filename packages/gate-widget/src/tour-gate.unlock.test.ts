@@ -136,7 +136,7 @@ describe('unlock on arrival', () => {
       ask?.click();
       const [request] = await waitForRequests(tour, (r) => r.path.endsWith('/links'));
       expect(request?.valid).to.equal(true);
-      expect(request?.body).to.deep.equal({ token, locale: 'en' });
+      expect(request?.body).to.deep.equal({ token, locale: 'en', pageUrl: location.href.split('#')[0] });
       await waitUntil(
         () => text(root.querySelector('[part="screen-title"]')) === en.checkEmailTitle,
         'no confirmation',

@@ -83,10 +83,15 @@ export function unlockRequests(): Promise<RecordedRequest[]> {
 
 export function scriptAnswer(
   tour: string,
-  route: 'gate' | 'registrations' | 'links' | 'access',
+  route: 'gate' | 'registrations' | 'links' | 'access' | 'messages' | 'repeat-requests',
   answer: { status?: number; body?: unknown; network?: boolean; delayMs?: number; headers?: Record<string, string> },
 ): Promise<unknown> {
   return control(`/__stand-in/tours/${tour}/answers`, 'POST', { route, answer });
+}
+
+/** The request handles the stand-in handed out for a tour (registrations, repeat requests). */
+export function handlesOf(tour: string): Promise<string[]> {
+  return control(`/__stand-in/tours/${tour}/handles`, 'GET') as Promise<string[]>;
 }
 
 export function revokeAccess(tour: string): Promise<unknown> {

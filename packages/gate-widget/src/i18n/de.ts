@@ -73,6 +73,23 @@ export const de: Translation = {
   limitedOverTitle: 'Sie können jetzt fortfahren',
   limitedOver: 'Die Wartezeit ist vorbei: Sie können Ihre Anfrage jetzt senden.',
   goOn: 'Weiter',
+  pendingTitle: 'Ihre Anfrage wird geprüft',
+  pendingText: (date, broker) =>
+    `Ihre Anfrage vom ${date} liegt ${broker} vor. Sobald sie freigegeben ist, erhalten Sie eine E-Mail mit einem Link, der den Rundgang freischaltet.`,
+  messageLabel: (broker) => `Ihre Nachricht an ${broker}`,
+  messageSubmit: 'Nachricht senden',
+  messageSentTitle: 'Nachricht gesendet',
+  messageSentText: (broker) => `Ihre Nachricht ist an ${broker} unterwegs.`,
+  elsewhereText:
+    'Schon freigegeben, und Sie haben den Link auf einem anderen Gerät geöffnet? Dann senden wir ihn gern erneut.',
+  resendLink: 'Link erneut senden',
+  resentText: 'Ist Ihr Zugang freigegeben, ist ein neuer Link an die Adresse Ihrer Anfrage unterwegs.',
+  releasedTitle: 'Ihr Link wurde per E-Mail verschickt',
+  releasedText: (date) =>
+    `Am ${date} haben wir Ihnen einen Link geschickt, der diesen Rundgang freischaltet. Bitte öffnen Sie ihn auf diesem Gerät. Finden Sie ihn nicht oder haben Sie ihn auf einem anderen Gerät geöffnet, senden wir ihn gern erneut.`,
+  otherAddress: 'Andere Adresse verwenden',
+  repeatText: (broker) => `Sie können ${broker} erneut um Freigabe bitten, gern mit einer kurzen Nachricht.`,
+  repeatSubmit: 'Erneut anfragen',
   errors: {
     INVALID_JSON: 'Die Anfrage konnte nicht gelesen werden. Bitte versuchen Sie es erneut.',
     UNSUPPORTED_MEDIA_TYPE: 'Die Anfrage konnte nicht gelesen werden. Bitte versuchen Sie es erneut.',

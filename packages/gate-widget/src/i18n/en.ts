@@ -80,6 +80,22 @@ export const en = {
   limitedOverTitle: 'You can continue now',
   limitedOver: 'The wait is over: you can send your request now.',
   goOn: 'Continue',
+  pendingTitle: 'Your request is being checked',
+  pendingText: (date: string, broker: string) =>
+    `Your request of ${date} is with ${broker}. As soon as it is granted, you get an email with a link that unlocks the tour.`,
+  messageLabel: (broker: string) => `Your message to ${broker}`,
+  messageSubmit: 'Send message',
+  messageSentTitle: 'Message sent',
+  messageSentText: (broker: string) => `Your message is on its way to ${broker}.`,
+  elsewhereText: 'Already granted, and you opened the link on another device? We will gladly send it again.',
+  resendLink: 'Send the link again',
+  resentText: 'If your access has been granted, a new link is on its way to the address of your request.',
+  releasedTitle: 'Your link was sent by email',
+  releasedText: (date: string) =>
+    `On ${date} we sent you a link that unlocks this tour. Please open it on this device. If you cannot find it, or opened it on another device, we will gladly send it again.`,
+  otherAddress: 'Use another address',
+  repeatText: (broker: string) => `You can ask ${broker} again, with a short message if you like.`,
+  repeatSubmit: 'Ask again',
   errors: {
     INVALID_JSON: 'The request could not be read. Please try again.',
     UNSUPPORTED_MEDIA_TYPE: 'The request could not be read. Please try again.',

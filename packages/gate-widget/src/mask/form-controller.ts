@@ -15,10 +15,13 @@ import {
   requestJson,
   tourUrl,
 } from '../internal/api.ts';
-import { isNewLinkResponse, isRegistrationResponse } from '../internal/wire.ts';
+import { type Guard, isNewLinkResponse, isRegistrationResponse } from '../internal/wire.ts';
 import { Captcha } from './captcha.ts';
 import { MaskErrorEvent, MaskRegisteredEvent } from './events.ts';
 import { CAPTCHA, type Messages, placeServerErrors, prepareRegistration, readForm } from './registration.ts';
+
+/** The page the visitor is on, without its fragment (an unlock token never travels back). */
+const pageUrl = () => location.href.split('#')[0] ?? '';
 
 /** What the form needs from the element it lives in. */
 export interface FormHost extends ReactiveElement {
@@ -32,8 +35,11 @@ export interface FormHost extends ReactiveElement {
 
 /** Where the mask goes once a request of the form went through, or was refused for a while. */
 export interface FormOutcomes {
-  /** The server took the request; `email` is the address it went to, when the visitor typed one. */
-  sent(status: RegistrationResponse['status'], email: string | undefined): void;
+  /**
+   * The server took the request; `email` is the address it went to, when the visitor typed one;
+   * `registered` for a registration, with the server's handle for it (if it sent one).
+   */
+  sent(status: RegistrationResponse['status'], email: string | undefined, registered?: { request?: string }): void;
   /** `RATE_LIMITED`: `seconds` to wait, when the server said so. */
   limited(seconds: number | undefined): void;
 }
@@ -131,11 +137,13 @@ export class FormController implements ReactiveController {
     try {
       const answer = await requestJson(tourUrl(endpoint, 'registrations'), isRegistrationResponse, {
         method: 'POST',
-        body: prepared.body,
+        body: { ...prepared.body, pageUrl: pageUrl() },
       });
       host.dispatchEvent(new MaskRegisteredEvent(answer.status));
       const email = prepared.body.fields.email;
-      this.#outcomes.sent(answer.status, typeof email === 'string' ? email : undefined);
+      // The handle is checked here: the up-front guard lets unknown keys through unchecked.
+      const request = typeof answer.request === 'string' ? answer.request : undefined;
+      this.#outcomes.sent(answer.status, typeof email === 'string' ? email : undefined, request ? { request } : {});
     } catch (error) {
       await this.#showRequestError(error);
     } finally {
@@ -152,7 +160,7 @@ export class FormController implements ReactiveController {
     try {
       await requestJson(tourUrl(endpoint, 'links'), isNewLinkResponse, {
         method: 'POST',
-        body: { token, locale: this.#host.locale },
+        body: { token, ...this.landing() },
       });
       this.#outcomes.sent('check-email', undefined);
     } catch (error) {
@@ -187,7 +195,7 @@ export class FormController implements ReactiveController {
     try {
       await requestJson(tourUrl(endpoint, 'links'), isNewLinkResponse, {
         method: 'POST',
-        body: { email, locale: this.#host.locale, ...(captcha ? { captcha } : {}) },
+        body: { email, ...this.landing(), ...(captcha ? { captcha } : {}) },
       });
       this.#outcomes.sent('check-email', email);
     } catch (error) {
@@ -197,6 +205,48 @@ export class FormController implements ReactiveController {
       this.#captcha?.reset();
     }
   };
+
+  /**
+   * The language of the mail, and where its link should land: this page and the viewpoint the
+   * visitor asked for (the server falls back to the tour's page for an origin it does not allow).
+   */
+  landing(): { locale: Locale; pageUrl: string; viewpoint?: string } {
+    const viewpoint = this.#host.viewpoint;
+    return { locale: this.#host.locale, pageUrl: pageUrl(), ...(viewpoint ? { viewpoint } : {}) };
+  }
+
+  /**
+   * One request of a returning visitor's screen: POSTs `body` to the tour's `path`, and hands the answer to `ok`. `refused` may take a refusal over (it
+   * returns true when it did); any other one is shown as on the form.
+   */
+  send = async <T>(
+    path: string,
+    accept: Guard<T>,
+    body: Record<string, unknown>,
+    ok: (answer: T) => void,
+    refused?: (code: GateErrorCode) => boolean,
+  ): Promise<void> => {
+    const endpoint = this.#host.endpoint;
+    if (this.sending || !endpoint) return;
+    this.#set({ sending: true, errors: {}, formError: undefined });
+    try {
+      ok(await requestJson(tourUrl(endpoint, path), accept, { method: 'POST', body }));
+    } catch (error) {
+      const code = errorCode(error);
+      if (refused?.(code)) this.#host.dispatchEvent(new MaskErrorEvent(code));
+      else await this.#showRequestError(error);
+    } finally {
+      this.#set({ sending: false });
+    }
+  };
+
+  /** Shows a failure of the whole request (after moving to the screen it belongs on). */
+  fail(code: GateErrorCode): void {
+    this.#set({ formError: code });
+  }
+
+  /** Shows messages a screen found in its own input, at their fields. */
+  showErrors = (errors: Messages): Promise<void> => this.#showErrors(errors);
 
   /** Puts a refused request's reasons where the visitor looks: at the fields, or in an alert. */
   async #showRequestError(error: unknown): Promise<void> {

@@ -137,6 +137,8 @@ describe('registration mask', () => {
       consent: { privacy: true, marketing: true, version: '3' },
       locale: 'en',
       viewpoint: 'bedroom',
+      // The link in the mail comes back to this page (without its fragment).
+      pageUrl: location.href.split('#')[0],
     });
 
     await waitUntil(() => text(root.querySelector('[part="screen-title"]')) === en.checkEmailTitle, 'no outcome');

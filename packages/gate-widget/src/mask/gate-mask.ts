@@ -12,15 +12,17 @@
  * render function per screen in `screens/`, and the events in `events.ts` that tell
  * `<tour-gate>` what happened. This element only holds which screen is shown.
  */
-import type { GateConfig, Locale } from '@tour-gate/shared';
+import type { GateConfig, Locale, MessageResponse, RepeatResponse } from '@tour-gate/shared';
 import { LitElement, type PropertyValues, type TemplateResult } from 'lit';
 import { translations } from '../i18n/index.ts';
-import type { Endpoint } from '../internal/api.ts';
+import type { Endpoint, GateErrorCode } from '../internal/api.ts';
+import { isNewLinkResponse } from '../internal/wire.ts';
 import { MaskCloseEvent } from './events.ts';
 import { FormController } from './form-controller.ts';
 import { styles } from './gate-mask.styles.ts';
 import { memoryOf, restoreValues, saveValues } from './memory.ts';
 import { ModalController } from './modal.ts';
+import { clearRequest, readRequest, writeRequest } from './request-store.ts';
 import type { Screen, View } from './screen.ts';
 import { renderAskLink } from './screens/ask-link.ts';
 import { renderError } from './screens/error.ts';
@@ -29,7 +31,13 @@ import { renderFrame } from './screens/frame.ts';
 import { renderLimited } from './screens/limited.ts';
 import { renderLink } from './screens/link.ts';
 import { renderOutcome } from './screens/outcome.ts';
-import type { MaskActions, MaskState } from './screens/parts.ts';
+import { type MaskActions, type MaskState, message } from './screens/parts.ts';
+import { MESSAGE, renderDenied, renderPending, renderReleased, renderRevoked } from './screens/returning.ts';
+
+// The answers only the mask reads, checked here rather than in `internal/wire.ts` (up front).
+const isMessageAdded = (v: unknown): v is MessageResponse => (v as MessageResponse | null)?.status === 'message-added';
+const isRepeatAnswer = (v: unknown): v is RepeatResponse =>
+  (v as RepeatResponse | null)?.status === 'awaiting-approval' && typeof (v as RepeatResponse).request === 'string';
 
 export class GateMask extends LitElement {
   static override styles = styles;
@@ -78,7 +86,9 @@ export class GateMask extends LitElement {
   });
 
   readonly #form = new FormController(this, {
-    sent: (status, email) => {
+    sent: (status, email, registered) => {
+      // What a returning visitor is shown next time: pending, or the link sent.
+      if (registered) writeRequest(this.endpoint, { state: status, request: registered.request });
       const from = this.view.kind;
       const back = from === 'form' || from === 'ask-link' ? { kind: from } : undefined;
       this.#go({ kind: 'outcome', status, email, back });
@@ -102,7 +112,127 @@ export class GateMask extends LitElement {
     registerAgain: () => this.#go({ kind: 'form' }),
     askLink: this.#form.askLink,
     go: (view) => this.#go(view),
+    addMessage: (event) => {
+      event.preventDefault();
+      const view = this.view;
+      const message = this.#typed(MESSAGE);
+      if (view.kind !== 'pending' || !view.record.request) return;
+      if (!message) {
+        void this.#form.showErrors({ [MESSAGE]: translations[this.locale].fieldErrors.required });
+        return;
+      }
+      void this.#form.send(
+        'messages',
+        isMessageAdded,
+        { request: view.record.request, message, locale: this.locale },
+        () => {
+          delete this.#memory.values[MESSAGE];
+          this.#go({ kind: 'done', what: 'message' });
+        },
+        (code) => code === 'REQUEST_INVALID' && this.#forget(code),
+      );
+    },
+    resend: () => {
+      const view = this.view;
+      const request = view.kind === 'pending' ? view.record.request : undefined;
+      // Without a handle (or with one the server no longer knows), the address is asked for.
+      if (!request) return this.#go({ kind: 'ask-link' });
+      void this.#form.send(
+        'links',
+        isNewLinkResponse,
+        { request, ...this.#form.landing() },
+        () => this.#go({ kind: 'done', what: 'resent' }),
+        (code) => {
+          if (code !== 'REQUEST_INVALID') return false;
+          this.#go({ kind: 'ask-link' });
+          return true;
+        },
+      );
+    },
+    repeat: (event) => {
+      event.preventDefault();
+      const view = this.view;
+      if (view.kind !== 'denied' || !view.record.token) return;
+      const message = this.#typed(MESSAGE);
+      void this.#form.send(
+        'repeat-requests',
+        isRepeatAnswer,
+        { token: view.record.token, ...(message ? { message } : {}), ...this.#form.landing() },
+        (answer) => {
+          delete this.#memory.values[MESSAGE];
+          this.#go({
+            kind: 'pending',
+            record: writeRequest(this.endpoint, { state: answer.status, request: answer.request }),
+          });
+        },
+        (code) => this.#repeatRefused(code),
+      );
+    },
   };
+
+  /** A returning visitor's screen, from what this browser holds; undefined: the form. */
+  #returning(): View | undefined {
+    const record = readRequest(this.endpoint);
+    switch (record?.state) {
+      case 'awaiting-approval':
+        return { kind: 'pending', record };
+      case 'check-email':
+        return { kind: 'released', record };
+      case 'denied':
+        return { kind: 'denied', record, repeat: !!record.token && this.config?.repeatRequests !== false };
+      case 'revoked':
+        return { kind: 'revoked' };
+      default:
+        return undefined;
+    }
+  }
+
+  /** A redeemed link or the server said denied or withdrawn: kept, so the next visit says so too. */
+  #learn(code: 'ACCESS_DENIED' | 'ACCESS_REVOKED', token: string): View {
+    if (code === 'ACCESS_REVOKED') {
+      writeRequest(this.endpoint, { state: 'revoked' });
+      return { kind: 'revoked' };
+    }
+    const record = writeRequest(this.endpoint, { state: 'denied', token: token || undefined });
+    return { kind: 'denied', record, repeat: !!token && this.config?.repeatRequests !== false };
+  }
+
+  /** "Ask again" was refused: each reason moves to the screen that says where things stand. */
+  #repeatRefused(code: GateErrorCode): boolean {
+    switch (code) {
+      case 'REPEAT_NOT_ALLOWED':
+        // Said once, next to the denial; the button that can't help is gone.
+        this.#go({ kind: 'denied', record: writeRequest(this.endpoint, { state: 'denied' }), repeat: false });
+        this.#form.fail(code);
+        return true;
+      case 'ACCESS_PENDING':
+        this.#go({ kind: 'pending', record: writeRequest(this.endpoint, { state: 'awaiting-approval' }) });
+        return true;
+      case 'ALREADY_DECIDED':
+        // Access was given meanwhile: a new link to the address, which is all that's missing.
+        clearRequest(this.endpoint);
+        this.#go({ kind: 'ask-link' });
+        return true;
+      case 'ACCESS_REVOKED':
+        this.#go(this.#learn(code, ''));
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** The server no longer knows the request: forgotten here too, and the form says why. */
+  #forget(code: GateErrorCode): true {
+    clearRequest(this.endpoint);
+    this.#go({ kind: 'form' });
+    this.#form.fail(code);
+    return true;
+  }
+
+  /** The trimmed text of a control on screen. */
+  #typed(name: string): string {
+    return (this.renderRoot.querySelector<HTMLTextAreaElement>(`[name="${name}"]`)?.value ?? '').trim();
+  }
 
   /** The form whose controls got the remembered values; a new form element gets them again. */
   #restored: HTMLFormElement | undefined;
@@ -135,9 +265,13 @@ export class GateMask extends LitElement {
     if (changed.has('screen')) {
       // While the server asks to wait, a form would only be refused again: the wait screen instead.
       const until = this.#memory.limitedUntil;
-      if (this.screen.kind === 'form' && until !== undefined && until > Date.now()) {
+      const screen = this.screen;
+      if (screen.kind === 'form' && until !== undefined && until > Date.now()) {
         this.#go({ kind: 'limited', until, back: { kind: 'form' } });
-      } else this.#go(this.screen);
+      } else if (screen.kind === 'form') this.#go(this.#returning() ?? screen);
+      else if (screen.kind === 'link' && (screen.code === 'ACCESS_DENIED' || screen.code === 'ACCESS_REVOKED')) {
+        this.#go(this.#learn(screen.code, screen.token));
+      } else this.#go(screen);
     }
   }
 
@@ -175,6 +309,24 @@ export class GateMask extends LitElement {
         break;
       case 'limited':
         body = renderLimited(view.until, view.back, Date.now(), state, t, on);
+        break;
+      case 'pending':
+        body = renderPending(view.record, state, t, on);
+        break;
+      case 'released':
+        body = renderReleased(view.record, state, t, on);
+        break;
+      case 'denied':
+        body = renderDenied(view.repeat, state, t, on);
+        break;
+      case 'revoked':
+        body = renderRevoked(state, t, on);
+        break;
+      case 'done':
+        body =
+          view.what === 'message'
+            ? message(state, t, on, t.messageSentTitle, t.messageSentText(this.config?.broker.name ?? ''))
+            : message(state, t, on, t.newLinkSentTitle, t.resentText);
         break;
       default:
         body = renderError(view.code, view.retry, state, t, on);

@@ -4,6 +4,7 @@
  */
 import type { RegistrationResponse } from '@tour-gate/shared';
 import type { GateErrorCode } from '../internal/api.ts';
+import type { StoredRequest } from './request-store.ts';
 
 /** Refusals of an unlock link that get their own screen; any other failure offers a retry. */
 const LINK_CODES = ['LINK_EXPIRED', 'LINK_INVALID', 'LINK_REVOKED', 'ACCESS_DENIED', 'ACCESS_REVOKED'] as const;
@@ -29,7 +30,16 @@ export type View =
   /** Only the email address, for a new unlock link. */
   | { kind: 'ask-link' }
   /** `RATE_LIMITED`: until when to wait (unknown when the server did not say), and where to go on. */
-  | { kind: 'limited'; until: number | undefined; back: Back };
+  | { kind: 'limited'; until: number | undefined; back: Back }
+  /** A returning visitor: the request is with the broker. */
+  | { kind: 'pending'; record: StoredRequest }
+  /** A returning visitor: the link went out by email (and was not opened in this browser). */
+  | { kind: 'released'; record: StoredRequest }
+  /** Denied; `repeat`: "ask again" is offered (the tour allows it and a link token is held). */
+  | { kind: 'denied'; record: StoredRequest; repeat: boolean }
+  | { kind: 'revoked' }
+  /** A message reached the broker, or the link was asked for again with the request's handle. */
+  | { kind: 'done'; what: 'message' | 'resent' };
 
 /**
  * Every `::part` of the mask, forwarded through `<tour-gate>` so a page can style them as

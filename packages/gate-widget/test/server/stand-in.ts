@@ -14,8 +14,10 @@ import {
   type GateConfig,
   GateError,
   gateConfigSchema,
+  messageRequestSchema,
   newLinkRequestSchema,
   registrationRequestSchema,
+  repeatRequestSchema,
   unlockRequestSchema,
 } from '@tour-gate/shared';
 
@@ -46,7 +48,12 @@ interface TourState {
   requests: RecordedRequest[];
   answers: Record<string, ScriptedAnswer[]>;
   revoked: boolean;
+  /** Request handles this tour handed out (registrations, repeat requests), as the server keeps them. */
+  handles: Set<string>;
 }
+
+/** A fresh request handle: 43 base64url characters, like the server's. */
+const newHandle = () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
 
 /** What `POST /v1/unlock` answers for a token. */
 interface TokenState {
@@ -154,8 +161,8 @@ function record(
   });
 }
 
-const TOUR_ROUTE = /^\/v1\/tours\/([^/]+)\/(gate|registrations|links|access|events)$/;
-const CONTROL_TOUR = /^\/__stand-in\/tours\/([^/]+)(?:\/(requests|answers|revoke))?$/;
+const TOUR_ROUTE = /^\/v1\/tours\/([^/]+)\/(gate|registrations|links|access|events|messages|repeat-requests)$/;
+const CONTROL_TOUR = /^\/__stand-in\/tours\/([^/]+)(?:\/(requests|answers|revoke|handles))?$/;
 
 export async function standInMiddleware(ctx: Ctx, next: () => Promise<void>): Promise<void> {
   const control = CONTROL_TOUR.exec(ctx.path);
@@ -165,12 +172,13 @@ export async function standInMiddleware(ctx: Ctx, next: () => Promise<void>): Pr
     if (!action && ctx.method === 'PUT') {
       const parsed = gateConfigSchema.safeParse(await readBody(ctx.req));
       if (!parsed.success) return json(ctx, 400, { issues: parsed.error.issues });
-      tours.set(tour, { config: parsed.data, requests: [], answers: {}, revoked: false });
+      tours.set(tour, { config: parsed.data, requests: [], answers: {}, revoked: false, handles: new Set() });
       return json(ctx, 204, null);
     }
     const state = tours.get(tour);
     if (!state) return json(ctx, 404, { message: `stand-in knows no tour ${tour}` });
     if (action === 'requests') return json(ctx, 200, state.requests);
+    if (action === 'handles') return json(ctx, 200, [...state.handles]);
     if (action === 'revoke') {
       state.revoked = true;
       return json(ctx, 204, null);
@@ -231,13 +239,36 @@ export async function standInMiddleware(ctx: Ctx, next: () => Promise<void>): Pr
       if (state.config.captcha && !parsed.data.captcha) return fail(ctx, 'CAPTCHA_REQUIRED');
       if (state.config.captcha && !parsed.data.captcha?.startsWith('stand-in-token-'))
         return fail(ctx, 'CAPTCHA_FAILED');
-      return json(ctx, 202, { status: state.config.mode === 'email' ? 'check-email' : 'awaiting-approval' });
+      // The same shape for every address: a fresh handle for this one submission.
+      const request = newHandle();
+      state.handles.add(request);
+      return json(ctx, 202, { status: state.config.mode === 'email' ? 'check-email' : 'awaiting-approval', request });
+    }
+    case 'messages': {
+      const parsed = messageRequestSchema.safeParse(body);
+      record(state.requests, ctx, body, parsed);
+      if (await scripted(ctx, state, kind)) return;
+      if (!parsed.success) return fail(ctx, 'VALIDATION_FAILED');
+      if (!state.handles.has(parsed.data.request)) return fail(ctx, 'REQUEST_INVALID');
+      return json(ctx, 202, { status: 'message-added' });
+    }
+    case 'repeat-requests': {
+      const parsed = repeatRequestSchema.safeParse(body);
+      record(state.requests, ctx, body, parsed);
+      if (await scripted(ctx, state, kind)) return;
+      if (!parsed.success) return fail(ctx, 'VALIDATION_FAILED');
+      if (state.config.repeatRequests === false) return fail(ctx, 'REPEAT_NOT_ALLOWED');
+      if (tokens.get(parsed.data.token)?.tour !== state.config.tour) return fail(ctx, 'LINK_INVALID');
+      const request = newHandle();
+      state.handles.add(request);
+      return json(ctx, 202, { status: 'awaiting-approval', request });
     }
     case 'links': {
       const parsed = newLinkRequestSchema.safeParse(body);
       record(state.requests, ctx, body, parsed);
       if (await scripted(ctx, state, kind)) return;
       if (!parsed.success) return fail(ctx, 'VALIDATION_FAILED');
+      if (parsed.data.request && !state.handles.has(parsed.data.request)) return fail(ctx, 'REQUEST_INVALID');
       return json(ctx, 202, { status: 'check-email' });
     }
     case 'access':

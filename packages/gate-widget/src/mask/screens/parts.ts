@@ -34,6 +34,12 @@ export interface MaskActions {
   askLink(event: SubmitEvent): void;
   /** Shows another screen of the mask. */
   go(view: View): void;
+  /** Pending: sends the message box to the broker. */
+  addMessage(event: SubmitEvent): void;
+  /** Pending: the link again, in case it was granted and opened elsewhere. */
+  resend(): void;
+  /** Denied: asks the broker again (with the message box, if filled). */
+  repeat(event: SubmitEvent): void;
 }
 
 /** A newer server may send a code this widget has no text for yet. */
