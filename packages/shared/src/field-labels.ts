@@ -39,5 +39,5 @@ export const FIELD_LABELS: Record<Locale, Record<StandardFieldKey, string>> = {
 
 export const SALUTATION_LABELS: Record<Locale, Record<SalutationValue, string>> = {
   de: { ms: 'Frau', mr: 'Herr', diverse: 'Divers' },
-  en: { ms: 'Ms', mr: 'Mr', diverse: 'Diverse' },
+  en: { ms: 'Ms', mr: 'Mr', diverse: 'Mx' },
 };
