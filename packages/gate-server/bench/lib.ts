@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 
 /** One line of the table. Figures a part did not measure stay undefined and print as `–`. */
@@ -348,4 +349,24 @@ export class SmtpSink {
     this.server = undefined;
     if (s) await new Promise<void>((r) => s.close(() => r()));
   }
+}
+
+/** A fresh PostgreSQL database on the test server (`TEST_PG_URL`), dropped by `drop()`. */
+export async function tempPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const admin = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const name = `tour_gate_bench_${randomBytes(6).toString('hex')}`;
+  const run = async (sql: string) => {
+    const client = new pg.Client({ connectionString: admin });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`create database ${name}`);
+  return {
+    url: admin.replace(/\/[^/?]*(\?|$)/, `/${name}$1`),
+    drop: () => run(`drop database if exists ${name} with (force)`),
+  };
 }

@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { registration } from '../../test/fixtures.ts';
-import { tempPostgres } from '../../test/harness.ts';
 import { linkFrom, TestSmtp } from '../../test/smtp.ts';
 import {
   alternate,
@@ -20,6 +19,7 @@ import {
   ratioRow,
   SmtpSink,
   startProcess,
+  tempPostgres,
   writeBenchConfig,
 } from '../lib.ts';
 

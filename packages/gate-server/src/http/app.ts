@@ -24,6 +24,9 @@ import { unlockRoutes } from './routes/unlock.ts';
 import { widgetRoutes } from './routes/widget.ts';
 import { apiHeaders, dashboardHeaders, devMailboxHeaders, reviewHeaders } from './security-headers.ts';
 
+/** Methods whose requests the routes never read a body of. */
+const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 export function createApp(deps: GateDeps): Hono<GateEnv> {
   const app = new Hono<GateEnv>();
   app.use(async (c, next) => {
@@ -46,16 +49,17 @@ export function createApp(deps: GateDeps): Hono<GateEnv> {
   app.use('/dev/*', devMailboxHeaders);
 
   // Counted while the body streams in: a chunked upload without Content-Length is cut off at
-  // the limit instead of being read into memory first.
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new GateError('PAYLOAD_TOO_LARGE');
-      },
-    }),
-  );
+  // the limit instead of being read into memory first. Only for methods that carry a body:
+  // bodyLimit reads `c.req.raw.body`, for which @hono/node-server builds a whole WHATWG
+  // Request (with an AbortSignal) from Node's request; a GET, HEAD or OPTIONS never reads a
+  // body (Node discards one that comes anyway), so it skips that cost.
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new GateError('PAYLOAD_TOO_LARGE');
+    },
+  });
+  app.use('/v1/*', (c, next) => (BODYLESS.has(c.req.method) ? next() : limitBody(c, next)));
   app.use('/v1/tours/:tour/*', tourCors());
   app.use('/v1/unlock', tourCors());
   app.route('/v1/tours', tourRoutes);

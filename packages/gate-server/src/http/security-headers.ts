@@ -8,8 +8,9 @@
  * `same-origin`, Origin-Agent-Cluster, X-DNS-Prefetch-Control `off`, X-Download-Options,
  * X-Permitted-Cross-Domain-Policies `none`, X-XSS-Protection `0`), except where a surface says.
  */
-import type { Context, MiddlewareHandler } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
+import { isComplete } from './fast.ts';
 import { REVIEW_STYLE_SRC } from './review-page.ts';
 
 type SecureHeadersOptions = NonNullable<Parameters<typeof secureHeaders>[0]>;
@@ -37,11 +38,36 @@ function surface(options: SecureHeadersOptions, extra: Record<string, string> = 
 }
 
 /** `/v1/*`: JSON for the widget and the admin API; nothing in it may run, render or be framed. */
-export const apiHeaders = surface({
+const API_OPTIONS = {
   contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
   // Tour assets are images on the broker's page; their route allows that with `cross-origin`.
   crossOriginResourcePolicy: false,
-});
+} satisfies SecureHeadersOptions;
+
+/**
+ * The `/v1/*` policy as the headers it comes to (lower-case names): the same for every answer
+ * (no nonce), so it is worked out once, by Hono's `secureHeaders` itself on a throwaway answer.
+ * The hot paths put it into their answers whole (`completeResponse`).
+ */
+export const API_HEADERS: Readonly<Record<string, string>> = await (async () => {
+  const probe = new Hono().use(secureHeaders({ ...COMMON, ...API_OPTIONS })).get('/', (c) => c.body(null, 204));
+  const headers = Object.fromEntries((await probe.request('/')).headers);
+  delete headers['content-type'];
+  return Object.freeze(headers);
+})();
+const API_ENTRIES = Object.entries(API_HEADERS);
+
+/**
+ * `/v1/*`: `API_HEADERS` set after the handler (error answers included), replacing what a
+ * handler set, as `secureHeaders` does; an answer from `completeResponse` has them already.
+ */
+export const apiHeaders: MiddlewareHandler = async (c, next) => {
+  await next();
+  if (isComplete(c.res)) return;
+  const headers = c.res.headers;
+  for (const [name, value] of API_ENTRIES) headers.set(name, value);
+  headers.delete('X-Powered-By');
+};
 
 /** `/review/*`: no script, the one stylesheet by its hash, forms only back to the page. */
 export const reviewHeaders = surface(

@@ -190,6 +190,20 @@ export class StoreOps {
     return this.db.selectFrom('access_tokens').selectAll().where('jti', '=', jti).executeTakeFirst();
   }
 
+  /**
+   * An access token with its registration's status (null: the registration is gone), in one
+   * query by primary key and join: what the access check reads.
+   */
+  async getAccessHold(jti: string): Promise<(AccessToken & { status: RegistrationStatus | null }) | undefined> {
+    return this.db
+      .selectFrom('access_tokens')
+      .leftJoin('registrations', 'registrations.id', 'access_tokens.registration_id')
+      .selectAll('access_tokens')
+      .select('registrations.status')
+      .where('access_tokens.jti', '=', jti)
+      .executeTakeFirst();
+  }
+
   async revokeAccessTokens(registrationId: string, now: number): Promise<number> {
     const r = await this.db
       .updateTable('access_tokens')

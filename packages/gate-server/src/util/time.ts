@@ -20,5 +20,18 @@ const calendarDay = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 });
 
-/** The day `YYYY-MM-DD` (Europe/Berlin) of an epoch-ms time: the key of per-day statistics. */
-export const dayOf = (ms: number): string => calendarDay.format(ms);
+/**
+ * The day `YYYY-MM-DD` (Europe/Berlin) of an epoch-ms time: the key of per-day statistics.
+ * The last answer is kept for its minute (a day in any time zone starts on a whole minute), so
+ * counting on a hot path (the gate config's embed origins) doesn't format a date per request.
+ */
+export const dayOf = (ms: number): string => {
+  const minute = Math.floor(ms / 60_000);
+  if (minute !== lastMinute) {
+    lastDay = calendarDay.format(ms);
+    lastMinute = minute;
+  }
+  return lastDay;
+};
+let lastMinute = Number.NaN;
+let lastDay = '';
