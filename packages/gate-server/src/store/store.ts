@@ -17,7 +17,9 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { Sealer } from '../security/seal.ts';
+import { newId } from '../util/ids.ts';
 import { AccountStore } from './accounts.ts';
+import { type ChangeFeed, type ChangeFeedOptions, createChangeFeed } from './change-feed.ts';
 import { type Connection, type ConnectOptions, connect } from './connect.ts';
 import { EmbedOriginStore } from './embed-origins.ts';
 import { ErasureStore } from './erasure.ts';
@@ -43,16 +45,29 @@ export class GateStore extends StoreOps {
   readonly erasure: ErasureStore;
   readonly rateLimits: RateLimitStore;
   readonly embedOrigins: EmbedOriginStore;
+  /** Tells every instance on this database what changed (store/change-feed.ts). */
+  readonly changes: ChangeFeed;
   readonly #conn: Connection;
 
-  /** `sealer` seals mail bodies at rest; a store without one would keep them readable. */
-  constructor(conn: Connection, sealer: Sealer) {
+  /**
+   * `sealer` seals mail bodies at rest; a store without one would keep them readable. `url`:
+   * the PostgreSQL database's, for the change feed's own listening connection.
+   */
+  constructor(conn: Connection, sealer: Sealer, url?: string, feedOptions: ChangeFeedOptions = {}) {
     super(conn.db, conn.dialect, sealer);
     this.#conn = conn;
     this.description = conn.description;
+    this.changes =
+      conn.dialect === 'postgres' && url
+        ? createChangeFeed({ dialect: 'postgres', db: conn.db, url }, feedOptions)
+        : createChangeFeed(
+            conn.description.includes('in memory')
+              ? { dialect: 'sqlite' }
+              : { dialect: 'sqlite', key: conn.description },
+          );
     this.outbox = new OutboxStore(conn.db, conn.dialect, sealer);
     this.accounts = new AccountStore(conn.db);
-    this.managed = new ManagedStore(conn.db);
+    this.managed = new ManagedStore(conn.db, this.changes, newId());
     this.leads = new LeadStore(conn.db);
     this.statistics = new StatisticsStore(conn.db);
     this.erasure = new ErasureStore(conn.db, sealer);
@@ -69,8 +84,8 @@ export class GateStore extends StoreOps {
     return this.#conn.db;
   }
 
-  static open(url: string, options: { sealer: Sealer } & ConnectOptions): GateStore {
-    return new GateStore(connect(url, options), options.sealer);
+  static open(url: string, options: { sealer: Sealer; feed?: ChangeFeedOptions } & ConnectOptions): GateStore {
+    return new GateStore(connect(url, options), options.sealer, url, options.feed);
   }
 
   async migrate(): Promise<string[]> {
@@ -87,6 +102,7 @@ export class GateStore extends StoreOps {
   }
 
   async close(): Promise<void> {
+    await this.changes.close();
     await this.#conn.db.destroy();
   }
 }

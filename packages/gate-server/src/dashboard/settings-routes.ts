@@ -1,0 +1,213 @@
+/**
+ * A tour's settings in the dashboard: `GET/POST /dashboard/new-tour` sets up a tour,
+ * `GET/POST /dashboard/tours/:tour/settings` shows and changes one. Mounted below the
+ * dashboard's session and CSRF check (routes.ts): every page needs a session, every POST its
+ * token. A tour is looked up through the signed-in broker's own tours, so another broker's id is
+ * simply not found. Every save goes through the shared tour schema (`core/managed.ts`
+ * `checkTour`) and the broker-write rules (`checkTourWrite`); a refused one changes nothing and
+ * shows the form again with the reasons at the fields (422).
+ */
+import { GateError } from '@tour-gate/shared';
+import { type TourConfig, tourConfigSchema } from '@tour-gate/shared/config';
+import { type Context, Hono } from 'hono';
+import { html } from 'hono/html';
+import type { Tour } from '../config/tours.ts';
+import { checkTour, saveBrokerTour, settingsVersion } from '../core/managed.ts';
+import type { GateContext, GateEnv } from '../http/context.ts';
+import { readForm } from '../http/form.ts';
+import { styleNonce } from '../http/security-headers.ts';
+import type { Html } from '../util/html.ts';
+import { localeOf, page } from './page.ts';
+import type { Session } from './session.ts';
+import { settingsStrings } from './settings-strings.ts';
+import type { DashLocale } from './strings.ts';
+import { auditSection } from './views/audit.ts';
+import { settingsView } from './views/settings.ts';
+import {
+  asciiWords,
+  explainIssues,
+  type FormValues,
+  formValuesOf,
+  readSettingsForm,
+} from './views/settings-registry.ts';
+
+type DashEnv = { Variables: GateEnv['Variables'] & { session: Session } };
+type C = Context<DashEnv>;
+
+/** The signed-in broker's tour, or NOT_FOUND — the same for another broker's tour as for none. */
+function ownTour(c: C): Tour {
+  const tour = c.get('deps').tours.find(c.req.param('tour') ?? '');
+  if (!tour || tour.broker.id !== c.get('session').broker.id) throw new GateError('NOT_FOUND');
+  return tour;
+}
+
+/** A new tour's settings before the broker wrote any: the schema's defaults. */
+function blankTour(c: C): TourConfig {
+  const session = c.get('session');
+  const t = tourConfigSchema.parse({
+    id: 'new',
+    broker: session.broker.id,
+    title: '-',
+    pageUrl: 'https://example.invalid/',
+    locale: session.broker.locale,
+    consent: { privacyUrl: 'https://example.invalid/' },
+  });
+  return { ...t, title: '', pageUrl: '', consent: { ...t.consent, privacyUrl: '' } };
+}
+
+/** An id from a title: "Gartenweg 3, Köln" → `gartenweg-3-koeln`, made unique among the tours. */
+function idFor(c: C, title: string): string {
+  const words = asciiWords(title).join('-').toLowerCase().slice(0, 56).replace(/-+$/, '');
+  const base = /^[a-z0-9]/.test(words) ? words : 'rundgang';
+  const tours = c.get('deps').tours;
+  let id = base;
+  for (let n = 2; tours.find(id); n++) id = `${base}-${n}`;
+  return id;
+}
+
+interface Shown {
+  values: FormValues;
+  errors?: Record<string, string>;
+  notice?: string | undefined;
+  status?: number;
+}
+
+async function settingsPage(c: C, tour: Tour, shown: Shown) {
+  const session = c.get('session');
+  const { store, tours } = c.get('deps');
+  const l = localeOf(c, session);
+  const s = settingsStrings(l);
+  const id = tour.config.id;
+  const [seen, log] = await Promise.all([
+    store.managed.seenViewpoints(id),
+    store.managed.audit.list(id, session.broker.id),
+  ]);
+  const body = settingsView({
+    locale: l,
+    csrf: session.csrf,
+    nonce: styleNonce(c),
+    tour: { id, title: tour.config.title },
+    values: shown.values,
+    errors: shown.errors ?? {},
+    seen,
+    base: settingsVersion(tour.config),
+    readOnly: tours.inConfigFile('tour', id),
+    notice: shown.notice,
+    log: auditSection(log, l),
+  });
+  return page(c, { locale: l, title: s.settingsOf(tour.config.title), body, session, status: shown.status ?? 200 });
+}
+
+function newTourPage(c: C, shown: Shown) {
+  const session = c.get('session');
+  const l = localeOf(c, session);
+  const s = settingsStrings(l);
+  const body = settingsView({
+    locale: l,
+    csrf: session.csrf,
+    nonce: styleNonce(c),
+    values: shown.values,
+    errors: shown.errors ?? {},
+    seen: [],
+  });
+  return page(c, { locale: l, title: s.newHeading, body, session, status: shown.status ?? 200 });
+}
+
+/** What a refused write of the core means at the form's fields. */
+function writeErrors(c: C, err: unknown): Record<string, string> {
+  if (!(err instanceof GateError)) throw err;
+  const s = settingsStrings(localeOf(c, c.get('session')));
+  if (err.code === 'CONFLICT') return { id: s.idTaken };
+  if (err.code === 'VALIDATION_FAILED' || err.code === 'FORBIDDEN') {
+    const fields = Object.keys(err.fields ?? {});
+    if (fields.length) return Object.fromEntries(fields.map((f) => [f === 'id' ? 'id' : 'title', s.errors.invalid]));
+  }
+  throw err;
+}
+
+/** The form checked: the tour to save, or the reasons per input (with the values to show again). */
+function checkForm(c: C, f: FormValues, base: TourConfig | undefined, id: string) {
+  const s = settingsStrings(localeOf(c, c.get('session')));
+  const { draft, echo, problems } = readSettingsForm(f, base, s);
+  draft.id = id;
+  draft.broker = c.get('session').broker.id;
+  const check = checkTour(draft);
+  const errors: Record<string, string> = { ...problems };
+  if (!check.ok) {
+    for (const [name, text] of Object.entries(explainIssues(check.issues, s))) errors[name] ??= text;
+    if (check.issues.some((i) => i.path[0] === 'id')) errors.id = s.errors.id;
+  }
+  if (Object.keys(errors).length || !check.ok) return { errors, echo } as const;
+  return { tour: check.tour, echo } as const;
+}
+
+const done = (c: C): string | undefined => {
+  const s = settingsStrings(localeOf(c, c.get('session')));
+  const d = c.req.query('done');
+  return d === 'saved' ? s.saved : d === 'created' ? s.created : d === 'unchanged' ? s.unchanged : undefined;
+};
+
+/** The overview's way to a new tour. */
+export const newTourLink = (l: DashLocale): Html =>
+  html`<p><a class="button primary" href="/dashboard/new-tour">${settingsStrings(l).newTour}</a></p>`;
+
+/** On a tour's page: the way to its settings, and its change log. */
+export async function tourSettingsSection(c: GateContext<DashEnv>, tour: Tour): Promise<Html> {
+  const session = c.get('session');
+  const { store, tours } = c.get('deps');
+  const l = localeOf(c, session);
+  const s = settingsStrings(l);
+  const id = tour.config.id;
+  const log = await store.managed.audit.list(id, session.broker.id);
+  return html`<div class="card" id="settings">
+  <h2>${s.settings}</h2>
+  ${tours.inConfigFile('tour', id) ? html`<p><span class="badge">${s.fileBadge}</span></p>` : ''}
+  <p><a href="/dashboard/tours/${id}/settings">${s.settingsOf(tour.config.title)} →</a></p>
+</div>
+${auditSection(log, l)}`;
+}
+
+export const settingsRoutes = new Hono<DashEnv>()
+  .get('/new-tour', (c) => newTourPage(c, { values: { ...formValuesOf(blankTour(c)), id: '' } }))
+  .post('/new-tour', async (c) => {
+    const f = await readForm(c);
+    const typed = (f.id ?? '').trim();
+    const id = typed || idFor(c, f.title ?? '');
+    const result = checkForm(c, f, undefined, id);
+    const values = { ...result.echo, id: f.id ?? '' };
+    if (!('tour' in result) || !result.tour) return newTourPage(c, { values, errors: result.errors, status: 422 });
+    try {
+      await saveBrokerTour(c.get('deps'), c.get('session').broker, result.tour, { create: true });
+    } catch (err) {
+      return newTourPage(c, { values, errors: writeErrors(c, err), status: 422 });
+    }
+    return c.redirect(`/dashboard/tours/${id}/settings?done=created`, 303);
+  })
+  .get('/tours/:tour/settings', (c) => {
+    const tour = ownTour(c);
+    return settingsPage(c, tour, { values: formValuesOf(tour.config), notice: done(c) });
+  })
+  .post('/tours/:tour/settings', async (c) => {
+    const tour = ownTour(c);
+    const deps = c.get('deps');
+    const s = settingsStrings(localeOf(c, c.get('session')));
+    if (deps.tours.inConfigFile('tour', tour.config.id)) {
+      return settingsPage(c, tour, { values: formValuesOf(tour.config), notice: s.fileManaged, status: 409 });
+    }
+    const f = await readForm(c);
+    // Filled from another version than the one saved now: show the current one, save nothing.
+    if (f.base !== settingsVersion(tour.config)) {
+      return settingsPage(c, tour, { values: formValuesOf(tour.config), notice: s.stale, status: 409 });
+    }
+    const result = checkForm(c, f, tour.config, tour.config.id);
+    if (!('tour' in result) || !result.tour) {
+      return settingsPage(c, tour, { values: result.echo, errors: result.errors, status: 422 });
+    }
+    let changed: number;
+    try {
+      changed = (await saveBrokerTour(deps, c.get('session').broker, result.tour, { create: false })).length;
+    } catch (err) {
+      return settingsPage(c, tour, { values: result.echo, errors: writeErrors(c, err), status: 422 });
+    }
+    return c.redirect(`/dashboard/tours/${tour.config.id}/settings?done=${changed ? 'saved' : 'unchanged'}`, 303);
+  });
