@@ -248,18 +248,30 @@ forEachBackend('manual release with a real SMTP server', (backend) => {
     expect(statusIn(again.html)).toBe('denied');
     expect(again.html).toContain('bereits entschieden');
 
-    // Asking again, or for a new link, sends nothing and tells nothing.
+    // The deny mail's link never unlocks; opened, it says "denied" (issue 10).
+    expect((await unlock(server, linkFrom(mail).token)).body).toMatchObject({ error: { code: 'ACCESS_DENIED' } });
+
+    // A new link for a denied request sends nothing and tells nothing.
     await settle();
     const mails = smtp.mails.length;
-    expect(await (await register(server, 'gartenweg-3', 'dora@example.org')).json()).toEqual({
-      status: 'awaiting-approval',
-    });
     expect((await server.post('/v1/tours/gartenweg-3/links', { email: 'dora@example.org' })).status).toBe(202);
     await settle();
     expect(smtp.mails.length).toBe(mails);
+    // The mask sent again answers as for anyone; the tour takes repeat requests (the default),
+    // so the broker is asked again, marked as a repeat (test/returning.test.ts has the rest).
+    expect(await (await register(server, 'gartenweg-3', 'dora@example.org')).json()).toEqual({
+      status: 'awaiting-approval',
+      request: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+    });
+    await waitForMail(
+      smtp,
+      (m) =>
+        isMail('review-request', BROKER, 'dora@example.org')(m) && m.parsed.subject?.startsWith('Erneute') === true,
+    );
 
     const log = (await server.store.logbook(reg.id)).map((e) => e.kind);
     expect(log.filter((k) => k === 'denied')).toHaveLength(1);
+    expect(log).toContain('repeat-requested');
     const stats = await server.store.stats('gartenweg-3');
     expect(stats.find((s) => s.metric === 'denied')?.count).toBeGreaterThanOrEqual(1);
   });
@@ -752,6 +764,8 @@ forEachBackend('two concurrent decisions', (backend) => {
         .select('purpose')
         .where('subject_id', '=', reg.id)
         .where('purpose', '=', 'unlock')
+        // A working one: the deny mail's link is revoked from the start (it only shows the state).
+        .where('revoked_at', 'is', null)
         .execute();
       expect(links).toHaveLength(reg.status === 'granted' ? 1 : 0);
     }

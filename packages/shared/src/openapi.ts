@@ -20,10 +20,14 @@ import {
   gateFieldSchema,
   idSchema,
   localizedSchema,
+  messageRequestSchema,
+  messageResponseSchema,
   newLinkRequestSchema,
   newLinkResponseSchema,
   registrationRequestSchema,
   registrationResponseSchema,
+  repeatRequestSchema,
+  repeatResponseSchema,
   unlockRequestSchema,
   unlockResponseSchema,
   viewpointRuleSchema,
@@ -100,7 +104,16 @@ export const leadRecordSchema = z.object({
   locale: z.string(),
   viewpoint: z.nullable(z.string()),
   fields: z.record(z.string(), z.union([z.string(), z.boolean()])),
-  consent: z.object({ at: z.string(), version: z.string(), privacy: z.boolean(), marketing: z.boolean() }),
+  consent: z.object({
+    at: z.string(),
+    version: z.string(),
+    privacy: z.boolean(),
+    /** Marketing consent that counts: given, and the address confirmed by opening a mailed link (double opt-in). */
+    marketing: z.boolean(),
+    /** `not-asked`: the tour offers no marketing box; `unconfirmed`: given, the address not yet confirmed. */
+    marketingState: z.enum(['not-asked', 'declined', 'unconfirmed', 'confirmed']),
+    marketingConfirmedAt: z.nullable(z.string()),
+  }),
 });
 export const leadExportSchema = z.array(leadRecordSchema);
 
@@ -189,6 +202,8 @@ const REQUEST_BODIES = {
   RegistrationRequest: registrationRequestSchema,
   UnlockRequest: unlockRequestSchema,
   NewLinkRequest: newLinkRequestSchema,
+  MessageRequest: messageRequestSchema,
+  RepeatRequest: repeatRequestSchema,
   EventsRequest: eventsRequestSchema,
   BrokerConfigInput: brokerConfigSchema,
   BrokerReplaceInput: brokerReplaceRequestSchema,
@@ -210,6 +225,8 @@ const RESPONSE_BODIES = {
   AssetGrant: assetGrantSchema,
   UnlockResponse: unlockResponseSchema,
   NewLinkResponse: newLinkResponseSchema,
+  MessageResponse: messageResponseSchema,
+  RepeatResponse: repeatResponseSchema,
   AccessResponse: accessResponseSchema,
   EmbedResponse: embedResponseSchema,
   ConfigSource: configSourceSchema,
@@ -380,7 +397,7 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'gate',
     summary: 'Send the registration mask',
     description:
-      "Validated against the tour's own fields (unknown fields are refused). The answer is byte-identical for known and unknown addresses; a known visitor gets a fresh link.",
+      "Validated against the tour's own fields (unknown fields are refused). The answer is byte-identical for known and unknown addresses, `request` a fresh handle for this submission either way; what a known address's state calls for (a fresh link, a repeat request to the broker, a notice) goes by mail. `pageUrl` and `viewpoint` say where unlock links land (`<pageUrl>#tour-gate-unlock=<token>&tour-gate-viewpoint=<id>`), when the page's origin is allowed for the tour; else the tour's page.",
     params: [tourParam, origin],
     body: { name: 'RegistrationRequest', required: true },
     replies: {
@@ -422,13 +439,58 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'gate',
     summary: 'Ask for a fresh unlock link',
     description:
-      'For `email`, or for an expired link `token` (exactly one of them). Always the same `202`, whether the address is known or not, and never faster than 200 ms.',
+      'For `email`, for an expired link `token`, or for the `request` handle of a registration (exactly one of them; no captcha with a token or handle). Always the same `202`, whether the address is known or not, and never faster than 200 ms; an unknown or expired handle is `REQUEST_INVALID`. `pageUrl` and `viewpoint` say where the link lands.',
     params: [tourParam, origin],
     body: { name: 'NewLinkRequest', required: true },
     replies: {
       202: { description: 'If the address is known, a link is on its way.', body: 'NewLinkResponse', headers: noStore },
     },
-    errors: ['TOUR_NOT_FOUND', 'ORIGIN_NOT_ALLOWED', ...JSON_BODY, ...CAPTCHA, 'RATE_LIMITED'],
+    errors: ['TOUR_NOT_FOUND', 'ORIGIN_NOT_ALLOWED', ...JSON_BODY, ...CAPTCHA, 'REQUEST_INVALID', 'RATE_LIMITED'],
+  },
+  {
+    method: 'post',
+    path: '/v1/tours/{tour}/messages',
+    operationId: 'addMessage',
+    tag: 'gate',
+    summary: "Add a message to the visitor's request",
+    description:
+      "With the `request` handle from a registration or repeat answer. The broker gets the message by mail whatever the request's state (with a review link while it is open), so the answer is the same `202` for every valid handle, and never faster than 200 ms.",
+    params: [tourParam, origin],
+    body: { name: 'MessageRequest', required: true },
+    replies: {
+      202: { description: 'The message is on its way to the broker.', body: 'MessageResponse', headers: noStore },
+    },
+    errors: ['TOUR_NOT_FOUND', 'ORIGIN_NOT_ALLOWED', ...JSON_BODY, 'REQUEST_INVALID', 'RATE_LIMITED'],
+  },
+  {
+    method: 'post',
+    path: '/v1/tours/{tour}/repeat-requests',
+    operationId: 'repeatRequest',
+    tag: 'gate',
+    summary: 'Ask again after a denial',
+    description:
+      "With the `token` of an unlock link of this tour (the deny mail's, or an older one; expired or revoked still proves the address). The request is pending again and the broker gets a new review request marked as a repeat. Refusals say why: the tour takes no repeat requests, a request is already with the broker, access was given, or access was revoked.",
+    params: [tourParam, origin],
+    body: { name: 'RepeatRequest', required: true },
+    replies: {
+      202: {
+        description: 'The broker has the request again; `request` is its new handle.',
+        body: 'RepeatResponse',
+        headers: noStore,
+      },
+    },
+    errors: [
+      'TOUR_NOT_FOUND',
+      'ORIGIN_NOT_ALLOWED',
+      ...JSON_BODY,
+      'LINK_INVALID',
+      'REPEAT_NOT_ALLOWED',
+      'ACCESS_PENDING',
+      'ALREADY_DECIDED',
+      'ACCESS_REVOKED',
+      'CONFLICT',
+      'RATE_LIMITED',
+    ],
   },
   {
     method: 'get',

@@ -36,10 +36,14 @@ export async function redeem(deps: GateDeps, token: string, origin: string | und
   const result = await store.transaction(async (tx) => {
     const outcome = await tx.redeemLink(hash, 'unlock', now);
     const link = outcome.link ?? (await tx.findLinkByHash(hash));
-    // A decision on the request outranks the state of the link: a denied visitor learns that
-    // the broker said no, whichever of the request's links was used.
+    // The request's state outranks the state of the link: a denied visitor learns that the
+    // broker said no, whichever of the request's links was used (the deny mail's own link is
+    // revoked from the start, so it never unlocks), and one who asked again that the request
+    // is with the broker.
     const reg = link ? await tx.getRegistration(link.subject_id) : undefined;
-    if (reg && (reg.status === 'denied' || reg.status === 'revoked')) return { error: statusError(reg)! };
+    if (reg && (reg.status === 'denied' || reg.status === 'revoked' || reg.status === 'pending')) {
+      return { error: statusError(reg)! };
+    }
     if (!outcome.ok) {
       const code =
         outcome.reason === 'expired' ? 'LINK_EXPIRED' : outcome.reason === 'revoked' ? 'LINK_REVOKED' : 'LINK_INVALID';
@@ -62,7 +66,13 @@ export async function redeem(deps: GateDeps, token: string, origin: string | und
       expires_at: expiresAt,
       revoked_at: null,
     });
-    await tx.log(reg.id, reg.tour_id, now, 'link-redeemed', { use: outcome.link.use_count });
+    // Opening a mailed link proves the address: a marketing consent given with it counts from now
+    // on (double opt-in).
+    const marketingConfirmed = await tx.confirmMarketing(reg.id, now);
+    await tx.log(reg.id, reg.tour_id, now, 'link-redeemed', {
+      use: outcome.link.use_count,
+      ...(marketingConfirmed ? { marketingConfirmed: true } : {}),
+    });
     let notified = false;
     let hooked = 0;
     if (await tx.markFirstOpened(reg.id, now)) {

@@ -19,8 +19,10 @@ import { inEvenTime } from '../util/even-time.ts';
 import { newId } from '../util/ids.ts';
 import { dayOf } from '../util/time.ts';
 import type { GateDeps } from './deps.ts';
+import { issueRequestHandle, type Landing, landingPage } from './links.ts';
 import { clientKey, emailKey, enforce, limitEmail, networkKey } from './rate-limit.ts';
 import { afterRegistration } from './release.ts';
+import { registeredAgain } from './returning.ts';
 import { queueLeadEvent } from './webhooks.ts';
 
 /**
@@ -72,15 +74,22 @@ export async function register(deps: GateDeps, { tour, request, ip }: RegisterIn
 
   now = clock();
   const locale = request.locale ?? t.locale;
+  // Where this visitor's links land: the page the mask was sent from if the tour allows its
+  // origin (else null: the tour's pageUrl), at the viewpoint asked for.
+  const landing: Landing = { pageUrl: landingPage(tour, request.pageUrl), viewpoint: request.viewpoint ?? null };
+  const message = typeof values.message === 'string' && values.message.trim() ? values.message : undefined;
   const fieldsJson = encodeFields({ ...values, email });
   const consent = {
     consent_at: now,
     consent_version: request.consent.version,
     consent_privacy: 1,
     consent_marketing: request.consent.marketing ? 1 : 0,
+    consent_marketing_offered: t.consent.marketing ? 1 : 0,
+    consent_marketing_confirmed_at: null,
   };
 
   let hooked = 0;
+  let handle = '';
   const write = () =>
     store.transaction(async (tx) => {
       hooked = 0;
@@ -88,8 +97,9 @@ export async function register(deps: GateDeps, { tour, request, ip }: RegisterIn
       if (existing) {
         // Whoever knows an address could send the mask in its name: the stored data and consent
         // stay as the visitor confirmed them. The new mail goes out in the language used now.
-        await tx.log(existing.id, t.id, now, 'registered-again', { viewpoint: request.viewpoint ?? null });
-        await afterRegistration(deps, tx, tour, { ...existing, locale }, now, false);
+        // What the state calls for goes by mail (core/returning.ts); the answer stays the same.
+        await registeredAgain(deps, tx, tour, { ...existing, locale }, now, { landing, message });
+        handle = await issueRequestHandle(tx, tour, existing.id, now);
         return;
       }
       const reg: Registration = {
@@ -100,6 +110,7 @@ export async function register(deps: GateDeps, { tour, request, ip }: RegisterIn
         locale,
         status: t.mode === 'email' ? 'released' : 'pending',
         viewpoint: request.viewpoint ?? null,
+        page_url: landing.pageUrl,
         ...consent,
         created_at: now,
         day: dayOf(now),
@@ -117,6 +128,7 @@ export async function register(deps: GateDeps, { tour, request, ip }: RegisterIn
         marketing: Boolean(consent.consent_marketing),
       });
       await afterRegistration(deps, tx, tour, reg, now, true);
+      handle = await issueRequestHandle(tx, tour, reg.id, now);
       const events =
         reg.status === 'released' ? (['lead.registered', 'lead.released'] as const) : ['lead.registered' as const];
       hooked += await queueLeadEvent(deps, tx, tour, reg, events, now);
@@ -141,5 +153,6 @@ export async function register(deps: GateDeps, { tour, request, ip }: RegisterIn
   });
   deps.outbox.nudge();
   if (hooked) deps.webhooks.nudge();
-  return { status: t.mode === 'email' ? 'check-email' : 'awaiting-approval' };
+  // The same two keys, and a handle of the same length, for every address.
+  return { status: t.mode === 'email' ? 'check-email' : 'awaiting-approval', request: handle };
 }

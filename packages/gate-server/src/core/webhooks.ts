@@ -243,7 +243,7 @@ type LeadEventType = Exclude<WebhookEvent, 'lead.erased'>;
 
 /** The payload of a lead event: the lead's fields (raw and as displayed), consent, tour, status, link. */
 function leadPayload(publicUrl: string, tour: Tour, reg: Registration, type: LeadEventType, now: number) {
-  const record = leadRecord(reg);
+  const record = leadRecord(reg, tour.config);
   const locale = tour.broker.locale;
   return {
     type,

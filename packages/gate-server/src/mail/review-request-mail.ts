@@ -2,7 +2,7 @@
  * The mail that asks the broker to review a request (manual release): the visitor's details,
  * all escaped, and the one review link. Nothing the visitor typed goes into the subject.
  */
-import { isStandardFieldKey, marketingConsentText, viewpointLabel } from '@tour-gate/shared';
+import { countryName, isStandardFieldKey, marketingConsentText, viewpointLabel } from '@tour-gate/shared';
 import type { BrokerConfig, TourConfig } from '@tour-gate/shared/config';
 import { html } from 'hono/html';
 import { decodeFields, marketingOf } from '../store/codecs.ts';
@@ -48,6 +48,7 @@ export function visitorDetails(
     let value: string;
     if (typeof raw === 'boolean') value = raw ? s.yes : s.no;
     else if (key === 'salutation') value = s.salutations[raw] ?? raw;
+    else if (key === 'country') value = countryName(raw, locale);
     else value = field?.options?.find((o) => o.value === raw)?.label?.[locale] ?? raw;
     rows.push({ label, value });
   }

@@ -2,7 +2,9 @@
  * The JSON columns, typed: what goes in is encoded here, what comes out is checked here, so no
  * other module parses a column with a cast.
  */
+import { type MarketingConsent, marketingConsent } from '@tour-gate/shared';
 import * as z from 'zod/mini';
+import type { Registration } from './schema.ts';
 
 /** `registrations.fields`: the mask's values as the visitor sent them (email included). */
 export type FieldValues = Record<string, string | boolean>;
@@ -43,3 +45,19 @@ export const decodeDetail = (json: string | null): LogDetail => (json ? parse(lo
 export const encodeAttachments = (a: readonly MailAttachment[] | undefined): string | null =>
   a?.length ? JSON.stringify(a) : null;
 export const decodeAttachments = (json: string | null): MailAttachment[] => (json ? parse(attachments, json) : []);
+
+/** The consent columns of a registration, read as the consent was asked (see shared `marketingConsent`). */
+export function marketingOf(
+  reg: Pick<Registration, 'consent_marketing' | 'consent_marketing_offered' | 'consent_marketing_confirmed_at'>,
+  tourOffersMarketing: boolean,
+): MarketingConsent {
+  const offered = reg.consent_marketing_offered;
+  return marketingConsent(
+    {
+      offered: offered === null || offered === undefined ? null : Number(offered) === 1,
+      given: Number(reg.consent_marketing) === 1,
+      confirmedAt: reg.consent_marketing_confirmed_at === null ? null : Number(reg.consent_marketing_confirmed_at),
+    },
+    tourOffersMarketing,
+  );
+}

@@ -343,6 +343,47 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('tour_settings_audit').ifExists().execute();
     },
   },
+  // Issue 10, returning visitors: the page a visitor registered on, where unlock links return
+  // (its origin allowed for the tour, else null and the tour's pageUrl). Request handles are
+  // link tokens of purpose `request` and need no table of their own.
+  '0007_visitor_states': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('registrations').addColumn('page_url', 'text').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('registrations').dropColumn('page_url').execute();
+    },
+  },
+  // Jobs that run once per period across every instance (issue 11: the brokers' daily digest):
+  // an instance runs one only if its insert of (job, period) lands (core/digest.ts).
+  '0009_digest_runs': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('scheduled_runs')
+        .addColumn('job', 'text', (c) => c.notNull())
+        .addColumn('period', 'text', (c) => c.notNull())
+        .addColumn('done_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('scheduled_runs_pk', ['job', 'period'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('scheduled_runs').ifExists().execute();
+    },
+  },
+  // Issue 10, consent said as it was asked: whether the tour offered the marketing box when the
+  // visitor registered (null on older rows: read from the tour as it is now), and when the
+  // visitor confirmed the address by opening a mailed link (double opt-in: marketing consent
+  // counts only from then on).
+  '0011_marketing_double_opt_in': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('registrations').addColumn('consent_marketing_offered', 'integer').execute();
+      await db.schema.alterTable('registrations').addColumn('consent_marketing_confirmed_at', 'bigint').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('registrations').dropColumn('consent_marketing_confirmed_at').execute();
+      await db.schema.alterTable('registrations').dropColumn('consent_marketing_offered').execute();
+    },
+  },
 };
 
 class InCodeProvider implements MigrationProvider {

@@ -23,6 +23,7 @@ import type {
   RegistrationPatch,
   RegistrationStatus,
 } from './schema.ts';
+import { DigestStore } from './digest.ts';
 import { WebhookStore } from './webhooks.ts';
 
 export type DbLike = Kysely<Database> | Transaction<Database>;
@@ -41,6 +42,8 @@ export type RedeemOutcome =
 export class StoreOps {
   /** Webhooks and their delivery queue, on the same `db` (so a use case queues deliveries in its transaction). */
   readonly webhooks: WebhookStore;
+  /** The daily digest's once-per-day claim and its query, on the same `db` (core/digest.ts). */
+  readonly digests: DigestStore;
 
   constructor(
     protected readonly db: DbLike,
@@ -49,6 +52,7 @@ export class StoreOps {
     protected readonly sealer: Sealer,
   ) {
     this.webhooks = new WebhookStore(db, sealer);
+    this.digests = new DigestStore(db);
   }
 
   // ---- registrations ------------------------------------------------------------------
@@ -100,6 +104,21 @@ export class StoreOps {
       .set({ first_opened_at: at })
       .where('id', '=', id)
       .where('first_opened_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /**
+   * Double opt-in: the visitor opened a link mailed to the address, so a marketing consent given
+   * with it now counts. True when this confirmed it (the first time).
+   */
+  async confirmMarketing(id: string, at: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('registrations')
+      .set({ consent_marketing_confirmed_at: at })
+      .where('id', '=', id)
+      .where('consent_marketing', '=', 1)
+      .where('consent_marketing_confirmed_at', 'is', null)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }

@@ -16,10 +16,16 @@ interface RegistrationsTable {
   locale: string;
   status: RegistrationStatus;
   viewpoint: string | null;
+  /** The page the visitor registered on, where unlock links return (origin checked); null: the tour's `pageUrl`. */
+  page_url: ColumnType<string | null, string | null | undefined, string | null>;
   consent_at: number;
   consent_version: string;
   consent_privacy: number;
   consent_marketing: number;
+  /** Whether the tour offered the marketing box (1/0); null on rows older than that question. */
+  consent_marketing_offered: ColumnType<number | null, number | null | undefined, number | null>;
+  /** When the visitor confirmed the address by opening a mailed link (double opt-in for marketing). */
+  consent_marketing_confirmed_at: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: number;
   /** Day of the registration (Europe/Berlin), `YYYY-MM-DD`, for cheap per-day grouping. */
   day: string;
@@ -31,7 +37,8 @@ interface RegistrationsTable {
   first_opened_at: number | null;
 }
 
-export type LinkPurpose = 'unlock' | 'review' | 'login';
+/** `request`: a registration's handle for the widget (messages, new links), not a link anyone opens. */
+export type LinkPurpose = 'unlock' | 'review' | 'login' | 'request';
 
 interface LinkTokensTable {
   id: string;
@@ -72,7 +79,11 @@ export type LogKind =
   | 'granted'
   | 'denied'
   | 'revoked'
-  | 'broker-notified';
+  | 'broker-notified'
+  /** A denied visitor asked again; the broker got a review request marked as a repeat. */
+  | 'repeat-requested'
+  /** The visitor added a message to the request; it went to the broker by mail. */
+  | 'message-added';
 
 interface LogbookTable {
   id: string;
@@ -84,7 +95,19 @@ interface LogbookTable {
   detail: string | null;
 }
 
-export type MailKind = 'unlock' | 'deny' | 'review-request' | 'confirmation' | 'broker-notification' | 'login';
+export type MailKind =
+  | 'unlock'
+  | 'deny'
+  | 'review-request'
+  | 'confirmation'
+  | 'broker-notification'
+  | 'login'
+  /** A visitor's message about the request, to the broker. */
+  | 'visitor-message'
+  /** To a visitor whose access was revoked and who registered again. */
+  | 'revoked-notice'
+  /** The broker's daily digest of first openings (core/digest.ts); about no one registration. */
+  | 'digest';
 type MailStatus = 'queued' | 'sent' | 'failed';
 
 interface OutboxTable {
@@ -230,6 +253,14 @@ interface WebhookDeliveriesTable {
   delivered_at: number | null;
 }
 
+/** A job that ran for a period (the daily digest of a day): its row is the once-only claim. */
+interface ScheduledRunsTable {
+  job: string;
+  /** The period the run covers, e.g. the day `YYYY-MM-DD`. */
+  period: string;
+  done_at: number;
+}
+
 export interface Database {
   registrations: RegistrationsTable;
   link_tokens: LinkTokensTable;
@@ -238,6 +269,7 @@ export interface Database {
   outbox: OutboxTable;
   rate_limits: RateLimitsTable;
   daily_stats: DailyStatsTable;
+  scheduled_runs: ScheduledRunsTable;
   viewpoint_stats: ViewpointStatsTable;
   embed_origins: EmbedOriginsTable;
   dashboard_sessions: DashboardSessionsTable;

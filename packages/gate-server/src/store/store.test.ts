@@ -27,6 +27,8 @@ function reg(overrides: Partial<NewRegistration> = {}): NewRegistration {
     consent_version: '1',
     consent_privacy: 1,
     consent_marketing: 0,
+    consent_marketing_offered: 0,
+    consent_marketing_confirmed_at: null,
     created_at: T0,
     day: dayOf(T0),
     updated_at: T0,

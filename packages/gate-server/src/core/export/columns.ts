@@ -10,9 +10,17 @@
  *
  * Fixed before the first row, so a streamed file has one header for every page.
  */
-import { FIELD_LABELS, SALUTATION_LABELS, STANDARD_FIELD_KEYS, statusLabel, viewpointLabel } from '@tour-gate/shared';
+import {
+  FIELD_LABELS,
+  MARKETING_CONSENT_LABELS,
+  type MarketingConsent,
+  SALUTATION_LABELS,
+  STANDARD_FIELD_KEYS,
+  statusLabel,
+  viewpointLabel,
+} from '@tour-gate/shared';
 import type { TourConfig } from '@tour-gate/shared/config';
-import { decodeFields } from '../../store/codecs.ts';
+import { decodeFields, marketingOf } from '../../store/codecs.ts';
 import type { Registration } from '../../store/schema.ts';
 
 type Locale = 'de' | 'en';
@@ -31,10 +39,22 @@ export interface LeadRecord {
   locale: string;
   viewpoint: string | null;
   fields: Record<string, unknown>;
-  consent: { at: string; version: string; privacy: boolean; marketing: boolean };
+  consent: {
+    at: string;
+    version: string;
+    privacy: boolean;
+    /** Marketing consent that counts: given, and the address confirmed by a mailed link (double opt-in). */
+    marketing: boolean;
+    /** How it was asked and answered: `not-asked` (the tour has no box), `declined`, `unconfirmed`, `confirmed`. */
+    marketingState: MarketingConsent;
+    /** When the visitor confirmed the address by opening a mailed link; null before. */
+    marketingConfirmedAt: string | null;
+  };
 }
 
-export function leadRecord(r: Registration): LeadRecord {
+/** `tour`: the lead's tour, for records older than the question whether its marketing box was offered. */
+export function leadRecord(r: Registration, tour: TourConfig | undefined): LeadRecord {
+  const marketingState = marketingOf(r, Boolean(tour?.consent.marketing));
   return {
     id: r.id,
     tour: r.tour_id,
@@ -50,7 +70,9 @@ export function leadRecord(r: Registration): LeadRecord {
       at: iso(r.consent_at) as string,
       version: r.consent_version,
       privacy: Boolean(Number(r.consent_privacy)),
-      marketing: Boolean(Number(r.consent_marketing)),
+      marketing: marketingState === 'confirmed',
+      marketingState,
+      marketingConfirmedAt: iso(r.consent_marketing_confirmed_at),
     },
   };
 }
@@ -92,6 +114,7 @@ const WORDS = {
     consentVersion: 'Version der Einwilligungstexte',
     consentPrivacy: 'Datenschutzhinweise akzeptiert',
     consentMarketing: 'Werbeeinwilligung',
+    marketingConfirmedAt: 'Werbeeinwilligung bestätigt am',
     yes: 'Ja',
     no: 'Nein',
     languages: { de: 'Deutsch', en: 'Englisch' } as Record<string, string>,
@@ -110,6 +133,7 @@ const WORDS = {
     consentVersion: 'Version of the consent texts',
     consentPrivacy: 'Privacy notice accepted',
     consentMarketing: 'Marketing consent',
+    marketingConfirmedAt: 'Marketing consent confirmed',
     yes: 'Yes',
     no: 'No',
     languages: { de: 'German', en: 'English' } as Record<string, string>,
@@ -204,9 +228,10 @@ export function exportColumns(tour: TourConfig | undefined, l: Locale): ExportCo
     {
       header: w.consentMarketing,
       kind: 'text',
-      width: 12,
-      value: (r) => (Number(r.consent_marketing) ? w.yes : w.no),
+      width: 22,
+      value: (r) => MARKETING_CONSENT_LABELS[l][marketingOf(r, Boolean(tour?.consent.marketing))],
     },
+    date(w.marketingConfirmedAt, (r) => r.consent_marketing_confirmed_at),
     { header: w.id, kind: 'text', width: 38, value: (r) => r.id },
   ];
 }

@@ -106,7 +106,7 @@ export async function* exportChunks(
   yield '[';
   for await (const page of leads.pages(tourId, filter, pageSize)) {
     // One JSON array, written as it goes: valid JSON at the end, never built whole.
-    yield page.map((r, i) => `${done + i === 0 ? '\n' : ',\n'}${JSON.stringify(leadRecord(r))}`).join('');
+    yield page.map((r, i) => `${done + i === 0 ? '\n' : ',\n'}${JSON.stringify(leadRecord(r, tour))}`).join('');
     done += page.length;
     onProgress?.(done);
   }

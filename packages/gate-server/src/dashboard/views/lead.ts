@@ -1,9 +1,10 @@
 /** One lead: the mask's values, the consent record, the logbook, decisions and erasure. */
+import { countryName, marketingConsentText } from '@tour-gate/shared';
 import { html } from 'hono/html';
 import type { Tour } from '../../config/tours.ts';
 import { visitorLabel } from '../../mail/review-request-mail.ts';
 import { mailStrings } from '../../mail/strings.ts';
-import { decodeDetail, decodeFields } from '../../store/codecs.ts';
+import { decodeDetail, decodeFields, marketingOf } from '../../store/codecs.ts';
 import type { LogEntry, Registration } from '../../store/schema.ts';
 import type { Html } from '../../util/html.ts';
 import type { DashLocale, DashStrings } from '../strings.ts';
@@ -86,7 +87,13 @@ export function leadView(v: LeadViewInput): Html {
   // <pre>: a multi-line value (a message) keeps its lines, so nothing may pad it.
   const values = Object.entries(fields).map(([k, val]) => {
     const text =
-      typeof val === 'boolean' ? yn(val) : k === 'salutation' ? salutationName(val, v.locale) : String(val ?? '');
+      typeof val === 'boolean'
+        ? yn(val)
+        : k === 'salutation'
+          ? salutationName(val, v.locale)
+          : k === 'country' && typeof val === 'string'
+            ? countryName(val, v.locale)
+            : String(val ?? '');
     return html`<dt>${label(v, k)}</dt><dd><pre>${text}</pre></dd>`;
   });
   // A mail to the visitor refused for good: the broker should know the address is dead.
@@ -119,7 +126,14 @@ ${decisionButtons(v, action)}
         [s.lead.consentAt, when(r.consent_at, v.locale)],
         [s.lead.consentVersion, r.consent_version],
         [s.lead.consentPrivacy, yn(r.consent_privacy)],
-        [s.lead.consentMarketing, yn(r.consent_marketing)],
+        [
+          s.lead.consentMarketing,
+          marketingConsentText(
+            marketingOf(r, Boolean(v.tour.config.consent.marketing)),
+            v.locale,
+            r.consent_marketing_confirmed_at === null ? undefined : when(r.consent_marketing_confirmed_at, v.locale),
+          ),
+        ],
       ])}
     </div>
   </div>
