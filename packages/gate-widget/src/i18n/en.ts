@@ -96,6 +96,8 @@ export const en = {
   otherAddress: 'Use another address',
   repeatText: (broker: string) => `You can ask ${broker} again, with a short message if you like.`,
   repeatSubmit: 'Ask again',
+  postalCodeFormat: (example: string, country: string) =>
+    `Please enter a postal code in the format ${example} (${country}).`,
   errors: {
     INVALID_JSON: 'The request could not be read. Please try again.',
     UNSUPPORTED_MEDIA_TYPE: 'The request could not be read. Please try again.',

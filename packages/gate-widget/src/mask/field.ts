@@ -2,20 +2,21 @@
  * One form field as native controls: a `<label>`, the control, and a message bound to it by
  * `aria-describedby` while the field is invalid.
  */
-import { type GateField, isStandardFieldKey, type Locale } from '@tour-gate/shared';
+import { countryChoices, type GateField, isStandardFieldKey, type Locale, postalInputMode } from '@tour-gate/shared';
 import { html, nothing, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { SalutationValue, Translation } from '../i18n/en.ts';
 
 /**
- * The keyboard a phone should open: digits where the field's pattern only takes digits (German,
- * Austrian, Swiss postal codes), else the full one (British or Dutch codes have letters).
+ * The keyboard a phone should open for a postal code: digits for a country whose codes are
+ * digits (Germany, Austria, Switzerland…), the full one where they have letters (United Kingdom,
+ * Netherlands) or no format is known. A tour's own pattern decides for itself.
  */
 const DIGITS_ONLY = /^\^?(?:\[0-9\]|\\d|\{\d+(?:,\d*)?\}|[+*?])+\$?$/;
-export function inputMode(field: GateField): string | undefined {
-  if (field.type === 'tel') return undefined;
-  if (field.pattern && DIGITS_ONLY.test(field.pattern)) return 'numeric';
-  return undefined;
+export function inputMode(field: GateField, country: string | undefined): string | undefined {
+  if (field.key !== 'postalCode') return undefined;
+  if (field.pattern) return DIGITS_ONLY.test(field.pattern) ? 'numeric' : 'text';
+  return postalInputMode(country);
 }
 
 /** The field's `autocomplete`; a postal code is always `postal-code`, whatever the config says. */
@@ -45,11 +46,26 @@ export function fieldError(key: string, message: string | undefined): TemplateRe
   return message ? html`<p class="error" id=${errorId(key)} part="field-error">${message}</p>` : nothing;
 }
 
+/**
+ * The options of a select: the tour's own, or for the `country` field every country, the
+ * tour's first, then Germany, Austria, Switzerland, then the rest by name in the visitor's language.
+ */
+function optionsOf(field: GateField, t: Translation, locale: Locale) {
+  if (field.key === 'country' && !field.options) {
+    return countryChoices(locale, field.defaultCountry).map(
+      (c) => html`<option value=${c.code} ?selected=${c.code === field.defaultCountry}>${c.name}</option>`,
+    );
+  }
+  return (field.options ?? []).map((o) => html`<option value=${o.value}>${optionLabel(field, o, t, locale)}</option>`);
+}
+
+/** `country`: the country a postal code is for now (the visitor's choice, else the tour's). */
 export function renderField(
   field: GateField,
   error: string | undefined,
   t: Translation,
   locale: Locale,
+  country?: string,
 ): TemplateResult {
   const id = controlId(field.key);
   const label = fieldLabel(field, t, locale);
@@ -84,7 +100,7 @@ export function renderField(
       aria-describedby=${ifDefined(describedBy)}
     >
       <option value="">${t.chooseOption}</option>
-      ${(field.options ?? []).map((o) => html`<option value=${o.value}>${optionLabel(field, o, t, locale)}</option>`)}
+      ${optionsOf(field, t, locale)}
     </select>`;
   } else if (field.type === 'textarea') {
     control = html`<textarea
@@ -105,7 +121,7 @@ export function renderField(
       type=${field.type}
       part="control"
       maxlength=${field.maxLength}
-      inputmode=${ifDefined(inputMode(field))}
+      inputmode=${ifDefined(inputMode(field, country))}
       autocomplete=${ifDefined(autocompleteOf(field))}
       ?required=${field.required}
       aria-invalid=${invalid}

@@ -24,6 +24,9 @@ import { memoryOf, restoreValues, saveValues } from './memory.ts';
 import { ModalController } from './modal.ts';
 import { clearRequest, readRequest, writeRequest } from './request-store.ts';
 import type { Screen, View } from './screen.ts';
+
+export { MASK_PARTS } from './screen.ts';
+
 import { renderAskLink } from './screens/ask-link.ts';
 import { renderError } from './screens/error.ts';
 import { renderForm } from './screens/form.ts';
@@ -257,8 +260,11 @@ export class GateMask extends LitElement {
   }
 
   #remember = (event: Event): void => {
-    const form = (event.target as Element).closest?.('form');
+    const target = event.target as HTMLInputElement;
+    const form = target.closest?.('form');
     if (form) saveValues(form, this.#memory.values);
+    // Another country: the postal code field's keyboard follows.
+    if (target.name === 'country') this.requestUpdate();
   };
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -291,6 +297,7 @@ export class GateMask extends LitElement {
       errors: form.errors,
       formError: form.formError,
       sending: form.sending,
+      values: this.#memory.values,
     };
     const on = this.#actions;
     let body: TemplateResult;

@@ -5,10 +5,13 @@
  */
 import {
   checkFields,
+  countryName,
   type FieldErrorCode,
   type FieldValues,
   type GateConfig,
   type Locale,
+  postalCountry,
+  postalFormat,
   type RegistrationRequest,
 } from '@tour-gate/shared';
 import type { Translation } from '../i18n/en.ts';
@@ -57,6 +60,13 @@ export function prepareRegistration(
   const check = checkFields(config.fields, input.fields);
   const errors: Messages = {};
   for (const [key, code] of Object.entries(check.errors)) errors[key] = t.fieldErrors[code];
+  // A postal code of a country whose format is known: the message shows that format.
+  const postal = config.fields.find((f) => f.key === 'postalCode');
+  const country = postal && postalCountry(postal, input.fields);
+  const format = !postal?.pattern && postalFormat(country);
+  if (check.errors.postalCode === 'invalid_postal_code' && format && country) {
+    errors.postalCode = t.postalCodeFormat(format.example, countryName(country, context.locale));
+  }
   if (!input.privacy) errors[PRIVACY] = t.fieldErrors.consent_required;
   if (config.captcha && !input.captcha) errors[CAPTCHA] = t.errors.CAPTCHA_REQUIRED;
   if (Object.keys(errors).length) return { errors };

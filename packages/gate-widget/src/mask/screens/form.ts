@@ -1,4 +1,5 @@
 /** The registration form: the tour's fields, the consents, hCaptcha's slot, messages and the send button. */
+import { postalCountry } from '@tour-gate/shared';
 import { html, nothing, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { Translation } from '../../i18n/index.ts';
@@ -73,7 +74,9 @@ export function renderForm(state: MaskState, t: Translation, on: MaskActions): T
   return html`<p part="intro">${config.mode === 'email' ? t.maskIntroEmail(broker) : t.maskIntroManual(broker)}</p>
     <p class="note">${t.requiredNote}</p>
     <form part="form" novalidate aria-busy=${sending ? 'true' : 'false'} @submit=${on.submit}>
-      ${config.fields.map((field) => renderField(field, errors[field.key], t, state.locale))}
+      ${config.fields.map((field) =>
+        renderField(field, errors[field.key], t, state.locale, postalCountry(field, state.values)),
+      )}
       ${consent(state, t, PRIVACY, consentText, true)}
       ${config.consent.marketing ? consent(state, t, MARKETING, [t.consentMarketing(broker)], false) : nothing}
       ${captchaAndSummary(state, t)}

@@ -8,6 +8,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { Translation } from '../../i18n/index.ts';
 import type { GateErrorCode } from '../../internal/api.ts';
 import { renderContact } from '../contact.ts';
+import type { Values } from '../memory.ts';
 import type { Messages } from '../registration.ts';
 import type { View } from '../screen.ts';
 
@@ -20,6 +21,8 @@ export interface MaskState {
   readonly formError: GateErrorCode | undefined;
   /** A request is under way: buttons are `aria-disabled` and do nothing. */
   readonly sending: boolean;
+  /** What the visitor typed and chose so far (the mask's memory). */
+  readonly values: Values;
 }
 
 export interface MaskActions {
