@@ -32,7 +32,7 @@ forEachBackend('email release over HTTP with a real SMTP server', (backend) => {
       body: JSON.stringify(registration('erika@example.org')),
     });
     expect(res.status).toBe(202);
-    expect(await res.json()).toEqual({ status: 'check-email' });
+    expect(await res.json()).toEqual({ status: 'check-email', request: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
     expect(res.headers.get('access-control-allow-origin')).toBe(TOUR_ORIGIN);
 
     const [mail] = await smtp.waitFor(1);
@@ -107,6 +107,7 @@ forEachBackend('email release over HTTP with a real SMTP server', (backend) => {
     await smtp.waitFor(2);
     const mail = smtp.to('john@example.org')[0]!;
     expect(mail.parsed.subject).toBe('Your access to the virtual tour: Musterstraße 12, Köln');
-    expect(mail.parsed.text).toContain('Open the tour');
+    expect(mail.parsed.text).toContain('This link opens the complete tour, including all protected viewpoints:');
+    expect(mail.parsed.html).toContain('Open the tour');
   });
 });
