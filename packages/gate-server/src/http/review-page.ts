@@ -30,7 +30,9 @@ h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:0 0 12px}
 .sub{color:#41505e;margin:0}
 table{border-collapse:collapse;width:100%}
 th{text-align:left;vertical-align:top;padding:6px 16px 6px 0;color:#41505e;font-weight:600;white-space:nowrap;width:1%}
-td{padding:6px 0;white-space:pre-wrap;word-break:break-word}
+td{padding:6px 0;white-space:pre-wrap;overflow-wrap:break-word}
+@media (max-width:520px){th,td{display:block;width:auto;white-space:normal}th{padding:8px 0 0;font-size:14px}
+td{padding:0 0 6px;white-space:pre-wrap}section{padding:16px}}
 .status{font-size:18px;font-weight:600;margin:0 0 4px}
 .pending{color:#8a5a00}.granted{color:#1e6b34}.denied,.revoked{color:#9b1c1c}
 .notice{border-left:4px solid #1f5f8b;padding:10px 14px;background:#eef4f9;margin:0 0 16px;border-radius:4px}

@@ -76,8 +76,8 @@ function periodNav(v: TourViewInput, compare: boolean): Html {
   </nav>`;
 }
 
-function change(now: number, before: number, l: DashLocale): string {
-  if (before === 0) return now === 0 ? '±0' : '+∞';
+function change(now: number, before: number, l: DashLocale, s: DashStrings): string {
+  if (before === 0) return now === 0 ? '±0' : s.tour.newInPeriod;
   const r = (now - before) / before;
   const sign = r > 0 ? '+' : r < 0 ? '−' : '±';
   return `${sign}${percent(Math.abs(r), l)}`;
@@ -102,12 +102,12 @@ function funnel(v: TourViewInput): Html {
           : count;
     return html`<tr>
       <th scope="row" data-label="">${s.funnel[k]}</th>
-      <td class="n" data-label="${s.funnel.heading}">${linked}</td>
+      <td class="n" data-label="${s.tour.count}">${linked}</td>
       <td class="n" data-label="${s.tour.conversion}">${rates.has(k) ? percent(rates.get(k) ?? null, l) : ''}</td>
       ${
         prev
           ? html`<td class="n" data-label="${s.tour.previous}"><span data-previous="${k}">${num(prev[k], l)}</span>
-              <span class="muted">${change(f[k], prev[k], l)}</span></td>`
+              <span class="muted">${change(f[k], prev[k], l, s)}</span></td>`
           : ''
       }
       <td class="bar-cell" aria-hidden="true">
@@ -137,7 +137,7 @@ function funnel(v: TourViewInput): Html {
 
 function states(v: TourViewInput): Html {
   const st = v.stats.status;
-  const items = STATUSES.filter((k) => st[k] > 0 || k === 'pending').map(
+  const items = STATUSES.filter((k) => st[k] > 0 || (k === 'pending' && v.tour.config.mode === 'manual')).map(
     (k) => html`<li><a href="${leadsLink(v, { status: k })}"
         ><span class="badge ${k}">${v.s.status[k]}</span> <strong data-state="${k}">${st[k]}</strong></a></li>`,
   );
