@@ -23,6 +23,7 @@ import type {
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import formatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decide } from '../src/core/decide.ts';
 import { registration, TOUR_ORIGIN, testConfig } from './fixtures.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 
@@ -262,7 +263,7 @@ describe('OpenAPI document', () => {
     const path = '/v1/tours/{tour}/registrations';
     const url = '/v1/tours/musterstrasse-12/registrations';
     const email = await call('post', path, url, { body: registration('erika@example.org'), headers: fromTourPage });
-    expect(email.body).toEqual({ status: 'check-email' });
+    expect(email.body).toEqual({ status: 'check-email', request: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
     const manual = await call('post', path, '/v1/tours/gartenweg-3/registrations', {
       body: {
         fields: { firstName: 'Max', lastName: 'Muster', email: 'max@example.org', postalCode: '50667' },
@@ -270,7 +271,7 @@ describe('OpenAPI document', () => {
       },
       headers: fromTourPage,
     });
-    expect(manual.body).toEqual({ status: 'awaiting-approval' });
+    expect(manual.body).toEqual({ status: 'awaiting-approval', request: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
 
     const invalid = await call('post', path, url, { body: { fields: {} }, headers: fromTourPage });
     expect([invalid.status, codeOf(invalid)]).toEqual([422, 'VALIDATION_FAILED']);
@@ -329,6 +330,52 @@ describe('OpenAPI document', () => {
     expect(ok.status).toBe(202);
     const neither = await call('post', path, '/v1/tours/musterstrasse-12/links', { body: {} });
     expect([neither.status, codeOf(neither)]).toEqual([422, 'VALIDATION_FAILED']);
+  });
+
+  it('messages and repeat requests: with a handle or a link token; an unknown handle, a request already pending', async () => {
+    const manual = (email: string) => ({
+      fields: { firstName: 'Max', lastName: 'Muster', email, postalCode: '50667' },
+      consent: { privacy: true, version: '1' },
+      pageUrl: `${TOUR_ORIGIN}/gartenweg-3?room=1`,
+      viewpoint: 'kueche',
+    });
+    const registered = await call<{ request: string }>(
+      'post',
+      '/v1/tours/{tour}/registrations',
+      '/v1/tours/gartenweg-3/registrations',
+      {
+        body: manual('mia@example.org'),
+        headers: fromTourPage,
+      },
+    );
+    const path = '/v1/tours/{tour}/messages';
+    const url = '/v1/tours/gartenweg-3/messages';
+    const added = await call('post', path, url, {
+      body: { request: registered.body.request, message: 'Ab wann ist das Haus frei?' },
+      headers: fromTourPage,
+    });
+    expect([added.status, added.body]).toEqual([202, { status: 'message-added' }]);
+    const unknown = await call('post', path, url, {
+      body: { request: 'x'.repeat(43), message: 'Hallo' },
+      headers: fromTourPage,
+    });
+    expect([unknown.status, codeOf(unknown)]).toEqual([410, 'REQUEST_INVALID']);
+
+    const reg = await server.store.findRegistration('gartenweg-3', 'mia@example.org');
+    await decide(server.deps, { registrationId: reg!.id, decision: 'deny', by: 'anna@mueller-immobilien.example' });
+    const deny = (await server.store.outbox.list(500)).find(
+      (m) => m.kind === 'deny' && m.recipient === 'mia@example.org',
+    );
+    const token = /#tour-gate-unlock=([A-Za-z0-9_-]+)/.exec(deny!.text_body)![1]!;
+    const repeatPath = '/v1/tours/{tour}/repeat-requests';
+    const repeatUrl = '/v1/tours/gartenweg-3/repeat-requests';
+    const again = await call('post', repeatPath, repeatUrl, {
+      body: { token, message: 'Bitte noch einmal.' },
+      headers: fromTourPage,
+    });
+    expect(again.status).toBe(202);
+    const twice = await call('post', repeatPath, repeatUrl, { body: { token }, headers: fromTourPage });
+    expect([twice.status, codeOf(twice)]).toEqual([403, 'ACCESS_PENDING']);
   });
 
   it('access: holds with the token, not without', async () => {

@@ -57,7 +57,10 @@ forEachBackend('registration timing', (backend) => {
     const registered = async (email: string) => {
       const res = await register(server, 'gartenweg-3', email);
       expect(res.status).toBe(202);
-      expect(await res.json()).toEqual({ status: 'awaiting-approval' });
+      expect(await res.json()).toEqual({
+        status: 'awaiting-approval',
+        request: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      });
     };
     await expectOverlap(
       () => registered('known@example.org'),

@@ -13,7 +13,7 @@ import type { Registration, RegistrationStatus } from '../store/schema.ts';
 import { dayOf } from '../util/time.ts';
 import { forgetAccessHolds } from './access.ts';
 import type { GateDeps } from './deps.ts';
-import { issueUnlockLink, issueUnlockToken } from './links.ts';
+import { issueStatusLink, issueUnlockLink } from './links.ts';
 import { queueRegistrationMail } from './mail.ts';
 import { brokerReplyTo, localeOf } from './registration.ts';
 import { queueLeadEvent } from './webhooks.ts';
@@ -124,7 +124,7 @@ export async function decide(deps: GateDeps, input: DecideInput): Promise<Decide
         const locale = localeOf(reg);
         // A link of the request (issue 10): on the tour page it shows the denial, and "erneut
         // anfragen" where the tour allows it.
-        const { url } = await issueUnlockToken(tx, tour, reg, now);
+        const url = await issueStatusLink(tx, tour, reg, now);
         const mail = renderDenyMail({
           tour: t,
           broker: tour.broker,

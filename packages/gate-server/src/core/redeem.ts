@@ -41,9 +41,9 @@ export async function redeem(deps: GateDeps, token: string, origin: string | und
     // revoked from the start, so it never unlocks), and one who asked again that the request
     // is with the broker.
     const reg = link ? await tx.getRegistration(link.subject_id) : undefined;
-    if (reg && (reg.status === 'denied' || reg.status === 'revoked' || reg.status === 'pending')) {
-      return { error: statusError(reg)! };
-    }
+    if (reg && (reg.status === 'denied' || reg.status === 'revoked')) return { error: statusError(reg)! };
+    // An unlock link of a request that is pending (again): say so, whatever the link's state.
+    if (reg?.status === 'pending' && link?.purpose === 'unlock') return { error: statusError(reg)! };
     if (!outcome.ok) {
       const code =
         outcome.reason === 'expired' ? 'LINK_EXPIRED' : outcome.reason === 'revoked' ? 'LINK_REVOKED' : 'LINK_INVALID';

@@ -15,7 +15,7 @@ async function eraseRows(trx: Transaction<Database>, regs: Registration[], email
   await trx
     .deleteFrom('link_tokens')
     .where('subject_id', 'in', ids)
-    .where('purpose', 'in', ['unlock', 'review'])
+    .where('purpose', 'in', ['unlock', 'review', 'request'])
     .execute();
   await trx.deleteFrom('access_tokens').where('registration_id', 'in', ids).execute();
   await trx.deleteFrom('logbook').where('registration_id', 'in', ids).execute();

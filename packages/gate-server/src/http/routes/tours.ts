@@ -1,11 +1,19 @@
 /** The widget's API for one tour: `/v1/tours/:tour/…`. */
-import { eventsRequestSchema, GateError, newLinkRequestSchema, registrationRequestSchema } from '@tour-gate/shared';
+import {
+  eventsRequestSchema,
+  GateError,
+  messageRequestSchema,
+  newLinkRequestSchema,
+  registrationRequestSchema,
+  repeatRequestSchema,
+} from '@tour-gate/shared';
 import { Hono } from 'hono';
 import { checkAccess } from '../../core/access.ts';
 import { authorizeAsset, openAsset } from '../../core/assets.ts';
 import { countEvents } from '../../core/events.ts';
 import { requestNewLink } from '../../core/new-link.ts';
 import { register } from '../../core/register.ts';
+import { addMessage, repeatRequest } from '../../core/returning.ts';
 import { inEvenTime } from '../../util/even-time.ts';
 import { bearerOf } from '../bearer.ts';
 import { readJson } from '../body.ts';
@@ -36,8 +44,11 @@ export const tourRoutes = new Hono<GateEnv>()
       'cache-control': GATE_CACHE_CONTROL,
     };
     const ifNoneMatch = requestHeader(c, 'if-none-match');
-    if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, tour.gateEtag))
-      return completeResponse(null, 304, headers);
+    if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, tour.gateEtag)) {
+      // No body; Content-Length, if sent on a 304, must be the one a 200 would have.
+      headers['content-length'] = String(Buffer.byteLength(tour.gateJson));
+      return completeResponse('', 304, headers);
+    }
     headers['content-type'] = 'application/json; charset=utf-8';
     return completeResponse(tour.gateJson, 200, headers);
   })
@@ -57,6 +68,25 @@ export const tourRoutes = new Hono<GateEnv>()
     await inEvenTime(NEW_LINK_MIN_MS, () => requestNewLink(deps, tour, request, clientIp(c)));
     c.header('Cache-Control', 'no-store');
     return c.json({ status: 'check-email' as const }, 202);
+  })
+  // Returning visitors (issue 10): a message with a registration's handle, and a repeat request
+  // after a denial with a link token (core/returning.ts).
+  .post('/:tour/messages', async (c) => {
+    const deps = c.get('deps');
+    const tour = deps.tours.get(c.req.param('tour'));
+    const request = await readJson(c, messageRequestSchema);
+    // An open request gets a review link with the message, a decided one doesn't: even time.
+    await inEvenTime(NEW_LINK_MIN_MS, () => addMessage(deps, tour, request, clientIp(c)));
+    c.header('Cache-Control', 'no-store');
+    return c.json({ status: 'message-added' as const }, 202);
+  })
+  .post('/:tour/repeat-requests', async (c) => {
+    const deps = c.get('deps');
+    const tour = deps.tours.get(c.req.param('tour'));
+    const request = await readJson(c, repeatRequestSchema);
+    const answer = await repeatRequest(deps, tour, request, clientIp(c));
+    c.header('Cache-Control', 'no-store');
+    return c.json(answer, 202);
   })
   // Every returning visitor asks: one JWT verification, the revocation read at most every
   // ACCESS_RECHECK_MS (core/access.ts).
