@@ -40,5 +40,8 @@ describe('script-tag bundle', () => {
     // One file up front, the mask lazily from widget-chunks/, and widget.js never twice.
     expect(scripts.filter((path) => path.endsWith('/dist/widget.js'))).to.have.length(1);
     expect(scripts.some((path) => /\/dist\/widget-chunks\/gate-mask-[\w-]+\.js$/.test(path))).to.equal(true);
+    // The mask's texts in the page's language only (a chunk per language).
+    expect(scripts.some((path) => /\/dist\/widget-chunks\/de-[\w-]+\.js$/.test(path))).to.equal(true);
+    expect(scripts.some((path) => /\/dist\/widget-chunks\/en-[\w-]+\.js$/.test(path))).to.equal(false);
   });
 });

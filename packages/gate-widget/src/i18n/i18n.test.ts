@@ -3,7 +3,9 @@ import { ERROR_CODE_LIST, FIELD_ERROR_CODES, STANDARD_FIELD_KEYS, STANDARD_FIELD
 import { cleanUp, mountGate, openMask, serveTour, submit, text, uniqueTour } from '../../test/harness.ts';
 import { de } from './de.ts';
 import { en } from './en.ts';
-import { translations } from './index.ts';
+import { loadTranslation } from './index.ts';
+
+const translations = { de, en };
 
 const labelOf = (root: ShadowRoot, key: string) =>
   text(root.querySelector(`label[for="tg-field-${key}"]`)).replace(/\*$/, '');
@@ -24,6 +26,13 @@ describe('translations', () => {
         expect(t.salutations[value as keyof typeof t.salutations], `${locale} ${value}`).to.be.a('string');
       }
     }
+  });
+
+  it('load one language at a time, each once', async () => {
+    const first = loadTranslation('de');
+    expect(loadTranslation('de')).to.equal(first);
+    expect(await first).to.equal(de);
+    expect(await loadTranslation('en')).to.equal(en);
   });
 
   it('shows German from lang="de"', async () => {

@@ -6,7 +6,7 @@
  */
 import { type GateConfig, isValidEmail, type Locale, type RegistrationResponse } from '@tour-gate/shared';
 import type { ReactiveController, ReactiveElement } from 'lit';
-import { translations } from '../i18n/index.ts';
+import type { Translation } from '../i18n/index.ts';
 import {
   type Endpoint,
   errorCode,
@@ -28,6 +28,8 @@ export interface FormHost extends ReactiveElement {
   readonly config: GateConfig | undefined;
   readonly endpoint: Endpoint | undefined;
   readonly locale: Locale;
+  /** The texts in `locale` (or, while they load, the ones on screen). */
+  readonly t: Translation;
   readonly viewpoint: string | undefined;
   readonly captchaScript: string;
   readonly captchaContainer: HTMLElement | undefined;
@@ -65,7 +67,7 @@ export class FormController implements ReactiveController {
   }
 
   get #t() {
-    return translations[this.#host.locale];
+    return this.#host.t;
   }
 
   get #form(): HTMLFormElement | null {

@@ -14,10 +14,11 @@
  */
 import type { GateConfig, Locale, MessageResponse, RepeatResponse } from '@tour-gate/shared';
 import { LitElement, type PropertyValues, type TemplateResult } from 'lit';
-import { translations } from '../i18n/index.ts';
+import { loadedTranslation, loadTranslation, type Translation } from '../i18n/index.ts';
 import type { Endpoint, GateErrorCode } from '../internal/api.ts';
+import { resolveLocale } from '../internal/locale.ts';
 import { isNewLinkResponse } from '../internal/wire.ts';
-import { MaskCloseEvent } from './events.ts';
+import { MaskCloseEvent, MaskErrorEvent } from './events.ts';
 import { FormController } from './form-controller.ts';
 import { styles } from './gate-mask.styles.ts';
 import { memoryOf, restoreValues, saveValues } from './memory.ts';
@@ -41,6 +42,10 @@ import { MESSAGE, renderDenied, renderPending, renderReleased, renderRevoked } f
 const isMessageAdded = (v: unknown): v is MessageResponse => (v as MessageResponse | null)?.status === 'message-added';
 const isRepeatAnswer = (v: unknown): v is RepeatResponse =>
   (v as RepeatResponse | null)?.status === 'awaiting-approval' && typeof (v as RepeatResponse).request === 'string';
+
+// The page's language comes along with the mask chunk (loaded when the page is idle), so the
+// first locked click waits for neither.
+void loadTranslation(resolveLocale(document.querySelector('tour-gate')?.getAttribute('lang'))).catch(() => {});
 
 export class GateMask extends LitElement {
   static override styles = styles;
@@ -121,7 +126,7 @@ export class GateMask extends LitElement {
       const message = this.#typed(MESSAGE);
       if (view.kind !== 'pending' || !view.record.request) return;
       if (!message) {
-        void this.#form.showErrors({ [MESSAGE]: translations[this.locale].fieldErrors.required });
+        void this.#form.showErrors({ [MESSAGE]: this.t.fieldErrors.required });
         return;
       }
       void this.#form.send(
@@ -242,6 +247,28 @@ export class GateMask extends LitElement {
   /** Re-renders a `limited` screen once its wait is over. */
   #waitTimer: ReturnType<typeof setTimeout> | undefined;
 
+  #t: Translation | undefined;
+
+  /** The texts in the mask's language; the ones on screen while another language loads. */
+  get t(): Translation {
+    return loadedTranslation(this.locale) ?? (this.#t as Translation);
+  }
+
+  /** Each render waits for its language's chunk (one per language: a visitor loads one). */
+  protected override async scheduleUpdate(): Promise<void> {
+    try {
+      this.#t = await loadTranslation(this.locale);
+    } catch {
+      if (!this.#t) {
+        // Nothing to say anything with (offline): as when the mask's own chunk fails.
+        this.dispatchEvent(new MaskErrorEvent('NETWORK_ERROR'));
+        this.#close();
+        return;
+      }
+    }
+    super.scheduleUpdate();
+  }
+
   /** What this gate's mask remembers between openings (values typed, a wait). */
   get #memory() {
     return memoryOf(this.endpoint);
@@ -289,7 +316,7 @@ export class GateMask extends LitElement {
 
   protected override render() {
     const view = this.view;
-    const t = translations[this.locale];
+    const t = this.t;
     const form = this.#form;
     const state: MaskState = {
       config: this.config,
