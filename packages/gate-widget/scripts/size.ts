@@ -20,7 +20,8 @@ const BUDGET_UP_FRONT = 10 * 1024;
 const BUDGET_LAZY = 14 * 1024;
 const BUDGET_TOTAL = 24 * 1024;
 
-const dist = resolve(dirname(fileURLToPath(import.meta.url)), '../dist');
+/** `SIZE_DIST` measures another build folder (`vite build --outDir …`) instead of `dist/`. */
+const dist = resolve(process.env.SIZE_DIST ?? resolve(dirname(fileURLToPath(import.meta.url)), '../dist'));
 const entry = join(dist, 'widget.js');
 
 const gzip = (file: string) => gzipSync(readFileSync(file), { level: 9 }).length;

@@ -1,4 +1,5 @@
 import { expect, waitUntil } from '@open-wc/testing';
+import { GateError } from '@tour-gate/shared';
 import {
   addToPage,
   cleanUp,
@@ -183,14 +184,20 @@ describe('<tour-gate> funnel counters', () => {
   });
 });
 
+/** The config answered with 503: the service is briefly away. */
+const UNAVAILABLE = { status: 503, body: new GateError('UNAVAILABLE').toBody() };
+
 describe('<tour-gate> without its config', () => {
   afterEach(cleanUp);
 
+  // A server that answers but can't serve the config right now gets the mask's error screen with
+  // a retry; an embed that can't work here at all (network, origin, tour) gets the notice of
+  // cover/cover.ts (see cover.test.ts).
   it('keeps viewpoints locked when the config does not load, and offers a retry', async () => {
     const tour = uniqueTour();
     await serveTour(tour);
-    await scriptAnswer(tour, 'gate', { network: true });
-    await scriptAnswer(tour, 'gate', { network: true });
+    await scriptAnswer(tour, 'gate', UNAVAILABLE);
+    await scriptAnswer(tour, 'gate', UNAVAILABLE);
     const errors: string[] = [];
     const onError = (event: Event) => errors.push((event as GateErrorEvent).code);
     document.addEventListener('gate-error', onError);
@@ -203,11 +210,11 @@ describe('<tour-gate> without its config', () => {
       button.click();
       const root = await openMask(gate);
       await waitUntil(() => text(root.querySelector('[part="screen-title"]')) === en.errorTitle, 'no error screen');
-      expect(text(root.querySelector('[part="screen-text"]'))).to.equal(en.errors.NETWORK_ERROR);
+      expect(text(root.querySelector('[part="screen-text"]'))).to.equal(en.errors.UNAVAILABLE);
       expect(clicked).to.equal(0);
-      expect(errors).to.deep.equal(['NETWORK_ERROR', 'NETWORK_ERROR']);
+      expect(errors).to.deep.equal(['UNAVAILABLE', 'UNAVAILABLE']);
 
-      // The network is back: the retry replays the click, which now goes through.
+      // The server is back: the retry replays the click, which now goes through.
       const retry = [...root.querySelectorAll<HTMLButtonElement>('button')].find((b) => text(b) === en.retry);
       retry?.click();
       await waitUntil(() => clicked === 1, 'the click was not replayed');
@@ -225,8 +232,8 @@ describe('<tour-gate> guard() without its config', () => {
   async function failedGuard(): Promise<{ gate: TourGate; root: ShadowRoot; answer: Promise<boolean> }> {
     const tour = uniqueTour();
     await serveTour(tour);
-    await scriptAnswer(tour, 'gate', { network: true });
-    await scriptAnswer(tour, 'gate', { network: true });
+    await scriptAnswer(tour, 'gate', UNAVAILABLE);
+    await scriptAnswer(tour, 'gate', UNAVAILABLE);
     const gate = await mountGate(tour, {}, { waitForConfig: false });
     await waitForRequests(tour, (r) => r.path.endsWith('/gate'));
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -16,14 +16,28 @@ import { Funnel } from './internal/funnel.ts';
 import { resolveLocale } from './internal/locale.ts';
 import { isGateConfig } from './internal/wire.ts';
 import type { MaskErrorEvent, MaskRegisteredEvent } from './mask/events.ts';
-import { isLinkCode, MASK_PARTS, type Screen } from './mask/screen.ts';
+import type { LinkCode, Screen } from './mask/screen.ts';
 import { styles } from './tour-gate.styles.ts';
 
 /** hCaptcha's loader; `captcha-script` replaces it (tests use a local stand-in). */
 const HCAPTCHA_SCRIPT = 'https://js.hcaptcha.com/1/api.js';
 
-/** The mask is a separate chunk: a page whose visitor never clicks a locked viewpoint never loads it. */
+/**
+ * The mask is a separate chunk, fetched when the page is idle after the gate config came in (so
+ * the first locked click shows it without a request); a page whose config never loads never
+ * fetches it.
+ */
 const loadMask = () => import('./mask/gate-mask.ts');
+/** The cover and the embed notice: loaded for `cover`, or when the gate config can't be had. */
+const loadCover = () => import('./cover/cover.ts');
+
+/** Config failures that mean the embed can't work on this page (notice, console line). */
+const EMBED_CODES: readonly GateErrorCode[] = ['NETWORK', 'ORIGIN_NOT_ALLOWED', 'TOUR_NOT_FOUND'];
+/** A failed gate config load's code: `NETWORK` when the server could not be reached. */
+const configCode = (error: unknown): GateErrorCode => {
+  const code = errorCode(error);
+  return code === 'NETWORK_ERROR' ? 'NETWORK' : code;
+};
 
 /**
  * Protects the viewpoints of a virtual tour: a click on a locked `[data-gate-viewpoint]` opens a
@@ -32,6 +46,7 @@ const loadMask = () => import('./mask/gate-mask.ts');
  * @summary Access gate for a virtual property tour.
  *
  * @attr lang - Language of the mask (`de`, `en`); without it the page's `<html lang>`, then English.
+ * @attr cover - Protects the whole tour: a cover over the element's children (a placeholder) instead of the tour; after unlock an `<iframe>` of the tour's `embedUrl`.
  *
  * @slot captcha - Used by the gate itself: hCaptcha's widget lives in the light DOM, where its challenge works.
  *
@@ -40,7 +55,7 @@ const loadMask = () => import('./mask/gate-mask.ts');
  * @event {GateCloseEvent} gate-close - The mask was closed.
  * @event {GateRegisteredEvent} gate-registered - The server accepted a registration (`detail.mode`, `detail.status`).
  * @event {GateUnlockedEvent} gate-unlocked - The tour was unlocked: by a link, or by another tab. Read `unlocked` for the state at load.
- * @event {GateErrorEvent} gate-error - Something failed (`detail.code`: a shared error code, `NETWORK_ERROR` or `BAD_RESPONSE`).
+ * @event {GateErrorEvent} gate-error - Something failed (`detail.code`: a shared error code, `NETWORK_ERROR` or `BAD_RESPONSE`; the gate config: `ORIGIN_NOT_ALLOWED`, `TOUR_NOT_FOUND` or `NETWORK`).
  *
  * @csspart backdrop - The dimmed layer behind the mask.
  * @csspart dialog - The mask's box.
@@ -113,6 +128,7 @@ export class TourGate extends LitElement {
     // Withdrawn (found on load, on renewal, or by another tab): said at once, with the contact.
     lost: (code) => (code === 'ACCESS_REVOKED' ? this.#showLinkError(code, '') : this.#emitError(code)),
   });
+  #parts = '';
   #funnel = new Funnel(() => this.#endpoint && tourUrl(this.#endpoint, 'events'));
 
   constructor() {
@@ -201,6 +217,7 @@ export class TourGate extends LitElement {
 
   /** Closes the mask and gives focus back to where it was. */
   close(): void {
+    this.shadowRoot?.querySelector('dialog')?.close();
     if (!this.screen) return;
     this.screen = undefined;
     // Removes the mask now, whose modal controller gives the focus back as it leaves: code
@@ -247,7 +264,7 @@ export class TourGate extends LitElement {
     const config = this.#configValue;
     if (!screen || !this.#endpoint) return nothing;
     return html`<tour-gate-mask
-      exportparts=${MASK_PARTS}
+      exportparts=${this.#parts}
       .screen=${screen}
       .config=${config}
       .endpoint=${this.#endpoint}
@@ -268,7 +285,28 @@ export class TourGate extends LitElement {
     this.#endpoint = { server: this.server.replace(/\/+$/, ''), tour: this.tour };
     this.#config = undefined;
     this.#configValue = undefined;
-    void this.#loadConfig().catch((error: unknown) => this.#emitError(errorCode(error)));
+    const endpoint = this.#endpoint;
+    this.#loadConfig().then(
+      () => (window.requestIdleCallback ?? setTimeout)(() => void loadMask().catch(() => {})),
+      (error: unknown) => {
+        const code = configCode(error);
+        this.#emitError(code);
+        // One line for whoever builds the page: which origin, and where to allow it.
+        if (EMBED_CODES.includes(code)) {
+          void loadCover().then((m) => m.logEmbedError(code as 'NETWORK', endpoint));
+        }
+      },
+    );
+    if (this.hasAttribute('cover')) {
+      void loadCover().then((m) =>
+        m.attachCover(
+          this,
+          endpoint,
+          () => this.#loadConfig(),
+          (focus) => this.#locked(undefined, focus),
+        ),
+      );
+    }
 
     this.#access.start(this.#endpoint);
   }
@@ -276,7 +314,7 @@ export class TourGate extends LitElement {
   /** The gate config, fetched once per server and tour; a failed load is tried again on the next call. */
   #loadConfig(): Promise<GateConfig> {
     const endpoint = this.#endpoint;
-    if (!endpoint) return Promise.reject(new Error('server and tour are not set'));
+    if (!endpoint) return Promise.reject(Error('no server or tour'));
     this.#config ??= requestJson(tourUrl(endpoint, 'gate'), isGateConfig).then(
       (config) => {
         if (endpoint === this.#endpoint) this.#configValue = config;
@@ -313,7 +351,7 @@ export class TourGate extends LitElement {
     return true;
   };
 
-  #locked(viewpoint: string, returnFocus: HTMLElement | undefined): void {
+  #locked(viewpoint: string | undefined, returnFocus: HTMLElement | undefined): void {
     this.#funnel.count('locked-click', viewpoint);
     if (!this.dispatchEvent(new GateLockedEvent(viewpoint))) return;
     void this.#show({ kind: 'form' }, returnFocus, viewpoint);
@@ -333,7 +371,7 @@ export class TourGate extends LitElement {
       await this.#config?.catch(() => undefined);
     }
     try {
-      await loadMask();
+      this.#parts = (await loadMask()).MASK_PARTS;
     } catch {
       // The chunk itself did not load (offline, or a deploy replaced it): nothing to show it with.
       this.#emitError('NETWORK_ERROR');
@@ -363,7 +401,7 @@ export class TourGate extends LitElement {
    * `dismissed` runs when the mask closes some other way.
    */
   #fail(error: unknown, retry: () => void, returnFocus?: HTMLElement, dismissed?: () => void): void {
-    const code = errorCode(error);
+    const code = configCode(error);
     this.#emitError(code);
     let retried = false;
     const again = () => {
@@ -372,6 +410,11 @@ export class TourGate extends LitElement {
       retry();
     };
     if (dismissed) this.addEventListener('gate-close', () => retried || dismissed(), { once: true });
+    // The embed can't work here: a true sentence, not the mask (and "try again" if the server was away).
+    if (EMBED_CODES.includes(code)) {
+      void loadCover().then((m) => m.showNotice(this, code === 'NETWORK' ? again : undefined));
+      return;
+    }
     void this.#show({ kind: 'error', code, retry: again }, returnFocus ?? deepActiveElement());
   }
 
@@ -381,8 +424,10 @@ export class TourGate extends LitElement {
 
   #showLinkError(code: GateErrorCode, token: string): void {
     this.#emitError(code);
-    const screen: Screen = isLinkCode(code)
-      ? { kind: 'link', code, token }
+    // The link codes of mask/screen.ts (LINK_*, ACCESS_DENIED, ACCESS_REVOKED) without importing
+    // it: that module goes with the mask chunk, not up front.
+    const screen: Screen = /^LINK_|^ACCESS_(DE|RE)/.test(code)
+      ? { kind: 'link', code: code as LinkCode, token }
       : { kind: 'error', code, retry: () => void this.#access.unlock(token) };
     void this.#show(screen, deepActiveElement());
   }

@@ -83,7 +83,7 @@ export function unlockRequests(): Promise<RecordedRequest[]> {
 
 export function scriptAnswer(
   tour: string,
-  route: 'gate' | 'registrations' | 'links' | 'access' | 'messages' | 'repeat-requests',
+  route: 'gate' | 'registrations' | 'links' | 'access' | 'messages' | 'repeat-requests' | 'embed',
   answer: { status?: number; body?: unknown; network?: boolean; delayMs?: number; headers?: Record<string, string> },
 ): Promise<unknown> {
   return control(`/__stand-in/tours/${tour}/answers`, 'POST', { route, answer });
@@ -92,6 +92,11 @@ export function scriptAnswer(
 /** The request handles the stand-in handed out for a tour (registrations, repeat requests). */
 export function handlesOf(tour: string): Promise<string[]> {
   return control(`/__stand-in/tours/${tour}/handles`, 'GET') as Promise<string[]>;
+}
+
+/** Cover mode: the viewer address the stand-in hands an unlocked visitor (`GET …/embed`). */
+export function serveEmbed(tour: string, url: string): Promise<unknown> {
+  return control(`/__stand-in/tours/${tour}/embed`, 'PUT', { url });
 }
 
 export function revokeAccess(tour: string): Promise<unknown> {

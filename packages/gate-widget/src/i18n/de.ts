@@ -126,6 +126,7 @@ export const de: Translation = {
     NETWORK_ERROR:
       'Die Verbindung ist fehlgeschlagen. Bitte prüfen Sie Ihre Internetverbindung und versuchen Sie es erneut.',
     BAD_RESPONSE: 'Die Antwort des Servers konnte nicht gelesen werden. Bitte versuchen Sie es später erneut.',
+    NETWORK: 'Die Räume können hier gerade nicht geöffnet werden.',
   },
   fieldErrors: {
     required: 'Bitte füllen Sie dieses Feld aus.',

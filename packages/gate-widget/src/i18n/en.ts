@@ -131,6 +131,7 @@ export const en = {
     UNAVAILABLE: 'The service is briefly unavailable. Please try again in a moment.',
     NETWORK_ERROR: 'The connection failed. Please check your internet connection and try again.',
     BAD_RESPONSE: 'The answer from the server could not be read. Please try again later.',
+    NETWORK: 'The rooms can’t be opened here right now.',
   } satisfies Record<GateErrorCode, string>,
   fieldErrors: {
     required: 'Please fill in this field.',

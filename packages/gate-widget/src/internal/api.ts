@@ -6,8 +6,12 @@
 import type { ErrorCode, FieldErrorCode } from '@tour-gate/shared';
 import type { Guard } from './wire.ts';
 
-/** Failures that never reach the server or come back unreadable; the widget's own codes. */
-export type WidgetErrorCode = 'NETWORK_ERROR' | 'BAD_RESPONSE';
+/**
+ * Failures that never reach the server or come back unreadable; the widget's own codes.
+ * `NETWORK`: the gate config could not be fetched at all (the server can't be reached from
+ * this page), so the embed can't work; `NETWORK_ERROR`: a later request failed on the way.
+ */
+export type WidgetErrorCode = 'NETWORK_ERROR' | 'BAD_RESPONSE' | 'NETWORK';
 export type GateErrorCode = ErrorCode | WidgetErrorCode;
 
 export class GateRequestError extends Error {
@@ -17,7 +21,6 @@ export class GateRequestError extends Error {
   readonly retryAfter: number | undefined;
   constructor(code: GateErrorCode, fields?: Record<string, FieldErrorCode>, retryAfter?: number) {
     super(code);
-    this.name = 'GateRequestError';
     this.code = code;
     this.fields = fields;
     this.retryAfter = retryAfter;

@@ -26,6 +26,9 @@ import { ModalController } from './modal.ts';
 import { clearRequest, readRequest, writeRequest } from './request-store.ts';
 import type { Screen, View } from './screen.ts';
 
+// `<tour-gate>` forwards these parts once it has loaded this chunk (the list stays out of widget.js).
+export { MASK_PARTS } from './screen.ts';
+
 export { MASK_PARTS } from './screen.ts';
 
 import { renderAskLink } from './screens/ask-link.ts';

@@ -50,6 +50,8 @@ interface TourState {
   revoked: boolean;
   /** Request handles this tour handed out (registrations, repeat requests), as the server keeps them. */
   handles: Set<string>;
+  /** Cover mode: what `GET …/embed` answers an access that holds (none: `NOT_FOUND`). */
+  embedUrl?: string;
 }
 
 /** A fresh request handle: 43 base64url characters, like the server's. */
@@ -161,8 +163,8 @@ function record(
   });
 }
 
-const TOUR_ROUTE = /^\/v1\/tours\/([^/]+)\/(gate|registrations|links|access|events|messages|repeat-requests)$/;
-const CONTROL_TOUR = /^\/__stand-in\/tours\/([^/]+)(?:\/(requests|answers|revoke|handles))?$/;
+const TOUR_ROUTE = /^\/v1\/tours\/([^/]+)\/(gate|registrations|links|access|events|messages|repeat-requests|embed)$/;
+const CONTROL_TOUR = /^\/__stand-in\/tours\/([^/]+)(?:\/(requests|answers|revoke|handles|embed))?$/;
 
 export async function standInMiddleware(ctx: Ctx, next: () => Promise<void>): Promise<void> {
   const control = CONTROL_TOUR.exec(ctx.path);
@@ -181,6 +183,10 @@ export async function standInMiddleware(ctx: Ctx, next: () => Promise<void>): Pr
     if (action === 'handles') return json(ctx, 200, [...state.handles]);
     if (action === 'revoke') {
       state.revoked = true;
+      return json(ctx, 204, null);
+    }
+    if (action === 'embed' && ctx.method === 'PUT') {
+      state.embedUrl = ((await readBody(ctx.req)) as { url: string }).url;
       return json(ctx, 204, null);
     }
     if (action === 'answers' && ctx.method === 'POST') {
@@ -226,6 +232,13 @@ export async function standInMiddleware(ctx: Ctx, next: () => Promise<void>): Pr
   const body = ctx.method === 'POST' ? await readBody(ctx.req) : undefined;
 
   switch (kind) {
+    case 'embed':
+      record(state.requests, ctx, body, { success: true });
+      if (await scripted(ctx, state, kind)) return;
+      if (state.revoked) return fail(ctx, 'ACCESS_REVOKED');
+      if (!ctx.get('authorization').startsWith('Bearer ')) return fail(ctx, 'TOKEN_INVALID');
+      if (!state.embedUrl) return fail(ctx, 'NOT_FOUND');
+      return json(ctx, 200, { url: state.embedUrl });
     case 'gate':
       record(state.requests, ctx, body, { success: true });
       if (await scripted(ctx, state, kind)) return;
