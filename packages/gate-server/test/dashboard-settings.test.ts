@@ -8,7 +8,9 @@
  * change made on one is served by the other within 5 seconds (measured and printed).
  */
 import type { GateConfig } from '@tour-gate/shared';
+import pg from 'pg';
 import { expect, it } from 'vitest';
+import { FEED_APPLICATION_NAME } from '../src/store/change-feed.ts';
 import { forEachBackend } from './backends.ts';
 import { loginAs } from './dashboard-client.ts';
 import { TOUR_ORIGIN } from './fixtures.ts';
@@ -40,6 +42,7 @@ forEachBackend('dashboard tour settings', (backend) => {
     expect(await (await anna.get('/dashboard?lang=de')).text()).toContain('href="/dashboard/new-tour"');
     const blank = await (await anna.get('/dashboard/new-tour')).text();
     expect(blank).toContain('Neuer Rundgang');
+    expect(blank).toContain('action="/dashboard/new-tour"');
     const created = await anna.post('/dashboard/new-tour', { ...formOf(blank), ...newTour });
     expect(created.status).toBe(303);
     expect(created.headers.get('location')).toBe('/dashboard/tours/lindenstrasse-5-koeln/settings?done=created');
@@ -357,3 +360,56 @@ forEachBackend('tour settings across instances on one database', (backend) => {
     expect(Math.max(...delays)).toBeLessThan(5_000);
   });
 });
+
+forEachBackend(
+  'tour settings feed after a cut connection',
+  (backend) => {
+    it('an instance whose listening connection was cut reconnects and reads what it missed', async () => {
+      const databaseUrl = await backend.database();
+      const a = await backend.start({ databaseUrl, startWorker: false });
+      const b = await backend.start({ databaseUrl, startWorker: false });
+      const anna = await loginAs(a, MUELLER);
+      const blank = await (await anna.get('/dashboard/new-tour')).text();
+      expect((await anna.post('/dashboard/new-tour', { ...formOf(blank), ...newTour, id: 'cut' })).status).toBe(303);
+      await expect.poll(async () => (await b.get('/v1/tours/cut/gate')).status, { timeout: 5_000 }).toBe(200);
+
+      // Every listening connection on the database goes (as in a restart); a change is made at once,
+      // before they are back: its note is lost, and the reload after the reconnect brings it.
+      const admin = new pg.Client({ connectionString: databaseUrl });
+      await admin.connect();
+      try {
+        const cut = await admin.query(
+          'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and datname = current_database()',
+          [FEED_APPLICATION_NAME],
+        );
+        expect(cut.rowCount).toBe(2);
+        const path = '/dashboard/tours/cut/settings';
+        const form = formOf(await (await anna.get(path)).text());
+        const started = performance.now();
+        expect((await anna.post(path, { ...form, mode: 'manual' })).status).toBe(303);
+        await expect
+          .poll(async () => ((await (await b.get('/v1/tours/cut/gate')).json()) as GateConfig).mode, { timeout: 5_000 })
+          .toBe('manual');
+        console.log(
+          `[settings feed] after a cut: served by the other instance after ${(performance.now() - started).toFixed(0)} ms`,
+        );
+        // Both listen again.
+        await expect
+          .poll(
+            async () =>
+              (
+                await admin.query(
+                  'select count(*)::int as n from pg_stat_activity where application_name = $1 and datname = current_database()',
+                  [FEED_APPLICATION_NAME],
+                )
+              ).rows[0].n,
+            { timeout: 10_000 },
+          )
+          .toBe(2);
+      } finally {
+        await admin.end();
+      }
+    });
+  },
+  { only: ['postgres'] },
+);

@@ -22,6 +22,9 @@ import type { Database } from './schema.ts';
 export const CHANNELS = { managed: 'tour_gate_managed' } as const;
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
 
+/** The listening connection's `application_name`. */
+export const FEED_APPLICATION_NAME = 'tour-gate change feed';
+
 export interface ChangeFeed {
   /** Whether `publish` takes part in the caller's transaction (else call it after the commit). */
   readonly transactional: boolean;
@@ -143,6 +146,8 @@ class PgChangeFeed extends Subscribers implements ChangeFeed {
     if (this.#closed || this.#connecting || this.#client) return;
     const client = new pg.Client({
       connectionString: this.url,
+      // So an operator (and the tests) can tell it in pg_stat_activity.
+      application_name: FEED_APPLICATION_NAME,
       connectionTimeoutMillis: 5_000,
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,

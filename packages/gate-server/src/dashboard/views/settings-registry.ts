@@ -719,8 +719,8 @@ const viewpoints: SettingEntry = {
   <td><input type="hidden" name="vp.${i}.id" value="${id}"><label><input type="checkbox" name="vp.${i}.on" value="on" id="${inputId(
     `vp.${i}.on`,
   )}"${on ? html` checked` : ''}> <code>${id}</code></label></td>
-  <td><input type="text" lang="de" ${aria(c, `vp.${i}.de`, false)} value="${de}" aria-label="${c.s.german}: ${id}">${errorOf(c, `vp.${i}.de`)}</td>
-  <td><input type="text" lang="en" ${aria(c, `vp.${i}.en`, false)} value="${en}" aria-label="${c.s.english}: ${id}">${errorOf(c, `vp.${i}.en`)}</td>
+  <td><input type="text" lang="de" ${aria(c, `vp.${i}.de`, false)} value="${de}" aria-label="${c.s.nameDe}: ${id}">${errorOf(c, `vp.${i}.de`)}</td>
+  <td><input type="text" lang="en" ${aria(c, `vp.${i}.en`, false)} value="${en}" aria-label="${c.s.nameEn}: ${id}">${errorOf(c, `vp.${i}.en`)}</td>
 </tr>`;
     for (let i = 0; i < count; i++) {
       rows.push(
@@ -748,7 +748,7 @@ const viewpoints: SettingEntry = {
   <input type="hidden" name="vp.count" value="${count + extra.length}">
   ${
     rows.length
-      ? html`<div class="wide"><table class="settings-table"><tr><th>${c.s.seen}</th><th>${c.s.german}</th><th>${c.s.english}</th></tr>${rows}</table></div>`
+      ? html`<div class="wide"><table class="settings-table"><tr><th>${c.s.viewpoint}</th><th>${c.s.nameDe}</th><th>${c.s.nameEn}</th></tr>${rows}</table></div>`
       : html`<p class="muted">${c.s.noSeen}</p>`
   }
 </fieldset>

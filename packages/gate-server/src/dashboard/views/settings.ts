@@ -102,7 +102,7 @@ export function settingsView(v: SettingsPageInput): Html {
   const body = html`${idField}${sections}`;
   // The labels for the summary's links come from the fields as rendered.
   const labels = labelsOf(String(body));
-  const action = v.tour ? `/dashboard/tours/${v.tour.id}/settings` : '/dashboard/tours';
+  const action = v.tour ? `/dashboard/tours/${v.tour.id}/settings` : '/dashboard/new-tour';
   const back = v.tour
     ? html`<a href="/dashboard/tours/${v.tour.id}">← ${s.back}</a>`
     : html`<a href="/dashboard">← ${s.backTours}</a>`;
