@@ -19,6 +19,7 @@ import { jsonLogger, type Logger } from '../util/logger.ts';
 import { GateMetrics } from '../util/metrics.ts';
 import { type Clock, systemClock } from '../util/time.ts';
 import type { GateDeps } from './deps.ts';
+import { startDigestScheduler } from './digest.ts';
 import { EmbedOriginCounter } from './embed.ts';
 import { followManaged, loadManaged, type OnInvalidStored } from './managed.ts';
 import { DEFAULT_LIMITS, limitsOfConfig, MemoryRateCounter, type RateLimits } from './rate-limit.ts';
@@ -134,6 +135,8 @@ export async function composeCore(options: ComposeOptions = {}): Promise<Core> {
       if (worker) {
         outbox.start();
         webhooks.start();
+        // The brokers' daily digest: one check a minute, once a day across instances.
+        stops.push(startDigestScheduler(deps));
       }
       // Housekeeping: rate-limit windows that ended are of no use to anyone.
       const longestWindow = Math.max(...Object.values(deps.limits).map((l) => l.windowMs));
