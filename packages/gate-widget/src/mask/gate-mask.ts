@@ -29,8 +29,6 @@ import type { Screen, View } from './screen.ts';
 // `<tour-gate>` forwards these parts once it has loaded this chunk (the list stays out of widget.js).
 export { MASK_PARTS } from './screen.ts';
 
-export { MASK_PARTS } from './screen.ts';
-
 import { renderAskLink } from './screens/ask-link.ts';
 import { renderError } from './screens/error.ts';
 import { renderForm } from './screens/form.ts';
@@ -110,7 +108,8 @@ export class GateMask extends LitElement {
       this.#go({
         kind: 'limited',
         until,
-        back: this.view.kind === 'ask-link' ? { kind: 'ask-link' } : { kind: 'form' },
+        // Back to where the visitor was: the form, the address, the pending or denied screen.
+        back: this.view,
       });
     },
   });
@@ -303,7 +302,7 @@ export class GateMask extends LitElement {
       const until = this.#memory.limitedUntil;
       const screen = this.screen;
       if (screen.kind === 'form' && until !== undefined && until > Date.now()) {
-        this.#go({ kind: 'limited', until, back: { kind: 'form' } });
+        this.#go({ kind: 'limited', until, back: this.#returning() ?? screen });
       } else if (screen.kind === 'form') this.#go(this.#returning() ?? screen);
       else if (screen.kind === 'link' && (screen.code === 'ACCESS_DENIED' || screen.code === 'ACCESS_REVOKED')) {
         this.#go(this.#learn(screen.code, screen.token));

@@ -120,6 +120,34 @@ describe('returning visitor', () => {
     }
   });
 
+  it('pending, rate-limited: the wait, then back to the pending screen with the message still typed', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour, gateConfig(tour, { mode: 'manual' }));
+    let gate = await mountGate(tour);
+    await register(gate, en.awaitingTitle);
+    await scriptAnswer(tour, 'messages', {
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: { error: { code: 'RATE_LIMITED', message: 'Too many requests.' } },
+    });
+    gate = await reload(gate, tour);
+    viewpointButton('kitchen').click();
+    const root = await openMask(gate);
+    await waitUntil(() => title(root) === en.pendingTitle, 'no pending screen');
+    fill(root, MESSAGE, 'Is the cellar dry?');
+    submit(root);
+    await waitUntil(() => title(root) === en.limitedTitle, 'no rate-limit screen');
+    expect(focusedPart()).to.equal('screen-title');
+    expect(buttons(root)).to.deep.equal([en.close]);
+    await waitUntil(() => buttonNamed(root, en.goOn), 'the wait did not end', { timeout: 5000 });
+    buttonNamed(root, en.goOn)?.click();
+    await waitUntil(() => title(root) === en.pendingTitle, 'not back to the pending screen');
+    expect(root.querySelector<HTMLTextAreaElement>(`[name="${MESSAGE}"]`)?.value).to.equal('Is the cellar dry?');
+    submit(root);
+    await waitUntil(() => title(root) === en.messageSentTitle, 'not sent after the wait');
+    expect((await requestsOf(tour)).filter(post('messages'))).to.have.length(2);
+  });
+
   it('released on another device: the pending screen sends the link again with the handle', async () => {
     const tour = uniqueTour();
     await serveTour(tour, gateConfig(tour, { mode: 'manual' }));

@@ -19,7 +19,7 @@ export type Screen =
   /** Anything else that failed, with the action that tries again. */
   | { kind: 'error'; code: GateErrorCode; retry?: () => void };
 
-/** A screen the visitor can go back to from the next one ("Adresse ändern", after a wait). */
+/** Where "Adresse ändern" goes back to: the screen the address was typed on. */
 export type Back = { kind: 'form' } | { kind: 'ask-link' };
 
 /** What the mask shows: the screen it was opened with, or where it moved on to. */
@@ -30,7 +30,7 @@ export type View =
   /** Only the email address, for a new unlock link. */
   | { kind: 'ask-link' }
   /** `RATE_LIMITED`: until when to wait (unknown when the server did not say), and where to go on. */
-  | { kind: 'limited'; until: number | undefined; back: Back }
+  | { kind: 'limited'; until: number | undefined; back: View }
   /** A returning visitor: the request is with the broker. */
   | { kind: 'pending'; record: StoredRequest }
   /** A returning visitor: the link went out by email (and was not opened in this browser). */

@@ -6,7 +6,7 @@
 import type { Locale } from '@tour-gate/shared';
 import type { TemplateResult } from 'lit';
 import type { Translation } from '../../i18n/index.ts';
-import type { Back } from '../screen.ts';
+import type { View } from '../screen.ts';
 import { button, type MaskActions, type MaskState, message } from './parts.ts';
 
 function clock(at: number, locale: Locale): string {
@@ -15,7 +15,7 @@ function clock(at: number, locale: Locale): string {
 
 export function renderLimited(
   until: number | undefined,
-  back: Back,
+  back: View,
   now: number,
   state: MaskState,
   t: Translation,
