@@ -12,7 +12,7 @@ import type { Tour } from '../config/tours.ts';
 import { createBrokerKey, type Principal, principalOf, revokeBrokerKey } from '../core/api-keys.ts';
 import { isExportFormat } from '../core/export/stream.ts';
 import { parseFilter } from '../core/lead-filter.ts';
-import { checkTourWrite, parseBroker, parseTour, saveBroker, saveTour } from '../core/managed.ts';
+import { actorOf, checkTourWrite, parseBroker, parseTour, saveBroker, saveTour } from '../core/managed.ts';
 import {
   createWebhook,
   deleteWebhook,
@@ -182,20 +182,20 @@ export const adminRoutes = new Hono<AdminEnv>()
     const deps = c.get('deps');
     const tour = await tourToWrite(c, await readJson(c, anyJson));
     if (deps.tours.find(tour.id)) throw new GateError('CONFLICT', { message: 'A tour with this id exists.' });
-    await saveTour(deps.store, deps.tours, tour, deps.clock());
+    await saveTour(deps.store, deps.tours, tour, deps.clock(), actorOf(c.get('principal')));
     return c.json(tourJson(c, deps.tours.get(tour.id)), 201);
   })
   .put('/tours/:id', async (c) => {
     const deps = c.get('deps');
     const tour = await tourToWrite(c, await readJson(c, anyJson), c.req.param('id'));
     const existed = Boolean(deps.tours.find(tour.id));
-    await saveTour(deps.store, deps.tours, tour, deps.clock());
+    await saveTour(deps.store, deps.tours, tour, deps.clock(), actorOf(c.get('principal')));
     return c.json(tourJson(c, deps.tours.get(tour.id)), existed ? 200 : 201);
   })
   .get('/tours/:id/stats', async (c) => {
     const tour = visibleTour(c, c.req.param('id'));
     const { from, to } = parseFilter((k) => c.req.query(k));
-    return c.json(await c.get('deps').store.statistics.tour(tour.config.id, { from, to }));
+    return c.json(await c.get('deps').store.statistics.tour(tour.config.id, { from, to }, tour.config.mode));
   })
   .get('/tours/:id/leads', (c) => {
     const tour = visibleTour(c, c.req.param('id'));
