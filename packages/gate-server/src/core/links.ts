@@ -74,7 +74,7 @@ export function landingPage(tour: Tour, raw: string | null | undefined): string 
  * The landing page with the token in the fragment, which never reaches a server log, and the
  * viewpoint next to it: `<page>#tour-gate-unlock=<token>&tour-gate-viewpoint=<id>`.
  */
-export function unlockUrl(tour: Tour, token: string, landing: Partial<Landing> = {}): string {
+function unlockUrl(tour: Tour, token: string, landing: Partial<Landing> = {}): string {
   const url = new URL(landingPage(tour, landing.pageUrl) ?? tour.config.pageUrl);
   const params = new URLSearchParams({ [UNLOCK_FRAGMENT_KEY]: token });
   if (landing.viewpoint) params.set(UNLOCK_VIEWPOINT_KEY, landing.viewpoint);
@@ -102,7 +102,7 @@ export function loginUrl(env: Pick<ServerEnv, 'publicUrl'>, token: string): stri
 }
 
 /** An unlock link for `reg`, landing where the visitor registered unless `landing` says otherwise. */
-export async function issueUnlockToken(
+async function issueUnlockToken(
   tx: StoreOps,
   tour: Tour,
   reg: Registration,

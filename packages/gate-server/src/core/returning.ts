@@ -57,7 +57,7 @@ export async function findRequestHandle(
  * request is open) and a logbook line. Whatever the request's state: the sender's answer must
  * not depend on it.
  */
-export async function queueVisitorMessage(
+async function queueVisitorMessage(
   deps: Pick<GateDeps, 'env'>,
   tx: StoreOps,
   tour: Tour,
@@ -114,7 +114,7 @@ export async function addMessage(deps: GateDeps, tour: Tour, req: MessageRequest
  * confirmation as the tour has it, a logbook line. Undefined when the request is no longer
  * denied (someone else changed it in the meantime).
  */
-export async function askAgain(
+async function askAgain(
   deps: Pick<GateDeps, 'env'>,
   tx: StoreOps,
   tour: Tour,
