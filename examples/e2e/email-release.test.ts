@@ -64,6 +64,9 @@ describe('email release in a browser', () => {
     await page.goto(`${stack.examples.url}/photo-sphere-viewer/`);
     await sceneLoaded(page, 'wohnzimmer');
 
+    // Arrows into protected nodes carry the adapter's lock, arrows into free ones don't.
+    await page.locator('.psv-virtual-tour-link.to-schlafzimmer.tour-gate-locked').waitFor();
+    expect(await page.locator('.psv-virtual-tour-link.to-kueche.tour-gate-locked').count()).toBe(0);
     await page.locator('.psv-virtual-tour-link.to-schlafzimmer').click();
     await maskIsOpen(page);
     // The locked node was neither loaded nor preloaded.
@@ -81,6 +84,7 @@ describe('email release in a browser', () => {
     await mailTab.locator('body[data-state="unlocked"]').waitFor();
     expect(await asset).toBe(200);
     await sceneLoaded(page, 'schlafzimmer');
+    expect(await page.locator('.tour-gate-locked').count()).toBe(0);
 
     // A deep link to another protected node now opens straight away.
     const deep = await context.newPage();
@@ -94,6 +98,8 @@ describe('email release in a browser', () => {
     await page.goto(`${stack.examples.url}/marzipano/`);
     await sceneLoaded(page, 'wohnzimmer');
 
+    await page.locator('.hotspot.to-schlafzimmer.tour-gate-locked').waitFor();
+    expect(await page.locator('.hotspot.to-kueche.tour-gate-locked').count()).toBe(0);
     await page.locator('.hotspot.to-schlafzimmer').click();
     await maskIsOpen(page);
     expect(await page.locator('body').getAttribute('data-scene')).toBe('wohnzimmer');
@@ -104,6 +110,8 @@ describe('email release in a browser', () => {
 
     await page.goto(link);
     await page.locator('body[data-state="unlocked"]').waitFor();
+    await page.locator('.hotspot.to-schlafzimmer:not(.tour-gate-locked)').waitFor({ state: 'attached' });
+    expect(await page.locator('.tour-gate-locked').count()).toBe(0);
     const asset = nextAsset(page, TOUR, 'schlafzimmer.jpg');
     await page.goto(`${stack.examples.url}/marzipano/#scene=schlafzimmer`);
     expect(await asset).toBe(200);

@@ -39,6 +39,9 @@ async function requestAccess(email: string, shot?: string) {
   const { context, page } = await newVisitor(stack);
   await page.goto(`${stack.examples.url}/pannellum/`);
   await sceneLoaded(page, 'eingang');
+  // The hotspot into the protected room carries the adapter's lock; the room buttons too.
+  await page.locator('.pnlm-hotspot-base.to-wohnzimmer.tour-gate-locked').waitFor();
+  expect(await page.locator('nav.rooms .tour-gate-locked').count()).toBe(3);
   // Pannellum's own hotspot, rewritten by the adapter to ask the gate first.
   await page.locator('.pnlm-hotspot-base.to-wohnzimmer').click();
   await maskIsOpen(page);
@@ -75,6 +78,9 @@ describe('manual release in a browser', () => {
     await page.goto(link);
     await page.locator('body[data-state="unlocked"]').waitFor();
     await sceneLoaded(page, 'eingang');
+    // Unlocked: no lock left on any hotspot or room button.
+    await page.locator('.pnlm-hotspot-base.to-wohnzimmer:not(.tour-gate-locked)').waitFor();
+    expect(await page.locator('.tour-gate-locked').count()).toBe(0);
 
     const asset = nextAsset(page, TOUR, 'wohnzimmer.jpg');
     await page.locator('.pnlm-hotspot-base.to-wohnzimmer').click();

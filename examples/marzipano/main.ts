@@ -6,7 +6,7 @@
 
 import { gatedSceneSwitch } from '@tour-gate/gate-widget/marzipano';
 import Marzipano from 'marzipano';
-import { roomButtons, sceneFromHash, sceneShown, showGateState } from '../shared/page.ts';
+import { markRooms, roomButtons, sceneFromHash, sceneShown, showGateState } from '../shared/page.ts';
 
 interface Room {
   title: string;
@@ -60,7 +60,8 @@ function scene(id: string) {
   });
   for (const link of room.links) {
     const hotspot = document.createElement('button');
-    hotspot.className = `hotspot to-${link.to}${rooms[link.to]!.asset ? ' locked' : ''}`;
+    hotspot.className = `hotspot to-${link.to}`;
+    tour.mark(hotspot, link.to);
     hotspot.textContent = rooms[link.to]!.title;
     hotspot.addEventListener('click', () => tour.go(link.to));
     made.hotspotContainer().createHotspot(hotspot, { yaw: link.yaw, pitch: 0.15 });
@@ -81,4 +82,5 @@ window.addEventListener('hashchange', () => {
   const wanted = sceneFromHash();
   if (wanted && wanted !== document.body.dataset.scene) void tour.go(wanted);
 });
+markRooms(tour.mark);
 await tour.start(sceneFromHash() ?? 'wohnzimmer', 'wohnzimmer');

@@ -6,7 +6,7 @@
 import 'pannellum/build/pannellum.css';
 import 'pannellum/build/pannellum.js';
 import { gatedPannellum, type PannellumGlobal, type PannellumHotSpot } from '@tour-gate/gate-widget/pannellum';
-import { roomButtons, sceneFromHash, sceneShown, showGateState } from '../shared/page.ts';
+import { markRooms, roomButtons, sceneFromHash, sceneShown, showGateState } from '../shared/page.ts';
 
 declare global {
   interface Window {
@@ -47,6 +47,7 @@ const tour = await gatedPannellum(
 
 tour.viewer.on('load', () => sceneShown(tour.viewer.getScene()));
 roomButtons((id) => tour.go(id));
+markRooms(tour.mark);
 window.addEventListener('hashchange', () => {
   const wanted = sceneFromHash();
   if (wanted && wanted !== tour.viewer.getScene()) void tour.go(wanted);

@@ -9,7 +9,7 @@ import '@photo-sphere-viewer/virtual-tour-plugin/index.css';
 import { Viewer } from '@photo-sphere-viewer/core';
 import { VirtualTourPlugin } from '@photo-sphere-viewer/virtual-tour-plugin';
 import { gatedVirtualTour } from '@tour-gate/gate-widget/photo-sphere-viewer';
-import { roomButtons, sceneFromHash, sceneShown, showGateState } from '../shared/page.ts';
+import { markRooms, roomButtons, sceneFromHash, sceneShown, showGateState } from '../shared/page.ts';
 
 interface Room {
   name: string;
@@ -88,3 +88,4 @@ window.addEventListener('hashchange', () => {
   if (wanted && wanted !== plugin.getCurrentNode()?.id) void tour.go(wanted);
 });
 await tour.start(plugin, sceneFromHash() ?? 'wohnzimmer', 'wohnzimmer');
+markRooms(tour.mark);

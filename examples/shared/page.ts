@@ -55,3 +55,10 @@ export function roomButtons(go: (id: string) => unknown): void {
     button.addEventListener('click', () => go(button.dataset.room ?? ''));
   }
 }
+
+/** Marks the room buttons through the adapter: a lock on each room that is locked, until the unlock. */
+export function markRooms(mark: (element: Element, id: string) => void): void {
+  for (const button of document.querySelectorAll<HTMLElement>('nav.rooms [data-room]')) {
+    mark(button, button.dataset.room ?? '');
+  }
+}

@@ -29,6 +29,7 @@
  * ```
  */
 import type { TourGate } from '../tour-gate.ts';
+import { LockMarks } from './lock-marks.ts';
 import { type GateRef, gatedNavigation, readyGate } from './navigation.ts';
 
 export interface GatedSceneSwitchOptions {
@@ -44,6 +45,11 @@ export interface GatedSceneSwitch {
   start(sceneId: string, fallbackSceneId: string): Promise<string>;
   /** The scene waiting for the unlock, if any. */
   readonly pending: string | undefined;
+  /**
+   * Marks a hotspot or button of the page as leading to `sceneId`: the class `tour-gate-locked`
+   * and a lock icon while that scene is locked, both gone once the tour is unlocked.
+   */
+  mark(element: Element, sceneId: string): void;
   dispose(): void;
 }
 
@@ -54,17 +60,24 @@ export async function gatedSceneSwitch(
 ): Promise<GatedSceneSwitch> {
   const gate = await readyGate(options.gate);
   const navigation = gatedNavigation<[]>(gate, (id) => switchScene(id));
+  const marks = new LockMarks(gate);
   return {
     gate,
     go: (id) => navigation.go(id),
     async start(id, fallback) {
       const first = await navigation.start(id, fallback);
+      // The gate config has arrived with the first guard: marks set before it said "locked".
+      marks.refresh();
       switchScene(first);
       return first;
     },
     get pending() {
       return navigation.pending;
     },
-    dispose: () => navigation.dispose(),
+    mark: (element, id) => marks.mark(element, id),
+    dispose() {
+      marks.dispose();
+      navigation.dispose();
+    },
   };
 }

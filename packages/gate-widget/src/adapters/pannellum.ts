@@ -26,6 +26,7 @@
  * ```
  */
 import type { TourGate } from '../tour-gate.ts';
+import { LockMarks, targetClass, targetOf } from './lock-marks.ts';
 import { firstOpen, type GatedNavigation, type GateRef, gatedNavigation, readyGate } from './navigation.ts';
 
 /** The parts of a Pannellum hotspot this adapter reads or writes. */
@@ -90,6 +91,11 @@ export interface GatedPannellum {
   readonly gate: TourGate;
   /** Loads a scene through the gate (for the page's own buttons and `hashchange`). */
   go(sceneId: string, ...view: View): Promise<boolean>;
+  /**
+   * Marks an element of the page (a room button) as leading to `sceneId`: `tour-gate-locked`
+   * and a lock icon while that scene is locked. Scene hotspots are marked without asking.
+   */
+  mark(element: Element, sceneId: string): void;
   destroy(): void;
 }
 
@@ -122,6 +128,10 @@ export async function gatedPannellum(
   if (firstScene && assets[first]) firstScene.panorama = gate.assetUrl(assets[first]);
   const { firstScene: _ignored, ...rest } = config;
   viewer = pannellum.viewer(container, { ...rest, default: { ...config.default, firstScene: first }, scenes });
+  // Hotspots into locked scenes carry a lock until the tour is unlocked (each scene renders its own).
+  const marks = new LockMarks(gate);
+  const root = typeof container === 'string' ? document.getElementById(container) : container;
+  if (root) marks.observe(root, '.pnlm-hotspot-base', targetOf);
 
   /** Protected panoramas get a freshly signed URL on every load; Pannellum ignores `loadScene` while loading. */
   function load(target: PannellumViewer, id: string, view: View): void {
@@ -146,7 +156,9 @@ export async function gatedPannellum(
     viewer,
     gate,
     go: (id, ...view) => navigation.go(id, ...view),
+    mark: (element, id) => marks.mark(element, id),
     destroy() {
+      marks.dispose();
       navigation.dispose();
       viewer?.destroy();
     },
@@ -158,9 +170,13 @@ function throughGate(spot: PannellumHotSpot, navigation: GatedNavigation<View>):
   const { sceneId, targetPitch, targetYaw, targetHfov, ...rest } = spot;
   if (!sceneId) return spot;
   const own = spot.clickHandlerFunc;
+  // Pannellum draws its own scene arrow only without a `cssClass`: keep its classes, and name the
+  // scene the hotspot leads to, for the lock mark.
+  const look = typeof spot.cssClass === 'string' ? spot.cssClass : 'pnlm-hotspot pnlm-sprite pnlm-scene';
   return {
     type: 'scene',
     ...rest,
+    cssClass: `${look} ${targetClass(sceneId)}`,
     clickHandlerArgs: { sceneId, args: spot.clickHandlerArgs },
     clickHandlerFunc: (event) => {
       own?.(event, spot.clickHandlerArgs);

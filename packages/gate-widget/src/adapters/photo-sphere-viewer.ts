@@ -34,18 +34,21 @@
  * ```
  */
 import type { TourGate } from '../tour-gate.ts';
+import { LockMarks, targetClass, targetOf } from './lock-marks.ts';
 import { type GatedNavigation, type GateRef, gatedNavigation, readyGate } from './navigation.ts';
 
 /** The node fields this adapter reads. */
 export interface VirtualTourNodeLike {
   id: string;
-  links?: { nodeId: string }[];
+  links?: { nodeId: string; arrowStyle?: { className?: string; [option: string]: unknown } }[];
 }
 
 /** The plugin methods this adapter calls (`viewer.getPlugin(VirtualTourPlugin)`). */
 export interface VirtualTourPluginLike {
   setCurrentNode(nodeId: string, options?: unknown, fromLink?: unknown): Promise<boolean>;
   getCurrentNode(): { id: string } | null | undefined;
+  /** The viewer the plugin belongs to: its container holds the link arrows the adapter marks. */
+  readonly viewer?: { readonly container?: Element };
 }
 
 export type PreloadOption<N> = boolean | ((node: N, link: { nodeId: string }) => boolean);
@@ -73,6 +76,11 @@ export interface GatedVirtualTour<N extends VirtualTourNodeLike> {
   start(plugin: VirtualTourPluginLike, nodeId: string, fallbackNodeId: string): Promise<void>;
   /** Shows a node through the gate (for the page's own buttons and `hashchange`). */
   go(nodeId: string): Promise<boolean>;
+  /**
+   * Marks an element of the page (a room button) as leading to `nodeId`: `tour-gate-locked` and
+   * a lock icon while that node is locked. Link arrows are marked without asking. After `start`.
+   */
+  mark(element: Element, nodeId: string): void;
   /** The gate, once `start` has run. */
   readonly gate: TourGate | undefined;
   /** Stops listening to the gate and gives the plugin its own `setCurrentNode` back. */
@@ -93,6 +101,7 @@ export function gatedVirtualTour<N extends VirtualTourNodeLike>(
   let gate: TourGate | undefined;
   let navigation: GatedNavigation<[unknown?, unknown?]> | undefined;
   let restore: (() => void) | undefined;
+  let marks: LockMarks | undefined;
 
   const isOpen = (nodeId: string) => gate?.isUnlocked(nodeId) ?? false;
 
@@ -103,7 +112,15 @@ export function gatedVirtualTour<N extends VirtualTourNodeLike>(
         gate ??= await ready;
         // Navigation was guarded before it got here; whatever else asks for a locked node gets nothing.
         if (!gate.isUnlocked(nodeId)) throw aborted();
-        return options.getNode(nodeId);
+        const node = await options.getNode(nodeId);
+        // Each arrow names the node it leads to, for the lock mark (the plugin caches nodes, so
+        // the name is fixed and the mark itself follows the gate).
+        const links = node.links?.map((link) => {
+          const own = link.arrowStyle?.className;
+          const className = own ? `${own} ${targetClass(link.nodeId)}` : targetClass(link.nodeId);
+          return { ...link, arrowStyle: { ...link.arrowStyle, className } };
+        });
+        return links ? { ...node, links } : node;
       },
       preload(node, link) {
         if (!isOpen(link.nodeId)) return false;
@@ -126,13 +143,23 @@ export function gatedVirtualTour<N extends VirtualTourNodeLike>(
       plugin.setCurrentNode = (id, nodeOptions, fromLink) =>
         id === plugin.getCurrentNode()?.id ? original(id, nodeOptions, fromLink) : nav.go(id, nodeOptions, fromLink);
       restore = () => Reflect.deleteProperty(plugin, 'setCurrentNode');
-      await original(await nav.start(nodeId, fallbackNodeId));
+      marks = new LockMarks(gate);
+      const root = plugin.viewer?.container;
+      if (root) marks.observe(root, '[class*="tour-gate-to-"]', targetOf);
+      const first = await nav.start(nodeId, fallbackNodeId);
+      marks.refresh();
+      await original(first);
     },
     async go(nodeId) {
       if (!navigation) throw new Error('tour-gate: call start() first');
       return navigation.go(nodeId);
     },
+    mark(element, nodeId) {
+      if (!marks) throw new Error('tour-gate: call start() first');
+      marks.mark(element, nodeId);
+    },
     dispose() {
+      marks?.dispose();
       navigation?.dispose();
       restore?.();
     },
