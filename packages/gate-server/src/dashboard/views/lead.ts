@@ -23,7 +23,7 @@ export interface LeadViewInput {
 }
 
 /** Mails about a lead that go to the broker, not to the visitor. */
-const BROKER_MAILS = ['review-request', 'broker-notification'];
+const BROKER_MAILS = ['review-request', 'broker-notification', 'visitor-message'];
 
 function label(v: LeadViewInput, key: string): string {
   const custom = v.tour.config.customFields.find((f) => f.key === key);
