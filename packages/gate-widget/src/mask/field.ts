@@ -13,7 +13,7 @@ import type { SalutationValue, Translation } from '../i18n/en.ts';
  * Netherlands) or no format is known. A tour's own pattern decides for itself.
  */
 const DIGITS_ONLY = /^\^?(?:\[0-9\]|\\d|\{\d+(?:,\d*)?\}|[+*?])+\$?$/;
-export function inputMode(field: GateField, country: string | undefined): string | undefined {
+function inputMode(field: GateField, country: string | undefined): string | undefined {
   if (field.key !== 'postalCode') return undefined;
   if (field.pattern) return DIGITS_ONLY.test(field.pattern) ? 'numeric' : 'text';
   return postalInputMode(country);

@@ -11,7 +11,7 @@
 import type { Endpoint } from '../internal/api.ts';
 import { accessKey, REQUEST_SUFFIX } from '../storage.ts';
 
-export type RequestState = 'check-email' | 'awaiting-approval' | 'denied' | 'revoked';
+type RequestState = 'check-email' | 'awaiting-approval' | 'denied' | 'revoked';
 
 export interface StoredRequest {
   state: RequestState;

@@ -6,10 +6,11 @@ import type { RegistrationResponse } from '@tour-gate/shared';
 import type { GateErrorCode } from '../internal/api.ts';
 import type { StoredRequest } from './request-store.ts';
 
-/** Refusals of an unlock link that get their own screen; any other failure offers a retry. */
-const LINK_CODES = ['LINK_EXPIRED', 'LINK_INVALID', 'LINK_REVOKED', 'ACCESS_DENIED', 'ACCESS_REVOKED'] as const;
-export type LinkCode = (typeof LINK_CODES)[number];
-export const isLinkCode = (code: GateErrorCode): code is LinkCode => (LINK_CODES as readonly string[]).includes(code);
+/**
+ * Refusals of an unlock link that get their own screen; any other failure offers a retry.
+ * (`<tour-gate>` tells them apart by their names, so this module stays out of the up-front code.)
+ */
+export type LinkCode = 'LINK_EXPIRED' | 'LINK_INVALID' | 'LINK_REVOKED' | 'ACCESS_DENIED' | 'ACCESS_REVOKED';
 
 export type Screen =
   /** The registration form. */
