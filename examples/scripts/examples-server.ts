@@ -17,23 +17,23 @@ export const EXAMPLES_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const PAGE_GATE_URL = 'http://localhost:8787';
 /** Where the sample config expects the example pages. */
 export const PAGE_EXAMPLES_URL = 'http://localhost:8788';
-export const EXAMPLE_PAGES = ['plain', 'pannellum', 'photo-sphere-viewer', 'marzipano'] as const;
+export const EXAMPLE_PAGES = ['plain', 'pannellum', 'photo-sphere-viewer', 'marzipano', 'cover'] as const;
 
 /**
  * The sample config for examples served at `origin`: the tours' page URLs (where unlock links
  * point) and allowed origins move there; `assetsDir` becomes absolute. The file itself names the
  * default `http://localhost:8788`.
  */
-export function moveTours<T extends { tours: { pageUrl: string; allowedOrigins?: string[]; assetsDir?: string }[] }>(
-  config: T,
-  origin: string,
-  configDir = EXAMPLES_ROOT,
-): T {
+export function moveTours<
+  T extends { tours: { pageUrl: string; allowedOrigins?: string[]; assetsDir?: string; embedUrl?: string }[] },
+>(config: T, origin: string, configDir = EXAMPLES_ROOT): T {
   for (const tour of config.tours) {
     const page = new URL(tour.pageUrl);
     tour.pageUrl = `${origin}${page.pathname}`;
     tour.allowedOrigins = origin === new URL(PAGE_EXAMPLES_URL).origin ? tour.allowedOrigins : [origin];
     if (tour.assetsDir) tour.assetsDir = resolve(configDir, tour.assetsDir);
+    // Cover mode's viewer is an example page too.
+    if (tour.embedUrl) tour.embedUrl = `${origin}${new URL(tour.embedUrl).pathname}`;
   }
   return config;
 }
