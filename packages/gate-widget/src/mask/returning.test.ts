@@ -42,7 +42,17 @@ const buttons = (root: ShadowRoot) =>
   [...root.querySelectorAll<HTMLButtonElement>('.actions button')].map((b) => text(b));
 const buttonNamed = (root: ShadowRoot, label: string) =>
   [...root.querySelectorAll<HTMLButtonElement>('button')].find((b) => text(b) === label);
-const focusedPart = () => deepActive()?.getAttribute('part');
+/** Where the focus is; on a screen's heading, which also carries its text for screen readers. */
+const focusedPart = () => {
+  const focused = deepActive();
+  const part = focused?.getAttribute('part');
+  if (part === 'screen-title') {
+    const root = focused?.getRootNode() as ShadowRoot;
+    const described = root.getElementById(focused?.getAttribute('aria-describedby') ?? '');
+    if (!described || described.getAttribute('part') !== 'screen-text') return 'screen-title without its text';
+  }
+  return part;
+};
 const today = (locale: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'long' }).format(new Date());
 const pageUrl = () => location.href.split('#')[0];
 

@@ -17,7 +17,7 @@ export function renderAskLink(state: MaskState, t: Translation, on: MaskActions)
     maxLength: 254,
     autocomplete: 'email',
   };
-  return html`<h3 part="screen-title" tabindex="-1" data-screen-title>${t.askLinkTitle}</h3>
+  return html`<h3 part="screen-title" tabindex="-1" data-screen-title aria-describedby="tg-text">${t.askLinkTitle}</h3>
     <p id="tg-text" part="screen-text">${t.askLinkText}</p>
     <form part="form" novalidate aria-busy=${state.sending ? 'true' : 'false'} @submit=${on.askLink}>
       ${renderField({ ...email, required: true }, state.errors.email, t, state.locale)}

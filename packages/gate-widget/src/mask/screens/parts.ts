@@ -83,7 +83,7 @@ export function message(
   action?: TemplateResult,
   contact = false,
 ): TemplateResult {
-  return html`<h3 part="screen-title" tabindex="-1" data-screen-title>${title}</h3>
+  return html`<h3 part="screen-title" tabindex="-1" data-screen-title aria-describedby="tg-text">${title}</h3>
     <p id="tg-text" part="screen-text">${text}</p>
     ${contact ? renderContact(state.config?.broker, t) : nothing} ${alert(state, t)}
     <div class="actions">${action ?? nothing} ${button(state, t.close, on.close, !action)}</div>`;

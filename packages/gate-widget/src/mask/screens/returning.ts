@@ -19,7 +19,7 @@ const dateOf = (record: StoredRequest, state: MaskState) =>
 
 /** Heading (focused when shown), text and the broker's contact. */
 const head = (state: MaskState, t: Translation, title: string, text: string) =>
-  html`<h3 part="screen-title" tabindex="-1" data-screen-title>${title}</h3>
+  html`<h3 part="screen-title" tabindex="-1" data-screen-title aria-describedby="tg-text">${title}</h3>
     <p id="tg-text" part="screen-text">${text}</p>
     ${renderContact(state.config?.broker, t)}`;
 
