@@ -75,7 +75,7 @@ const en = {
     subject: (title: string) => `Your request for the virtual tour: ${title}`,
     intro: (title: string, broker: string) =>
       `Thank you for your interest in "${title}". ${broker} will check your request. As soon as it is granted, you will get an email with a link that opens the complete tour.`,
-    spamHint: 'If that email does not arrive, please look in your spam folder too.',
+    spamHint: 'If the email with the link does not arrive, please look in your spam folder too.',
     notYou: 'If you did not send this request, you can ignore this email.',
   },
   deny: {
@@ -99,7 +99,7 @@ const en = {
     tourHeading: (title: string) => `Tour "${title}"`,
     line: (time: string, visitor: string, room: string | undefined) =>
       `${time}: ${visitor}${room ? `, viewpoint "${room}"` : ''}`,
-    why: 'You receive this summary once a day when visitors opened their unlock link the day before.',
+    why: 'You receive this summary once a day, on mornings after visitors have opened their unlock link.',
   },
   /** The broker's sign-in mail for the dashboard. */
   login: {
@@ -237,7 +237,7 @@ const de: MailStrings = {
     intro: {
       released: (title: string, _broker: string) => `vielen Dank für Ihr Interesse an „${title}“.`,
       granted: (title: string, broker: string) =>
-        `Ihre Anfrage zum virtuellen Rundgang „${title}“ wurde freigegeben: ${broker} hat sie geprüft und Ihnen den Zugang freigegeben.`,
+        `Ihre Anfrage zum virtuellen Rundgang „${title}“ wurde freigegeben: ${broker} hat sie geprüft, und der vollständige Rundgang steht Ihnen jetzt offen.`,
       'granted-after-deny': (title: string, broker: string) =>
         `${broker} hat Ihre Anfrage zum virtuellen Rundgang „${title}“ noch einmal geprüft: Ihre Anfrage wurde nun doch freigegeben.`,
       'granted-again': (title: string, broker: string) =>
@@ -276,7 +276,7 @@ const de: MailStrings = {
     subject: (title: string) => `Ihre Anfrage zum virtuellen Rundgang: ${title}`,
     intro: (title: string, broker: string) =>
       `vielen Dank für Ihr Interesse an „${title}“. ${broker} prüft Ihre Anfrage. Sobald sie freigegeben ist, erhalten Sie eine E-Mail mit einem Link, der den vollständigen Rundgang öffnet.`,
-    spamHint: 'Sollte diese E-Mail nicht ankommen, sehen Sie bitte auch im Spam-Ordner nach.',
+    spamHint: 'Sollte die E-Mail mit dem Link nicht ankommen, sehen Sie bitte auch im Spam-Ordner nach.',
     notYou: 'Falls Sie diese Anfrage nicht gestellt haben, können Sie diese E-Mail ignorieren.',
   },
   deny: {
@@ -299,7 +299,7 @@ const de: MailStrings = {
     tourHeading: (title: string) => `Rundgang „${title}“`,
     line: (time: string, visitor: string, room: string | undefined) =>
       `${time} Uhr: ${visitor}${room ? `, Standpunkt „${room}“` : ''}`,
-    why: 'Sie erhalten diese Übersicht einmal täglich, wenn Interessenten am Vortag ihren Freischalt-Link geöffnet haben.',
+    why: 'Sie erhalten diese Übersicht einmal am Tag, wenn am Vortag Interessenten ihren Freischalt-Link geöffnet haben.',
   },
   login: {
     subject: 'Ihr Anmeldelink für tour-gate',
