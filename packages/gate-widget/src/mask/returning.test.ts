@@ -49,7 +49,7 @@ const focusedPart = () => {
   if (part === 'screen-title') {
     const root = focused?.getRootNode() as ShadowRoot;
     const described = root.getElementById(focused?.getAttribute('aria-describedby') ?? '');
-    if (!described || described.getAttribute('part') !== 'screen-text') return 'screen-title without its text';
+    if (described?.getAttribute('part') !== 'screen-text') return 'screen-title without its text';
   }
   return part;
 };
