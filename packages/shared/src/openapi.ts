@@ -34,6 +34,7 @@ import {
 } from './api.ts';
 import { brokerConfigSchema, tourConfigSchema } from './config.ts';
 import { ERROR_CODE_LIST, ERROR_CODES, type ErrorCode } from './errors.ts';
+import { GLOSSARY } from './glossary.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Answers of the admin API. The server builds them from the config-file schemas and its own
@@ -60,6 +61,11 @@ export const brokerKeySchema = z.object({ id: z.string(), key: z.string(), broke
 
 export const REGISTRATION_STATUSES = ['released', 'pending', 'granted', 'denied', 'revoked'] as const;
 export const registrationStatusSchema = z.enum(REGISTRATION_STATUSES);
+/** The states in the glossary's words (`glossary.ts`), as the dashboard and the exports name them. */
+const STATUS_GLOSSARY = REGISTRATION_STATUSES.map(
+  (c) =>
+    `\`${c}\`: ${GLOSSARY.en.status[c].label} (${GLOSSARY.de.status[c].label}): ${GLOSSARY.en.status[c].description}`,
+).join(' ');
 const daySchema = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
 
 /** `GET /v1/admin/tours/:id/stats`: the same object the dashboard and the CLI show. */
@@ -726,7 +732,12 @@ export const OPERATIONS: readonly Operation[] = [
         description: "Language of the headers and values of `xlsx` and `csv` (default: the broker's).",
       },
       { name: 'separator', in: 'query', schema: z._default(z.enum([',', ';']), ','), description: 'CSV separator.' },
-      { name: 'status', in: 'query', schema: registrationStatusSchema, description: 'Only leads in this state.' },
+      {
+        name: 'status',
+        in: 'query',
+        schema: registrationStatusSchema,
+        description: `Only leads in this state. ${STATUS_GLOSSARY}`,
+      },
       { name: 'q', in: 'query', schema: z.string(), description: 'Search text (the first 200 characters count).' },
       ...periodParams,
     ],

@@ -99,7 +99,7 @@ const en = {
     tourHeading: (title: string) => `Tour "${title}"`,
     line: (time: string, visitor: string, room: string | undefined) =>
       `${time}: ${visitor}${room ? `, viewpoint "${room}"` : ''}`,
-    why: 'You receive this summary once a day, on mornings after visitors have opened their unlock link.',
+    why: 'You receive this summary once a day if visitors opened their unlock link the day before.',
   },
   /** The broker's sign-in mail for the dashboard. */
   login: {
