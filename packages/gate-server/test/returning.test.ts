@@ -132,7 +132,7 @@ forEachBackend('returning visitors with a real SMTP server', (backend) => {
       const repeat = await nthMail('review-request', BROKER, 2, visitor);
       expect(repeat.parsed.subject).toBe('Erneute Anfrage: Zugang zum Rundgang „Gartenweg 3“');
       expect(repeat.parsed.replyTo?.value[0]?.address).toBe(visitor);
-      expect(repeat.parsed.text).toMatch(/Erneute Anfrage: Sie hatten den Zugang am .+ abgelehnt\./);
+      expect(repeat.parsed.text).toMatch(/Erneute Anfrage – Sie hatten diese Anfrage am .+ abgelehnt\. \S+/);
       expect(repeat.parsed.text).toContain('Wir sind inzwischen vorfinanziert.');
       expect((await registrationOf('gartenweg-3', visitor)).status).toBe('pending');
       expect(await kinds('gartenweg-3', visitor)).toContain('repeat-requested');

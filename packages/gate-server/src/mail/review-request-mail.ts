@@ -115,14 +115,14 @@ const RETURNING = {
   de: {
     subject: (title: string) => `Erneute Anfrage: Zugang zum Rundgang „${title}“`,
     note: (deniedAt: string | undefined) =>
-      `Erneute Anfrage: Sie hatten den Zugang${deniedAt ? ` am ${deniedAt}` : ''} abgelehnt. Der Interessent bittet noch einmal darum.`,
-    message: 'Nachricht zu dieser Anfrage',
+      `Erneute Anfrage – Sie hatten diese Anfrage${deniedAt ? ` am ${deniedAt}` : ''} abgelehnt.`,
+    message: 'Neue Nachricht',
   },
   en: {
     subject: (title: string) => `Repeat request: access to the tour "${title}"`,
     note: (deniedAt: string | undefined) =>
-      `Repeat request: you denied access${deniedAt ? ` on ${deniedAt}` : ''}. The visitor asks for it once more.`,
-    message: 'Message with this request',
+      `Repeat request – you denied this request${deniedAt ? ` on ${deniedAt}` : ''}.`,
+    message: 'New message',
   },
 } as const;
 
