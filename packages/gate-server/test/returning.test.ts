@@ -136,6 +136,9 @@ forEachBackend('returning visitors with a real SMTP server', (backend) => {
       expect(repeat.parsed.text).toContain('Wir sind inzwischen vorfinanziert.');
       expect((await registrationOf('gartenweg-3', visitor)).status).toBe('pending');
       expect(await kinds('gartenweg-3', visitor)).toContain('repeat-requested');
+      // The deny mail's link now says the request is with the broker again.
+      const pending = await send('/v1/unlock', { token: link.token });
+      expect([pending.status, (pending.body.error as { code: string }).code]).toEqual([403, 'ACCESS_PENDING']);
 
       // The repeat's review link decides it like any other; the grant's link lands on the page.
       const token = reviewTokenIn(repeat.parsed.text ?? '');
@@ -149,6 +152,10 @@ forEachBackend('returning visitors with a real SMTP server', (backend) => {
       expect(granted.status).toBeLessThan(400);
       const unlock = unlockLink(await nthMail('unlock', visitor, 1));
       expect(unlock.url).toBe(`${page}#tour-gate-unlock=${unlock.token}&tour-gate-viewpoint=kueche`);
+      // The grant's link opens the tour; the deny mail's never does.
+      expect((await send('/v1/unlock', { token: unlock.token })).status).toBe(200);
+      const old = await send('/v1/unlock', { token: link.token });
+      expect([old.status, (old.body.error as { code: string }).code]).toEqual([410, 'LINK_REVOKED']);
     });
 
     it('asking again is refused with its reason: pending already, access given, and on a tour that takes no repeats', async () => {
@@ -259,6 +266,30 @@ forEachBackend('returning visitors with a real SMTP server', (backend) => {
       expect([empty.status, (empty.body.error as { fields: object }).fields]).toEqual([422, { message: 'required' }]);
       const elsewhere = await send('/v1/tours/ahornweg-2/messages', { request, message: 'Hallo' });
       expect([elsewhere.status, (elsewhere.body.error as { code: string }).code]).toEqual([410, 'REQUEST_INVALID']);
+    });
+  });
+
+  describe('rate-limited', () => {
+    it('a message past the limit is answered 429 with the time to wait, and nothing is sent', async () => {
+      const limited = await backend.start({
+        smtpUrl: smtp.url,
+        config: returningConfig(),
+        limits: { ...GENEROUS_LIMITS, registrationPerEmail: { max: 1, windowMs: 3_600_000 } },
+      });
+      const res = await limited.post('/v1/tours/gartenweg-3/registrations', manualRegistration('zoe@example.org'), {
+        origin: TOUR_ORIGIN,
+      });
+      const { request } = (await res.json()) as { request: string };
+      const message = (text: string) =>
+        limited.post('/v1/tours/gartenweg-3/messages', { request, message: text }, { origin: TOUR_ORIGIN });
+      expect((await message('Erste Nachricht')).status).toBe(202);
+      const refused = await message('Zweite Nachricht');
+      expect(refused.status).toBe(429);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      await outboxDrained(limited);
+      const sent = smtp.mails.filter(isMail('visitor-message', BROKER, 'zoe@example.org'));
+      expect(sent.map((m) => m.parsed.text?.includes('Erste Nachricht'))).toEqual([true]);
     });
   });
 
