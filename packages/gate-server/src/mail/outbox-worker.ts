@@ -10,19 +10,28 @@
  *   renewed, and written first thing once the database answers: the mail is not sent twice.
  * - After failed attempts, a delivery that works (or a probe of the mail server) makes the whole
  *   backlog due at once instead of each mail waiting out its grown backoff (probe every 5 s).
- * - Up to four deliveries at a time (the SMTP transport pools as many connections).
+ * - `concurrency` deliveries at a time (8; the SMTP transport pools as many connections), each
+ *   lane taking the next claimed mail as soon as it is done; sent marks are written in groups
+ *   (one transaction with their logbook lines), so a flood goes out at SMTP speed.
+ * - Fair: a claim deals the due mails in turns, one mail of each tour per turn, a tour's mails
+ *   answering a request (sign-in, unlock, review, decision) before its notifications
+ *   (`OutboxStore.claim`). Claims are small (`batch`, 32) and made when the claimed mails run
+ *   out, so another broker's mail waits for a claim's worth of mails at most, however many one
+ *   tour has queued.
  * - A permanent refusal (SMTP 5xx for the recipient or the message) ends the mail at once.
  * - `stop()` stops claiming, lets the mail under way finish for a moment, and releases the
  *   claimed mails it did not try.
  */
 import { isSealed, redactTokens } from '../security/seal.ts';
+import type { SentCopy, SentMark } from '../store/outbox.ts';
 import type { OutboxMail } from '../store/schema.ts';
 import type { GateStore } from '../store/store.ts';
 import type { Clock } from '../util/time.ts';
-import type { MailTransport } from './transport.ts';
+import { type MailTransport, SMTP_CONNECTIONS } from './transport.ts';
 
 export interface OutboxWorkerOptions {
   pollMs?: number;
+  /** Mails per claim (default 32): the most another tour's mail can wait behind, once claimed. */
   batch?: number;
   leaseMs?: number;
   maxAttempts?: number;
@@ -32,7 +41,7 @@ export interface OutboxWorkerOptions {
   heartbeatMs?: number;
   /** After failures, how often the mail server is probed to find it back (if the transport can). */
   probeMs?: number;
-  /** Deliveries at a time (default 4; the SMTP transport pools as many connections). */
+  /** Deliveries at a time (default `SMTP_CONNECTIONS`, 8: the SMTP transport pools as many connections). */
   concurrency?: number;
   /** How long `stop()` lets a delivery under way finish before it closes the transport. */
   stopGraceMs?: number;
@@ -60,6 +69,12 @@ function isPermanentRefusal(err: unknown): boolean {
   );
 }
 
+interface PendingMark {
+  mail: OutboxMail;
+  mark: SentMark;
+  resolve: () => void;
+}
+
 interface UnsavedSent {
   mail: OutboxMail;
   at: number;
@@ -76,7 +91,10 @@ export class OutboxWorker {
   private stopping: Promise<void> | undefined;
   /** Delivered mails whose sent mark the database did not take yet. */
   private readonly unsaved = new Map<string, UnsavedSent>();
-  /** Mails claimed by the batch under way and not finished. */
+  /** Sent marks waiting for the group being written (`markSent`). */
+  private readonly marks: PendingMark[] = [];
+  private marking: Promise<void> | undefined;
+  /** Mails claimed by the run under way and not finished. */
   private readonly held = new Set<string>();
   /** The mails being delivered right now. */
   private readonly inFlight = new Set<string>();
@@ -93,15 +111,15 @@ export class OutboxWorker {
   ) {
     this.opts = {
       pollMs: 2_000,
-      // A lease covers a whole batch even if every mail hits the SMTP timeouts (about a
-      // minute each), so no other instance takes a mail this one is still sending.
-      batch: 10,
-      // Short, and renewed every 20 s while the worker is at the batch: a dead worker's
-      // mails are free again within a minute.
+      // Small, so a claim holds few mails of a flooding tour ahead of another tour's.
+      batch: 32,
+      // Short, and renewed every 20 s while the worker holds the mails (heartbeat), so no
+      // other instance takes a mail this one is still sending, and a dead worker's mails are
+      // free again within a minute.
       leaseMs: OUTBOX_LEASE_MS,
       heartbeatMs: 0,
       probeMs: 5_000,
-      concurrency: 4,
+      concurrency: SMTP_CONNECTIONS,
       stopGraceMs: 4_000,
       onOutcome: () => {},
       // With the one-hour cap: about three days of trying before a mail counts as failed.
@@ -217,55 +235,84 @@ export class OutboxWorker {
     await this.flushUnsaved();
     await this.probe();
     let sent = 0;
-    for (;;) {
-      if (this.closing) return sent;
-      const mails = (await this.store.outbox.claim(this.clock(), this.opts.batch, this.opts.leaseMs)).filter(
-        (m) => !this.unsaved.has(m.id),
-      );
-      if (mails.length === 0) return sent;
-      for (const m of mails) this.held.add(m.id);
-      const beat = setInterval(() => void this.heartbeat(), this.opts.heartbeatMs);
-      beat.unref?.();
-      let backlogDue = false;
-      const queue = [...mails];
-      // A few deliveries at a time (the transport's pooled connections): a backlog of hundreds
-      // goes out in seconds once the mail server is back.
-      const lane = async () => {
-        for (let mail = queue.shift(); mail && !this.closing; mail = queue.shift()) {
-          this.inFlight.add(mail.id);
-          const outcome = await this.deliverOne(mail).finally(() => this.inFlight.delete(mail.id));
+    // Claimed mails not started yet, in the order the claim dealt them (fair across tours).
+    const queue: OutboxMail[] = [];
+    // The last claim was full (or the backlog became due): there may be more to claim.
+    let more = true;
+    let claiming: Promise<void> | undefined;
+    // One claim at a time, when the claimed mails run out: a mail queued meanwhile for another
+    // tour is in the next claim's first turn, a batch later at most (a fraction of a second).
+    const claim = (): Promise<void> =>
+      (claiming ??= (async () => {
+        const claimed = await this.store.outbox.claim(this.clock(), this.opts.batch, this.opts.leaseMs);
+        more = claimed.length >= this.opts.batch;
+        for (const m of claimed) {
+          if (this.unsaved.has(m.id)) continue;
+          this.held.add(m.id);
+          queue.push(m);
+        }
+      })().finally(() => {
+        claiming = undefined;
+      }));
+    const next = async (): Promise<OutboxMail | undefined> => {
+      for (;;) {
+        if (this.closing) return undefined;
+        const mail = queue.shift();
+        if (mail) return mail;
+        if (!more && !claiming) return undefined;
+        await claim();
+      }
+    };
+    // `concurrency` deliveries at a time over the transport's pooled connections; each lane takes
+    // the next claimed mail as soon as its last one is done (no waiting for a whole batch).
+    const lane = async () => {
+      for (let mail = await next(); mail; mail = await next()) {
+        this.inFlight.add(mail.id);
+        let outcome: DeliveryOutcome | 'skipped';
+        try {
+          outcome = await this.deliverOne(mail);
+        } catch (err) {
+          this.inFlight.delete(mail.id);
           this.held.delete(mail.id);
-          if (outcome === 'sent') {
-            sent++;
-            if (this.failing) {
-              // The mail server takes mail again: the backlog need not wait out its backoff.
-              this.failing = false;
-              if ((await this.store.outbox.retryNow(this.clock())) > 0) backlogDue = true;
-            }
+          throw err;
+        }
+        if (outcome !== 'sent') {
+          this.inFlight.delete(mail.id);
+          this.held.delete(mail.id);
+        }
+        if (outcome === 'sent') {
+          sent++;
+          if (this.failing) {
+            // The mail server takes mail again: the backlog need not wait out its backoff.
+            this.failing = false;
+            if ((await this.store.outbox.retryNow(this.clock())) > 0) more = true;
           }
         }
-      };
-      // Every lane runs to its end before the batch's leftovers are released: a lane that failed
-      // (the database away while it wrote a mark) must not free mails the others are sending.
-      let failure: unknown;
-      try {
-        const lanes = await Promise.allSettled(
-          Array.from({ length: Math.min(this.opts.concurrency, mails.length) }, lane),
-        );
-        failure = lanes.find((r) => r.status === 'rejected')?.reason;
-      } finally {
-        clearInterval(beat);
-        const untried = [...this.held];
-        this.held.clear();
-        if (untried.length) {
-          await this.store.outbox
-            .release(untried)
-            .catch((err) => this.opts.log('releasing claimed mails failed', { error: String(err) }));
-        }
       }
-      if (failure !== undefined) throw failure;
-      if (mails.length < this.opts.batch && !backlogDue) return sent;
+    };
+    const beat = setInterval(() => void this.heartbeat(), this.opts.heartbeatMs);
+    beat.unref?.();
+    // Every lane runs to its end before the leftovers are released: a lane that failed (the
+    // database away while it wrote a mark) must not free mails the others are sending.
+    let failure: unknown;
+    try {
+      const lanes = await Promise.allSettled(Array.from({ length: this.opts.concurrency }, lane));
+      failure = lanes.find((r) => r.status === 'rejected')?.reason;
+      // The sent marks still being written: once this returns, every delivered mail is marked
+      // (or its mark kept in memory while the database is away).
+      while (this.marking) await this.marking;
+    } finally {
+      clearInterval(beat);
+      const untried = [...this.held];
+      this.held.clear();
+      if (untried.length) {
+        await this.store.outbox
+          .release(untried)
+          .catch((err) => this.opts.log('releasing claimed mails failed', { error: String(err) }));
+      }
     }
+    if (failure !== undefined) throw failure;
+    return sent;
   }
 
   /** Keeps the leases of the mails this worker is at (and of sent marks it still holds). */
@@ -315,8 +362,12 @@ export class OutboxWorker {
       return this.failed(mail.id, mail.attempts, mail.registration_id, mail.tour_id, mail.kind, err);
     }
     this.opts.onOutcome('sent');
-    const done = await this.markSent(mail);
-    if (done) await this.logSent(done);
+    // The lane goes on to its next mail; this one stays held (its lease renewed) and in flight
+    // (never released) until its mark is written.
+    void this.markSent(mail).finally(() => {
+      this.inFlight.delete(mail.id);
+      this.held.delete(mail.id);
+    });
     return 'sent';
   }
 
@@ -333,29 +384,82 @@ export class OutboxWorker {
   /**
    * Delivered: the live tokens leave the database, and so do the attachments (personal data the
    * recipient now has; the logbook records that the mail went). The dev mailbox keeps its sealed
-   * copy, since there the mailbox is the only place the links are. Should the redacted copy not
-   * be storable, the mail is still marked sent: sending it again would be worse.
+   * copy, since there the mailbox is the only place the links are.
+   *
+   * Marks are written in groups (group commit): the marks of mails delivered while one group is
+   * written go together in the next, one transaction with their logbook lines, so many
+   * deliveries at a time don't each wait for a commit of their own, and the lanes don't wait
+   * for the commit at all. Resolves (never rejects) once the mark is written, or kept in memory
+   * because the database is away.
    */
-  private async markSent(mail: OutboxMail): Promise<OutboxMail | undefined> {
-    const keep =
+  private markSent(mail: OutboxMail): Promise<void> {
+    const keep: SentCopy | undefined =
       this.transport.kind === 'smtp'
         ? { text_body: redactTokens(mail.text_body), html_body: redactTokens(mail.html_body), attachments: null }
         : undefined;
-    const at = this.clock();
+    const mark: SentMark = {
+      id: mail.id,
+      at: this.clock(),
+      keep,
+      log:
+        mail.registration_id && mail.tour_id
+          ? {
+              registrationId: mail.registration_id,
+              tourId: mail.tour_id,
+              detail: { mail: mail.kind, via: this.transport.kind, attempts: mail.attempts },
+            }
+          : undefined,
+    };
+    return new Promise<void>((resolve) => {
+      this.marks.push({ mail, mark, resolve });
+      this.marking ??= this.writeMarks().finally(() => {
+        this.marking = undefined;
+      });
+    });
+  }
+
+  private async writeMarks(): Promise<void> {
+    while (this.marks.length) {
+      const group = this.marks.splice(0, 256);
+      try {
+        await this.store.outbox.markSentMany(group.map((g) => g.mark));
+        for (const g of group) g.resolve();
+      } catch (err) {
+        this.opts.log('writing sent marks together failed, one at a time now', {
+          mails: group.length,
+          error: String(err),
+        });
+        for (const g of group) {
+          await this.markSentOne(g.mail, g.mark).catch((e) =>
+            this.opts.log('logging a sent mail failed', { id: g.mail.id, error: String(e) }),
+          );
+          g.resolve();
+        }
+      }
+    }
+  }
+
+  /**
+   * One mark on its own: should the redacted copy not be storable, the mail is still marked
+   * sent (sending it again would be worse); should the database be away, the mark waits in
+   * memory (its lease renewed) and is written once the database answers.
+   */
+  private async markSentOne(mail: OutboxMail, mark: SentMark): Promise<void> {
+    let done: OutboxMail | undefined;
     try {
-      return await this.store.outbox.markSent(mail.id, at, keep);
+      done = await this.store.outbox.markSent(mail.id, mark.at, mark.keep);
     } catch (err) {
       this.opts.log('storing the sent copy failed', { id: mail.id, error: String(err) });
+      try {
+        done = await this.store.outbox.markSent(mail.id, mark.at);
+      } catch (err2) {
+        // Until it is written no worker here claims the mail again.
+        this.unsaved.set(mail.id, { mail, at: mark.at, keep: mark.keep });
+        this.opts.log('sent mark kept until the database answers', { id: mail.id, error: String(err2) });
+        return;
+      }
     }
-    try {
-      return await this.store.outbox.markSent(mail.id, at);
-    } catch (err) {
-      // The database is away: the mark waits in memory (its lease renewed) and is written once
-      // the database answers; until then no worker here claims the mail again.
-      this.unsaved.set(mail.id, { mail, at, keep });
-      this.opts.log('sent mark kept until the database answers', { id: mail.id, error: String(err) });
-      return undefined;
-    }
+    if (done) await this.logSent(done);
   }
 
   private async failed(

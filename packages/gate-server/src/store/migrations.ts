@@ -384,6 +384,21 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('registrations').dropColumn('consent_marketing_offered').execute();
     },
   },
+  // Issue 13, the outbox's fair claim (store/outbox.ts) reads every due mail's lease, tour and
+  // kind: from this index alone, never from the rows (whose sealed bodies SQLite would have to
+  // page through to reach the columns behind them).
+  '0010_outbox_claim': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createIndex('outbox_claim')
+        .on('outbox')
+        .columns(['status', 'next_attempt_at', 'locked_until', 'tour_id', 'kind', 'id'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex('outbox_claim').ifExists().execute();
+    },
+  },
 };
 
 class InCodeProvider implements MigrationProvider {

@@ -3,10 +3,30 @@
  * again later, or failed. Mail bodies are sealed at rest and opened only here, on their way
  * to the transport.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Sealer } from '../security/seal.ts';
+import { newId } from '../util/ids.ts';
 import type { Dialect } from './connect.ts';
-import type { Database, OutboxMail } from './schema.ts';
+import type { Database, MailKind, OutboxMail } from './schema.ts';
+
+/**
+ * Mails that go to many at once and may wait their turn (a broker's notice about a new lead,
+ * the broker's digest).
+ * Every other kind answers something a person just did (sign in, unlock, review, decide) and
+ * goes first within its tour's turn; a kind added later counts as such unless listed here.
+ */
+export const BULK_MAIL_KINDS: readonly (MailKind | 'digest')[] = ['broker-notification', 'digest'];
+
+/** The bodies as delivered (tokens cut out, attachments dropped), stored in place of the sealed ones. */
+export type SentCopy = { text_body: string; html_body: string; attachments: null };
+
+/** A delivered mail's sent mark, and its logbook line when it belongs to a registration. */
+export interface SentMark {
+  id: string;
+  at: number;
+  keep?: SentCopy | undefined;
+  log?: { registrationId: string; tourId: string; detail: object } | undefined;
+}
 
 export class OutboxStore {
   constructor(
@@ -27,25 +47,41 @@ export class OutboxStore {
   /**
    * Claims up to `limit` due mails for `leaseMs`: another worker (or instance) will not take
    * them until the lease ends, so a crashed worker's mails are picked up again later.
+   *
+   * Fair across tours: the due mails are dealt in turns, one of each tour per turn (mails
+   * without a tour, such as sign-in links, form a turn's lane of their own), so a tour with
+   * thousands queued gets one mail per turn like a tour with one. Within a tour's lane a mail
+   * answering a request (sign-in, unlock, review, decision) goes before notifications
+   * (`BULK_MAIL_KINDS`), then the oldest due first. Of two workers claiming at once, PostgreSQL
+   * lets each skip the other's locked rows; the lease is checked again on the row updated.
    */
   async claim(now: number, limit: number, leaseMs: number): Promise<OutboxMail[]> {
-    let due = this.db
-      .selectFrom('outbox')
-      .select('id')
-      .where('status', '=', 'queued')
-      .where('next_attempt_at', '<=', now)
-      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-      .orderBy('next_attempt_at')
-      .limit(limit);
-    if (this.dialect === 'postgres') due = due.forUpdate().skipLocked();
-    const claimed = await this.db
-      .updateTable('outbox')
-      .set((eb) => ({ locked_until: now + leaseMs, attempts: eb('attempts', '+', 1) }))
-      .where('id', 'in', due)
-      .where('status', '=', 'queued')
-      .returningAll()
-      .execute();
-    return claimed.map((m) => this.opened(m));
+    if (limit <= 0) return [];
+    const bulk = sql.join(BULK_MAIL_KINDS.map((k) => sql.lit(k)));
+    const free = sql`status = 'queued' and (locked_until is null or locked_until <= ${now})`;
+    const dealt = sql`select id from (
+        select id, next_attempt_at, bulk, row_number() over (
+          partition by tour_id order by bulk, next_attempt_at, id
+        ) as turn
+        from (
+          select id, tour_id, next_attempt_at, case when kind in (${bulk}) then 1 else 0 end as bulk
+          from outbox where ${free} and next_attempt_at <= ${now}
+        ) due
+      ) dealt
+      order by turn, bulk, next_attempt_at, id
+      limit ${limit}`;
+    // PostgreSQL: `= any(array(…))` makes each subquery run once (an InitPlan); as `in (…)` the
+    // planner may run it again for every outbox row (minutes with a few thousand queued).
+    const picked =
+      this.dialect === 'postgres'
+        ? sql`select id from outbox where id = any(array(${dealt})) and ${free} for update skip locked`
+        : dealt;
+    const chosen = this.dialect === 'postgres' ? sql`id = any(array(${picked}))` : sql`id in (${picked})`;
+    const { rows } = await sql<OutboxMail>`update outbox
+      set locked_until = ${now + leaseMs}, attempts = attempts + 1
+      where ${chosen} and ${free}
+      returning *`.execute(this.db);
+    return rows.map((m) => this.opened(m));
   }
 
   /**
@@ -53,11 +89,7 @@ export class OutboxStore {
    * dropped) those replace the sealed bodies; without it (dev mailbox) the sealed copy stays
    * readable.
    */
-  async markSent(
-    id: string,
-    now: number,
-    keep?: { text_body: string; html_body: string; attachments: null },
-  ): Promise<OutboxMail | undefined> {
+  async markSent(id: string, now: number, keep?: SentCopy): Promise<OutboxMail | undefined> {
     return this.db
       .updateTable('outbox')
       .set({ status: 'sent', sent_at: now, locked_until: null, last_error: null, ...keep })
@@ -65,6 +97,44 @@ export class OutboxStore {
       .where('status', '=', 'queued')
       .returningAll()
       .executeTakeFirst();
+  }
+
+  /**
+   * Sent marks of several delivered mails and their logbook lines (`mail-sent`), in one
+   * transaction: one commit for a group of mails instead of two for each. Returns the ids marked
+   * (a mail no longer queued is left alone, its line not written).
+   */
+  async markSentMany(marks: readonly SentMark[]): Promise<Set<string>> {
+    if (marks.length === 0) return new Set();
+    return this.db.transaction().execute(async (trx) => {
+      const done = new Set<string>();
+      for (const m of marks) {
+        const r = await trx
+          .updateTable('outbox')
+          .set({ status: 'sent', sent_at: m.at, locked_until: null, last_error: null, ...m.keep })
+          .where('id', '=', m.id)
+          .where('status', '=', 'queued')
+          .executeTakeFirst();
+        if (Number(r.numUpdatedRows) > 0) done.add(m.id);
+      }
+      const lines = marks.filter((m) => m.log && done.has(m.id));
+      if (lines.length) {
+        await trx
+          .insertInto('logbook')
+          .values(
+            lines.map((m) => ({
+              id: newId(),
+              registration_id: m.log!.registrationId,
+              tour_id: m.log!.tourId,
+              at: m.at,
+              kind: 'mail-sent' as const,
+              detail: JSON.stringify(m.log!.detail),
+            })),
+          )
+          .execute();
+      }
+      return done;
+    });
   }
 
   async markRetry(id: string, nextAttemptAt: number, error: string): Promise<void> {
