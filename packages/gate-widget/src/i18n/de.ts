@@ -90,7 +90,8 @@ export const de: Translation = {
   otherAddress: 'Andere Adresse verwenden',
   repeatText: (broker) => `Sie können ${broker} erneut um Freigabe bitten, gern mit einer kurzen Nachricht.`,
   repeatSubmit: 'Erneut anfragen',
-  postalCodeFormat: (example, country) => `Bitte geben Sie eine Postleitzahl im Format ${example} ein (${country}).`,
+  postalCodeFormat: (example, country) =>
+    `Bitte prüfen Sie die Postleitzahl. Erwartetes Format (${country}): ${example}`,
   errors: {
     INVALID_JSON: 'Die Anfrage konnte nicht gelesen werden. Bitte versuchen Sie es erneut.',
     UNSUPPORTED_MEDIA_TYPE: 'Die Anfrage konnte nicht gelesen werden. Bitte versuchen Sie es erneut.',

@@ -97,7 +97,7 @@ export const en = {
   repeatText: (broker: string) => `You can ask ${broker} again, with a short message if you like.`,
   repeatSubmit: 'Ask again',
   postalCodeFormat: (example: string, country: string) =>
-    `Please enter a postal code in the format ${example} (${country}).`,
+    `Please check the postal code. Expected format (${country}): ${example}`,
   errors: {
     INVALID_JSON: 'The request could not be read. Please try again.',
     UNSUPPORTED_MEDIA_TYPE: 'The request could not be read. Please try again.',

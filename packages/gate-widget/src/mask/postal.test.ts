@@ -148,6 +148,6 @@ describe('postal codes', () => {
     fill(root, 'postalCode', '10115');
     submit(root);
     await waitUntil(() => postalMessage(root), 'not refused');
-    expect(postalMessage(root)).to.equal('Bitte geben Sie eine Postleitzahl im Format 8001 ein (Schweiz).');
+    expect(postalMessage(root)).to.equal('Bitte prüfen Sie die Postleitzahl. Erwartetes Format (Schweiz): 8001');
   });
 });
