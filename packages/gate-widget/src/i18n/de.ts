@@ -48,9 +48,9 @@ export const de: Translation = {
   accessDeniedTitle: 'Zugang nicht freigegeben',
   accessDeniedText: (broker) =>
     `${broker} hat entschieden, diesen Rundgang für Sie nicht freizugeben. Wenn Sie das für einen Irrtum halten, melden Sie sich bitte direkt.`,
-  accessRevokedTitle: 'Zugang zurückgezogen',
+  accessRevokedTitle: 'Zugang widerrufen',
   accessRevokedText: (broker) =>
-    `${broker} hat den Zugang zu diesem Rundgang zurückgezogen. Bei Fragen melden Sie sich bitte direkt.`,
+    `${broker} hat Ihren Zugang zu diesem Rundgang widerrufen. Bei Fragen melden Sie sich bitte direkt.`,
   errorTitle: 'Etwas ist schiefgelaufen',
   contactHeading: 'Kontakt',
   changeAddress: 'Adresse ändern',
@@ -112,7 +112,7 @@ export const de: Translation = {
     REPEAT_NOT_ALLOWED:
       'Für diesen Rundgang ist nach einer Ablehnung keine neue Anfrage möglich. Bitte melden Sie sich direkt.',
     ACCESS_DENIED: 'Der Zugang zu diesem Rundgang wurde nicht freigegeben.',
-    ACCESS_REVOKED: 'Der Zugang zu diesem Rundgang wurde zurückgezogen.',
+    ACCESS_REVOKED: 'Der Zugang zu diesem Rundgang wurde widerrufen.',
     ACCESS_EXPIRED: 'Ihr Zugang zu diesem Rundgang ist abgelaufen. Bitte registrieren Sie sich erneut.',
     ACCESS_PENDING: 'Über Ihre Anfrage wurde noch nicht entschieden.',
     TOKEN_INVALID: 'Ihr Zugang konnte nicht bestätigt werden. Bitte öffnen Sie Ihren Link erneut.',

@@ -54,9 +54,9 @@ export const en = {
   accessDeniedTitle: 'Access not granted',
   accessDeniedText: (broker: string) =>
     `${broker} has decided not to open this tour for you. If you think this is a mistake, please get in touch directly.`,
-  accessRevokedTitle: 'Access withdrawn',
+  accessRevokedTitle: 'Access revoked',
   accessRevokedText: (broker: string) =>
-    `${broker} has withdrawn the access to this tour. Please get in touch directly if you have questions.`,
+    `${broker} has revoked your access to this tour. Please get in touch directly if you have questions.`,
   errorTitle: 'Something went wrong',
   contactHeading: 'Contact',
   // Returning visitors (issue 10). `{email}` becomes the address in bold.
@@ -117,7 +117,7 @@ export const en = {
     REQUEST_INVALID: 'This request is no longer known here. Please register again.',
     REPEAT_NOT_ALLOWED: 'For this tour, a new request after a refusal is not possible. Please get in touch directly.',
     ACCESS_DENIED: 'Access to this tour was not granted.',
-    ACCESS_REVOKED: 'Access to this tour was withdrawn.',
+    ACCESS_REVOKED: 'Access to this tour was revoked.',
     ACCESS_EXPIRED: 'Your access to this tour has expired. Please register again.',
     ACCESS_PENDING: 'Your request has not been decided yet.',
     TOKEN_INVALID: 'Your access could not be confirmed. Please open your link again.',

@@ -1,5 +1,12 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { ERROR_CODE_LIST, FIELD_ERROR_CODES, STANDARD_FIELD_KEYS, STANDARD_FIELDS } from '@tour-gate/shared';
+import {
+  ERROR_CODE_LIST,
+  FIELD_ERROR_CODES,
+  GLOSSARY,
+  missingKeys,
+  STANDARD_FIELD_KEYS,
+  STANDARD_FIELDS,
+} from '@tour-gate/shared';
 import { cleanUp, mountGate, openMask, serveTour, submit, text, uniqueTour } from '../../test/harness.ts';
 import { de } from './de.ts';
 import { en } from './en.ts';
@@ -33,6 +40,23 @@ describe('translations', () => {
     expect(loadTranslation('de')).to.equal(first);
     expect(await first).to.equal(de);
     expect(await loadTranslation('en')).to.equal(en);
+  });
+
+  it('German and English have the same keys, both ways', () => {
+    expect(missingKeys(en, de), 'missing in German').to.deep.equal([]);
+    expect(missingKeys(de, en), 'missing in English').to.deep.equal([]);
+  });
+
+  it("uses the glossary's words for access given, denied and revoked (the shared glossary stays out of the bundle)", () => {
+    // Access given: "freigegeben" / "granted", whoever gave it.
+    expect(de.awaitingText('X')).to.contain('freigegeben');
+    expect(en.awaitingText('X')).to.contain('granted');
+    expect(de.accessDeniedTitle).to.contain('nicht freigegeben');
+    expect(en.accessDeniedTitle).to.contain('not granted');
+    // Access taken back: the glossary's word for "revoked".
+    expect(de.accessRevokedTitle.toLowerCase()).to.contain(GLOSSARY.de.status.revoked.label.toLowerCase());
+    expect(en.accessRevokedTitle.toLowerCase()).to.contain(GLOSSARY.en.status.revoked.label.toLowerCase());
+    for (const t of [de, en]) expect(JSON.stringify(t)).not.to.match(/gewähr|Diverse/);
   });
 
   it('shows German from lang="de"', async () => {
