@@ -292,6 +292,61 @@ forEachBackend('dashboard tour settings', (backend) => {
     expect(server.deps.tours.find('x1')).toBeUndefined();
   });
 
+  it('offers the viewpoints the widget reported for the tour, and logs admin API changes as such', async () => {
+    const server = await backend.start({ startWorker: false });
+    const anna = await loginAs(server, MUELLER);
+    const blank = await (await anna.get('/dashboard/new-tour')).text();
+    await anna.post('/dashboard/new-tour', { ...formOf(blank), ...newTour, id: 'gesehen' });
+    // The widget on the tour page reports clicks and views with viewpoint ids (anonymous counters).
+    const events = await server.post(
+      '/v1/tours/gesehen/events',
+      {
+        events: [
+          { type: 'locked-click', viewpoint: 'kueche' },
+          { type: 'viewpoint-view', viewpoint: 'flur' },
+          { type: 'locked-click', viewpoint: 'kueche' },
+        ],
+      },
+      { origin: TOUR_ORIGIN },
+    );
+    expect(events.status).toBe(204);
+    const path = '/dashboard/tours/gesehen/settings';
+    const html = await (await anna.get(path)).text();
+    const rows = [...html.matchAll(/name="vp\.(\d+)\.id" value="([^"]+)"/g)].map((m) => m[2]);
+    expect(rows).toEqual(['kueche', 'flur']);
+    // Ticked and named in the form, they are protected under their names.
+    const form = formOf(html);
+    const kueche = rows.indexOf('kueche');
+    await anna.post(path, {
+      ...form,
+      'vp.protect': 'list',
+      [`vp.${kueche}.on`]: 'on',
+      [`vp.${kueche}.de`]: 'Küche',
+      [`vp.${kueche}.en`]: 'Kitchen',
+    });
+    const config = server.deps.tours.get('gesehen').config;
+    expect(config.viewpoints).toEqual({ protect: 'list', ids: ['kueche'] });
+    expect(config.viewpointLabels).toEqual({ kueche: { de: 'Küche', en: 'Kitchen' } });
+
+    // A change through the admin API lands in the same log, named as the platform's.
+    const PLATFORM = 'platform-key-0123456789abcdef0123456789abcdef';
+    server.deps.env.adminKey = PLATFORM;
+    const put = await server.app.request('/v1/admin/tours/gesehen', {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${PLATFORM}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...config, title: 'Gesehen 1' }),
+    });
+    expect(put.status).toBe(200);
+    const [newest] = await server.store.managed.audit.list('gesehen', 'mueller');
+    expect(newest).toMatchObject({
+      actorKind: 'platform',
+      changes: [{ setting: 'title', before: newTour.title, after: 'Gesehen 1' }],
+    });
+    expect(await (await anna.get('/dashboard/tours/gesehen?lang=de')).text()).toContain(
+      'Plattformbetreiber (Admin-API)',
+    );
+  });
+
   it('a tour from the config file is shown read-only and cannot be changed', async () => {
     const server = await backend.start({ startWorker: false });
     const anna = await loginAs(server, MUELLER);

@@ -89,7 +89,7 @@ function canonical(v: unknown): unknown {
  * The settings that differ between two versions of a tour (`before` undefined: a new tour, every
  * setting it has), each with both values (absent: null).
  */
-export function settingChanges(before: TourConfig | undefined, after: TourConfig): SettingChange[] {
+function settingChanges(before: TourConfig | undefined, after: TourConfig): SettingChange[] {
   const b = (before ?? {}) as Record<string, unknown>;
   const a = after as Record<string, unknown>;
   const out: SettingChange[] = [];

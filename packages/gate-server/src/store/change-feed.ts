@@ -20,7 +20,7 @@ import type { Database } from './schema.ts';
 
 /** The channels; each is a PostgreSQL identifier too. */
 export const CHANNELS = { managed: 'tour_gate_managed' } as const;
-export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
+type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
 
 /** The listening connection's `application_name`. */
 export const FEED_APPLICATION_NAME = 'tour-gate change feed';

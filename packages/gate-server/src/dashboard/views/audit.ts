@@ -13,7 +13,7 @@ import { when } from './format.ts';
 const MAX_TEXT = 300;
 
 /** The name of a setting path as the settings page calls it. */
-export function settingName(path: string, s: SettingsStrings, l: DashLocale): string {
+function settingName(path: string, s: SettingsStrings, l: DashLocale): string {
   const [head, sub] = path.split('.') as [string, string | undefined];
   if (head === 'fields' && sub && isStandardFieldKey(sub)) return s.log.standardField(FIELD_LABELS[l][sub]);
   if (head === 'denyText' && sub) return `${s.denyText} (${sub === 'de' ? s.german : s.english})`;
@@ -60,7 +60,7 @@ interface CustomFieldValue {
 }
 
 /** A setting's value in words. */
-export function valueText(path: string, value: unknown, s: SettingsStrings, l: DashLocale): string {
+function valueText(path: string, value: unknown, s: SettingsStrings, l: DashLocale): string {
   const text = rawValueText(path, value, s, l);
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
 }

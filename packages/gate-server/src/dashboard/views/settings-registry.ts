@@ -56,7 +56,7 @@ export interface Issue {
   origin?: string | undefined;
 }
 
-export interface ReadContext {
+interface ReadContext {
   /** The tour as saved now (undefined: a new one). */
   base: TourConfig | undefined;
   /** Problems the form itself shows before the schema (input name → text). */
@@ -80,7 +80,7 @@ export interface SettingEntry {
 // ---------------------------------------------------------------------------------------------
 // Paths, names, markup
 
-export function getPath(o: unknown, path: string): unknown {
+function getPath(o: unknown, path: string): unknown {
   let v: unknown = o;
   for (const k of path.split('.')) {
     if (typeof v !== 'object' || v === null) return undefined;
@@ -89,7 +89,7 @@ export function getPath(o: unknown, path: string): unknown {
   return v;
 }
 
-export function setPath(o: Draft, path: string, value: unknown): void {
+function setPath(o: Draft, path: string, value: unknown): void {
   const parts = path.split('.');
   let target: Record<string, unknown> = o;
   for (const k of parts.slice(0, -1)) {
@@ -133,7 +133,7 @@ function fieldBox(c: RenderContext, name: string, label: string, control: Html, 
 }
 
 /** The generic text of a schema problem (an entry may know better). */
-export function issueText(issue: Issue, s: SettingsStrings): string {
+function issueText(issue: Issue, s: SettingsStrings): string {
   const e = s.errors;
   if (issue.code === 'invalid_type') return e.required;
   if (issue.code === 'too_small') return issue.origin === 'number' ? e.number : e.required;
@@ -476,7 +476,7 @@ export function asciiWords(text: string): string[] {
 }
 
 /** A key for a new field from its German label: "Finanzierung geklärt" → `finanzierungGeklaert`. */
-export function fieldKeyFor(label: string, taken: ReadonlySet<string>): string {
+function fieldKeyFor(label: string, taken: ReadonlySet<string>): string {
   const words = asciiWords(label);
   let base = words
     .map((w, i) => (i === 0 ? w.toLowerCase() : w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()))
