@@ -158,6 +158,26 @@ describe('returning visitor', () => {
     expect((await requestsOf(tour)).filter(post('messages'))).to.have.length(2);
   });
 
+  it('pending, with a handle the server no longer knows: forgotten here, and the form says why', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour, gateConfig(tour, { mode: 'manual' }));
+    let gate = await mountGate(tour);
+    await register(gate, en.awaitingTitle);
+    await scriptAnswer(tour, 'messages', {
+      status: 410,
+      body: { error: { code: 'REQUEST_INVALID', message: 'Unknown request.' } },
+    });
+    gate = await reload(gate, tour);
+    viewpointButton('kitchen').click();
+    const root = await openMask(gate);
+    await waitUntil(() => title(root) === en.pendingTitle, 'no pending screen');
+    fill(root, MESSAGE, 'Still interested.');
+    submit(root);
+    await waitUntil(() => text(root.querySelector('[part="alert"]')) === en.errors.REQUEST_INVALID, 'no reason');
+    expect(root.querySelector('form [name="firstName"]')).not.to.equal(null);
+    expect(localStorage.getItem(`${accessKey(SERVER, tour)}:request`)).to.equal(null);
+  });
+
   it('released on another device: the pending screen sends the link again with the handle', async () => {
     const tour = uniqueTour();
     await serveTour(tour, gateConfig(tour, { mode: 'manual' }));
