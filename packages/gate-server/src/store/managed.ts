@@ -104,7 +104,7 @@ export class ManagedStore {
    * Viewpoint ids the widget reported for a tour (its anonymous funnel events, counted per
    * viewpoint in `viewpoint_stats`), most used first.
    */
-  async seenViewpoints(tourId: string, limit = 200): Promise<string[]> {
+  async seenViewpoints(tourId: string, limit = 100): Promise<string[]> {
     const rows = await this.db
       .selectFrom('viewpoint_stats')
       .select((eb) => ['viewpoint', eb.fn.sum<number>('count').as('n')])
