@@ -214,6 +214,7 @@ forEachBackend('decisions with a safety net', (backend) => {
     expect(after.status.granted - before0.status.granted).toBe(1);
     expect(after.status.revoked - before0.status.revoked).toBe(0);
     // The lead page's logbook says which grant was which.
+    expect(afterAgain).toContain('wieder freigegeben');
     expect(afterAgain).not.toContain('value="regrant"');
   });
 

@@ -165,6 +165,8 @@ const en = {
     'repeat-requested': 'asked again after a denial',
     'message-added': 'sent you a message',
   } satisfies Record<LogKind, string>,
+  /** A grant after a denial or a revocation, in the logbook. */
+  grantedAfter: { denied: 'granted after all', revoked: 'granted again' },
   mailKinds: {
     unlock: 'unlock link to the visitor',
     deny: 'notice of denial to the visitor',
@@ -341,6 +343,7 @@ const de: DashStrings = {
     'repeat-requested': 'nach einer Ablehnung erneut angefragt',
     'message-added': 'hat Ihnen eine Nachricht geschickt',
   },
+  grantedAfter: { denied: 'doch freigegeben', revoked: 'wieder freigegeben' },
   mailKinds: {
     unlock: 'Freischalt-Link an den Interessenten',
     deny: 'Absage an den Interessenten',

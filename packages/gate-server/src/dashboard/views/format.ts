@@ -107,7 +107,9 @@ export function logText(e: Pick<LogEntry, 'kind' | 'detail'>, s: DashStrings): s
   } catch {
     detail = {};
   }
-  const base = s.log[e.kind] ?? e.kind;
+  // A grant after a denial or a revocation says so ("doch freigegeben", "wieder freigegeben").
+  const after = e.kind === 'granted' && (detail.after === 'denied' || detail.after === 'revoked') ? detail.after : null;
+  const base = after ? s.grantedAfter[after] : (s.log[e.kind] ?? e.kind);
   const mail = typeof detail.mail === 'string' ? detail.mail : undefined;
   if (mail) return `${base}: ${(s.mailKinds as Record<string, string>)[mail] ?? mail}`;
   return typeof detail.by === 'string' ? `${base} (${detail.by})` : base;
