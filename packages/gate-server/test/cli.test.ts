@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { readSheet } from 'read-excel-file/node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { progressBar } from '../src/cli/progress.ts';
 import { Sealer } from '../src/security/seal.ts';
@@ -46,7 +47,7 @@ forEachBackend('tour-gate data commands', (backend) => {
   it('stats prints the same numbers as the store query', async () => {
     const { stdout } = await cli('stats', 'gartenweg-3', '--json');
     const store = GateStore.open(databaseUrl, { sealer: Sealer.random() });
-    expect(JSON.parse(stdout)).toEqual(await store.statistics.tour('gartenweg-3'));
+    expect(JSON.parse(stdout)).toEqual(await store.statistics.tour('gartenweg-3', {}, 'manual'));
     await store.close();
     const table = (await cli('stats', 'gartenweg-3')).stdout;
     expect(table).toMatch(/registrations\s+6/);
@@ -59,12 +60,32 @@ forEachBackend('tour-gate data commands', (backend) => {
 
   it('export streams CSV and JSON to stdout, without a progress bar when stderr is no terminal', async () => {
     const csv = await cli('export', 'musterstrasse-12', '--format', 'csv', '--separator', ';');
-    expect(csv.stdout.startsWith('\uFEFFid;tour;status;')).toBe(true);
+    expect(csv.stdout.startsWith('\uFEFFRegistriert am;Status;')).toBe(true); // the broker's language
     expect(csv.stdout.trim().split('\r\n')).toHaveLength(8);
     expect(csv.stderr).toBe('');
     const json = await cli('export', 'gartenweg-3', '--format', 'json', '--status', 'denied');
     expect(JSON.parse(json.stdout)).toHaveLength(2);
     await expect(cli('export', 'gartenweg-3', '--format', 'xml')).rejects.toMatchObject({ code: 2 });
+    await expect(cli('export', 'gartenweg-3', '--format', 'csv', '--locale', 'fr')).rejects.toMatchObject({ code: 2 });
+  });
+
+  it('export --format xlsx writes a workbook to stdout, in the language asked for', async () => {
+    const xlsx = await run(
+      process.execPath,
+      [BIN, 'export', 'musterstrasse-12', '--format', 'xlsx', '--locale', 'en'],
+      {
+        env: { ...process.env, GATE_DATABASE_URL: databaseUrl, GATE_CONFIG: configPath, NODE_ENV: 'development' },
+        maxBuffer: 10_000_000,
+        encoding: 'buffer',
+      },
+    );
+    const rows = await readSheet(xlsx.stdout);
+    expect(rows).toHaveLength(8);
+    expect((rows[0] as string[]).slice(0, 3)).toEqual(['Registered', 'Status', 'Salutation']);
+    expect(rows[1]![0]).toBeInstanceOf(Date);
+    expect(rows.slice(1).map((r) => r[(rows[0] as string[]).indexOf('Postal code')])).toEqual(
+      new Array(7).fill('50667'),
+    );
   });
 
   it('draws the progress bar on a terminal only', () => {

@@ -47,9 +47,10 @@ export async function statsCommand(env: ServerEnv, tourId: string | undefined, f
   const { store, tours, close } = await open(env);
   try {
     // Erased or removed tours still have aggregates; an unknown id is most likely a typo.
-    if (!tours.find(tourId)) throw new GateError('TOUR_NOT_FOUND');
+    const tour = tours.find(tourId);
+    if (!tour) throw new GateError('TOUR_NOT_FOUND');
     const { from, to } = parseFilter((k) => str(flags[k]));
-    const stats = await store.statistics.tour(tourId, { from, to });
+    const stats = await store.statistics.tour(tourId, { from, to }, tour.config.mode);
     if (flags.json) {
       console.log(JSON.stringify(stats, null, 2));
       return 0;

@@ -9,7 +9,6 @@
  */
 import { PassThrough } from 'node:stream';
 import type { TourConfig } from '@tour-gate/shared/config';
-import ExcelJS from 'exceljs';
 import type { LeadFilter, LeadStore } from '../../store/leads.ts';
 import { exportColumns, exportValues } from './columns.ts';
 
@@ -31,6 +30,9 @@ export async function* xlsxChunks(
   tour: TourConfig | undefined,
   o: { locale: 'de' | 'en'; filter?: LeadFilter; pageSize?: number; onProgress?: (done: number) => void },
 ): AsyncGenerator<Uint8Array> {
+  // Loaded on the first XLSX export only: exceljs is large, and the server and the CLI start
+  // without it.
+  const { default: ExcelJS } = await import('exceljs');
   const out = new PassThrough();
   const columns = exportColumns(tour, o.locale);
   const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
