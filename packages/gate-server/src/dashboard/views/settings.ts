@@ -24,8 +24,9 @@ const CSS = `
 .settings .check label{font-weight:400;color:#17212b}
 .settings .pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(220px,1fr));gap:0 16px}
 .settings .custom-field{background:#f8fafc}.settings .actions{gap:6px}
-.settings .settings-table{width:auto;min-width:min(100%,30em)}.settings .settings-table th,.settings .settings-table td{vertical-align:middle;padding-right:24px}
-.settings .settings-table select{min-width:10em}.settings .settings-table td input[type=text]{min-width:8em}
+.settings .settings-table{width:auto;min-width:min(100%,30em)}.settings .settings-table th,.settings .settings-table td{vertical-align:middle}
+.settings .settings-table select{min-width:10em}
+@media (max-width:480px){.settings .settings-table select{min-width:0}.settings fieldset{padding:8px 10px}}.settings .settings-table td input[type=text]{min-width:8em}
 .settings .savebar{display:flex;gap:12px;align-items:center;flex-wrap:wrap}
 .errors a{color:#7a231e;font-weight:600}.errors ul{margin:6px 0 0;padding-left:20px}
 .vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
