@@ -94,8 +94,10 @@ describe('manual release in a browser', () => {
     const { context, page } = await requestAccess(email);
 
     const broker = await openReview(email);
+    // Deny asks first: a second step that says what will happen, and only its form denies.
     await broker.page.locator('button.deny').click();
-    await broker.page.locator('button.deny').waitFor({ state: 'detached' });
+    await broker.page.locator('[data-confirm="deny"] button.deny').click();
+    await broker.page.locator('[data-status="denied"]').waitFor();
     await broker.context.close();
 
     const notice = await mailTo(stack.smtp, email, 'deny');
