@@ -42,7 +42,8 @@ button{font:inherit;font-weight:600;border:0;border-radius:6px;padding:12px 20px
 background:#1e6b34}
 button.deny,button.revoke{background:#9b1c1c}
 .confirm{border:2px solid #9b1c1c}
-.confirm .actions{align-items:center}
+.confirm .actions{align-items:center;gap:24px}
+.confirm .actions form{flex:0 0 auto}
 .confirm a{font-weight:600}
 .nw{white-space:nowrap}
 .hint{color:#41505e;font-size:14px;margin:8px 0 0}
