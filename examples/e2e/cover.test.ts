@@ -45,7 +45,7 @@ const domText = (page: Page): Promise<string> =>
     const parts: string[] = [];
     const walk = (root: Document | ShadowRoot) => {
       parts.push(root instanceof Document ? root.documentElement.outerHTML : root.innerHTML);
-      for (const element of root.querySelectorAll('*')) {
+      for (const element of Array.from(root.querySelectorAll('*'))) {
         if (element.shadowRoot) walk(element.shadowRoot);
         if (element instanceof HTMLIFrameElement) parts.push(element.src);
       }
