@@ -166,9 +166,9 @@ it('a broker sets up a tour in the dashboard and a visitor on another origin reg
   await log.waitFor();
   const text = ((await log.textContent()) ?? '').replace(/\s+/g, ' ');
   expect(text).toContain('Rundgang angelegt');
-  expect(text).toContain('Feld „Telefon“: (nicht gesetzt) → Pflichtfeld');
+  expect(text).toContain('Feld „Telefon“: freiwillig → Pflichtfeld');
   expect(text).toContain('Eigene Felder: – → Finanzierung (Auswahlliste, freiwillig, Gesichert, In Klärung)');
-  expect(text).toContain('Geschützte Standpunkte: alle außer: – → nur: schlafzimmer, bad');
+  expect(text).toContain('Geschützte Standpunkte: alle Standpunkte → nur: schlafzimmer, bad');
   expect(text).toContain(`Weitere Webadressen, die den Rundgang einbinden dürfen: – → ${pageOrigin}`);
   expect(text).toContain(BROKER);
   expect(takePageErrors()).toEqual([]);

@@ -161,11 +161,9 @@ forEachBackend('dashboard tour settings', (backend) => {
     expect(tourPage).toMatch(
       /<strong>Art der Freigabe<\/strong>: <del>E-Mail-Freigabe<\/del> → <ins>Manuelle Freigabe<\/ins>/,
     );
-    expect(tourPage).toMatch(
-      /<strong>Feld „Telefon“<\/strong>: <del>\(nicht gesetzt\)<\/del> → <ins>Pflichtfeld<\/ins>/,
-    );
+    expect(tourPage).toMatch(/<strong>Feld „Telefon“<\/strong>: <del>freiwillig<\/del> → <ins>Pflichtfeld<\/ins>/);
     expect(tourPage).toContain(
-      '<strong>Geschützte Standpunkte</strong>: <del>alle außer: –</del> → <ins>nur: schlafzimmer, bad</ins>',
+      '<strong>Geschützte Standpunkte</strong>: <del>alle Standpunkte</del> → <ins>nur: schlafzimmer, bad</ins>',
     );
     expect(tourPage).toContain('Rundgang angelegt');
     expect(tourPage).toContain(MUELLER);

@@ -2,7 +2,7 @@
  * A tour's change log ("Änderungsprotokoll"): each save with its time, who made it and each
  * changed setting by its name, before and after, in words (never the stored codes), newest first.
  */
-import { countryName, FIELD_LABELS, isStandardFieldKey } from '@tour-gate/shared';
+import { countryName, DEFAULT_FIELD_REQUIREMENTS, FIELD_LABELS, isStandardFieldKey } from '@tour-gate/shared';
 import { html } from 'hono/html';
 import type { AuditEntry } from '../../store/audit.ts';
 import type { Html } from '../../util/html.ts';
@@ -66,6 +66,11 @@ function valueText(path: string, value: unknown, s: SettingsStrings, l: DashLoca
 }
 
 function rawValueText(path: string, value: unknown, s: SettingsStrings, l: DashLocale): string {
+  // A standard field the tour says nothing about has its default requirement.
+  const [head, sub] = path.split('.');
+  if ((value === null || value === undefined) && head === 'fields' && sub && isStandardFieldKey(sub)) {
+    return s.requirements[DEFAULT_FIELD_REQUIREMENTS[sub]];
+  }
   if (value === null || value === undefined || value === '') return s.log.unset;
   if (path === 'mode' && (value === 'email' || value === 'manual')) return s.modes[value];
   if (path === 'locale' && (value === 'de' || value === 'en')) return s.locales[value];
@@ -79,8 +84,8 @@ function rawValueText(path: string, value: unknown, s: SettingsStrings, l: DashL
   if (typeof value === 'string') return value;
   if (path === 'viewpoints' && typeof value === 'object') {
     const v = value as { protect?: string; ids?: string[] };
-    const ids = v.ids?.length ? v.ids.join(', ') : s.none;
-    return `${v.protect === 'list' ? s.log.only : s.log.allExcept}: ${ids}`;
+    if (!v.ids?.length) return v.protect === 'list' ? s.log.noViewpoint : s.log.allViewpoints;
+    return `${v.protect === 'list' ? s.log.only : s.log.allExcept}: ${v.ids.join(', ')}`;
   }
   if (path === 'customFields' && Array.isArray(value)) {
     if (!value.length) return s.none;
