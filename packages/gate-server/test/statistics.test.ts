@@ -13,7 +13,7 @@ import { forEachBackend } from './backends.ts';
 import { loginAs } from './dashboard-client.ts';
 import { TOUR_ORIGIN } from './fixtures.ts';
 import type { TestServer } from './harness.ts';
-import { register, visitor } from './seed.ts';
+import { openLink, register, visitor } from './seed.ts';
 
 const TOUR = 'musterstrasse-12';
 const DAY = 86_400_000;
@@ -86,6 +86,7 @@ forEachBackend('statistics', (backend) => {
     for (let i = 0; i < 3; i++) await register(server, TOUR, { ...visitor(TOUR, i), viewpoint: 'schlafzimmer' });
     await register(server, TOUR, { ...visitor(TOUR, 3), viewpoint: 'bad' });
     await register(server, TOUR, visitor(TOUR, 4)); // no viewpoint
+    await openLink(server, `${TOUR}-visitor-0@example.org`);
     // Day 2.
     server.clock.advance(DAY);
     day2 = dayOf(server.clock.now);
@@ -139,7 +140,7 @@ forEachBackend('statistics', (backend) => {
     expect(rate('masksShown')).toBeCloseTo(8 / 12);
     expect(rate('registrations')).toBeCloseTo(6 / 8);
     expect(rate('released')).toBe(1);
-    expect(rate('opened')).toBe(0);
+    expect(rate('opened')).toBeCloseTo(1 / 6);
     const manual = conversions({ ...s.funnel, registrations: 4, granted: 0 }, 'manual');
     expect(manual.map((c) => c.to)).toContain('granted');
     expect(manual.find((c) => c.from === 'granted')?.rate).toBeNull(); // nothing to divide by
@@ -171,8 +172,18 @@ forEachBackend('statistics', (backend) => {
     expect(/data-previous="tourViews">(\d+)</.exec(page)?.[1]).toBe('0');
     const bars = /<figure class="chart" data-bars="(\d+)"/.exec(page)?.[1];
     expect(bars).toBe('7');
-    // Every lead count links to the list filtered to the same period.
-    expect(page).toContain(`/dashboard/tours/${TOUR}/leads?from=${s.period.from}&amp;to=${s.period.to}`);
+    // Every lead count links to the list filtered to the same period, and that list has as many.
+    const list = `/dashboard/tours/${TOUR}/leads?from=${s.period.from}&amp;to=${s.period.to}`;
+    expect(page).toContain(`${list}"`);
+    expect(page).toContain(`${list}&amp;opened=1"`);
+    expect(page).toContain(`${list}&amp;status=released"`);
+    const count = async (href: string) =>
+      Number(/data-metric="total">(\d+)/.exec(await (await client.get(href.replace(/&amp;/g, '&'))).text())?.[1]);
+    expect(await count(list)).toBe(s.funnel.registrations);
+    expect(await count(`${list}&amp;opened=1`)).toBe(s.funnel.opened);
+    expect(s.funnel.opened).toBe(1);
+    expect(await count(`${list}&amp;status=released`)).toBe(s.status.released);
+    expect((await client.get(`/dashboard/tours/${TOUR}/leads?opened=yes`)).status).toBe(422);
 
     const key = (await createBrokerKey(server.store, 'mueller', 'test', server.clock.now)).key;
     const api = (await (

@@ -739,6 +739,12 @@ export const OPERATIONS: readonly Operation[] = [
         description: `Only leads in this state. ${STATUS_GLOSSARY}`,
       },
       { name: 'q', in: 'query', schema: z.string(), description: 'Search text (the first 200 characters count).' },
+      {
+        name: 'opened',
+        in: 'query',
+        schema: z.enum(['1']),
+        description: 'Only leads who opened their unlock link.',
+      },
       ...periodParams,
     ],
     security: 'admin',

@@ -19,6 +19,9 @@ export function parseFilter(get: (key: string) => string | undefined): LeadFilte
   const status = get('status')?.trim() || undefined;
   if (status && !STATUSES.includes(status as RegistrationStatus)) fields.status = 'invalid';
   const q = get('q')?.trim().slice(0, 200) || undefined;
+  const openedParam = get('opened')?.trim();
+  if (openedParam && openedParam !== '1') fields.opened = 'invalid';
   if (Object.keys(fields).length) throw new GateError('VALIDATION_FAILED', { fields });
-  return { from, to, status: status as RegistrationStatus | undefined, q };
+  const opened = openedParam === '1' ? true : undefined;
+  return { from, to, status: status as RegistrationStatus | undefined, q, ...(opened ? { opened } : {}) };
 }

@@ -11,6 +11,8 @@ export interface LeadFilter extends Period {
   /** Free text, matched case-insensitively against the email and every field value. */
   q?: string | undefined;
   status?: RegistrationStatus | undefined;
+  /** Only leads who opened their unlock link (`first_opened_at` set). */
+  opened?: boolean | undefined;
 }
 
 const PAGE_SIZE = 50;
@@ -25,6 +27,7 @@ function filtered(
 ): SelectQueryBuilder<Database, 'registrations', object> {
   let q = db.selectFrom('registrations').where('tour_id', '=', tourId);
   if (f.status) q = q.where('status', '=', f.status);
+  if (f.opened) q = q.where('first_opened_at', 'is not', null);
   if (f.from) q = q.where('day', '>=', f.from);
   if (f.to) q = q.where('day', '<=', f.to);
   const text = f.q?.trim();

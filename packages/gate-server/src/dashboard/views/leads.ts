@@ -28,6 +28,7 @@ function query(filter: LeadFilter, extra: Record<string, string>): string {
     status: filter.status,
     from: filter.from,
     to: filter.to,
+    opened: filter.opened ? '1' : undefined,
     ...extra,
   })) {
     if (v) p.set(k, v);
@@ -56,6 +57,11 @@ export function leadsView(v: LeadsViewInput): Html {
     <input id="from" name="from" type="date" value="${filter.from ?? ''}">
   </div>
   <div><label for="to">${s.leads.to}</label><input id="to" name="to" type="date" value="${filter.to ?? ''}"></div>
+  ${
+    filter.opened
+      ? html`<div><label><input type="checkbox" name="opened" value="1" checked> ${s.leads.openedOnly}</label></div>`
+      : ''
+  }
   <div><button class="plain" type="submit">${s.leads.apply}</button></div>
 </form>`;
   // On a phone each row is a card: every cell with its column's name above (CSS in page.ts).

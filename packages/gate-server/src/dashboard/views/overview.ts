@@ -51,7 +51,7 @@ export function overviewView(s: DashStrings, rows: OverviewRow[], l: DashLocale 
         <a href="${leads}?status=pending" data-metric="pending">${stats.status.pending}</a>
       </td>
       <td class="n" data-label="${s.overview.opened}">
-        <a href="/dashboard/tours/${tour.config.id}" data-metric="opened">${stats.funnel.opened}</a>
+        <a href="${leads}?opened=1" data-metric="opened">${stats.funnel.opened}</a>
       </td>
     </tr>`;
   });

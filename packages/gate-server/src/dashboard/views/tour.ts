@@ -97,9 +97,11 @@ function funnel(v: TourViewInput): Html {
     const linked =
       k === 'registrations'
         ? html`<a href="${leadsLink(v)}">${count}</a>`
-        : status
-          ? html`<a href="${leadsLink(v, { status })}">${count}</a>`
-          : count;
+        : k === 'opened'
+          ? html`<a href="${leadsLink(v, { opened: '1' })}">${count}</a>`
+          : status
+            ? html`<a href="${leadsLink(v, { status })}">${count}</a>`
+            : count;
     return html`<tr>
       <th scope="row" data-label="">${s.funnel[k]}</th>
       <td class="n" data-label="${s.tour.count}">${linked}</td>
