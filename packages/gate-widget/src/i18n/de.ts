@@ -64,7 +64,7 @@ export const de: Translation = {
   askLinkSubmit: 'Link senden',
   newLinkSentTitle: 'Bitte sehen Sie in Ihr Postfach',
   newLinkSentTo:
-    'Ist für {email} der Zugang zu diesem Rundgang freigegeben, ist ein neuer Link dorthin unterwegs. Falls in ein paar Minuten nichts ankommt, sehen Sie bitte im Spam-Ordner nach und prüfen Sie die Adresse.',
+    'Falls für {email} der Zugang zu diesem Rundgang freigegeben ist, ist ein neuer Link dorthin unterwegs. Falls in ein paar Minuten nichts ankommt, sehen Sie bitte im Spam-Ordner nach und prüfen Sie die Adresse.',
   limitedTitle: 'Bitte warten Sie kurz',
   limitedText: (time, minutes) =>
     `In kurzer Zeit kamen zu viele Anfragen. Bitte versuchen Sie es ab ${time} Uhr erneut (${minutes < 2 ? 'in etwa einer Minute' : `in etwa ${minutes} Minuten`}). Ihre Eingaben bleiben erhalten, solange diese Seite geöffnet ist.`,
@@ -81,9 +81,9 @@ export const de: Translation = {
   messageSentTitle: 'Nachricht gesendet',
   messageSentText: (broker) => `Ihre Nachricht ist an ${broker} unterwegs.`,
   elsewhereText:
-    'Schon freigegeben, und Sie haben den Link auf einem anderen Gerät geöffnet? Dann senden wir ihn gern erneut.',
+    'Wurde Ihre Anfrage schon freigegeben und haben Sie den Link auf einem anderen Gerät geöffnet? Dann senden wir ihn Ihnen gern erneut.',
   resendLink: 'Link erneut senden',
-  resentText: 'Ist Ihr Zugang freigegeben, ist ein neuer Link an die Adresse Ihrer Anfrage unterwegs.',
+  resentText: 'Falls Ihr Zugang freigegeben ist, ist ein neuer Link an die Adresse Ihrer Anfrage unterwegs.',
   releasedTitle: 'Ihr Link wurde per E-Mail verschickt',
   releasedText: (date) =>
     `Am ${date} haben wir Ihnen einen Link geschickt, der diesen Rundgang freischaltet. Bitte öffnen Sie ihn auf diesem Gerät. Finden Sie ihn nicht oder haben Sie ihn auf einem anderen Gerät geöffnet, senden wir ihn gern erneut.`,

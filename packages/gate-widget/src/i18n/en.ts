@@ -87,7 +87,8 @@ export const en = {
   messageSubmit: 'Send message',
   messageSentTitle: 'Message sent',
   messageSentText: (broker: string) => `Your message is on its way to ${broker}.`,
-  elsewhereText: 'Already granted, and you opened the link on another device? We will gladly send it again.',
+  elsewhereText:
+    'Has your request been granted already, and you opened the link on another device? Then we will gladly send it again.',
   resendLink: 'Send the link again',
   resentText: 'If your access has been granted, a new link is on its way to the address of your request.',
   releasedTitle: 'Your link was sent by email',
