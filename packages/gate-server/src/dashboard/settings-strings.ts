@@ -233,7 +233,7 @@ const de: SettingsStrings = {
     email:
       'Der Interessent registriert sich und erhält den Freischalt-Link sofort per E-Mail. Spart Ihnen Zeit und ist besonders interessentenfreundlich, etwa bei einem leerstehenden Objekt.',
     manual:
-      'Sie prüfen jede Anfrage zuerst und gewähren oder verweigern den Zugang aus der E-Mail oder hier. Kostet Zeit, schützt aber die Privatsphäre der Bewohner; für ein bewohntes Objekt.',
+      'Sie prüfen jede Anfrage zuerst und geben den Zugang frei oder lehnen die Anfrage ab, aus der E-Mail oder hier. Kostet Zeit, schützt aber die Privatsphäre der Bewohner; für ein bewohntes Objekt.',
   },
   linkValidityDays: 'Freischalt-Links gültig (Tage)',
   accessValidityDays: 'Zugang nach dem Freischalten (Tage)',

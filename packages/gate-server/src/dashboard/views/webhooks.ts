@@ -49,8 +49,8 @@ const en = {
   },
   eventNames: {
     'lead.registered': 'New registration',
-    'lead.released': 'Released by email',
-    'lead.granted': 'Access granted',
+    'lead.released': 'Granted automatically',
+    'lead.granted': 'Granted manually',
     'lead.denied': 'Request denied',
     'lead.revoked': 'Access revoked',
     'lead.opened': 'Link opened',
@@ -115,8 +115,8 @@ const de: WebhookStrings = {
   },
   eventNames: {
     'lead.registered': 'Neue Registrierung',
-    'lead.released': 'Per E-Mail freigegeben',
-    'lead.granted': 'Zugang gewährt',
+    'lead.released': 'Automatisch freigegeben',
+    'lead.granted': 'Manuell freigegeben',
     'lead.denied': 'Anfrage abgelehnt',
     'lead.revoked': 'Zugang widerrufen',
     'lead.opened': 'Link geöffnet',
