@@ -9,10 +9,12 @@ import { inflateRawSync } from 'node:zlib';
 import { XMLParser } from 'fast-xml-parser';
 import { readSheet } from 'read-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBrokerKey } from '../src/core/api-keys.ts';
 import { csvCell, csvRow, startsFormula } from '../src/core/export/csv.ts';
 import { exportChunks } from '../src/core/export/stream.ts';
 import type { Registration } from '../src/store/schema.ts';
 import { forEachBackend } from './backends.ts';
+import { loginAs } from './dashboard-client.ts';
 import type { TestServer } from './harness.ts';
 import { register, visitor } from './seed.ts';
 
@@ -276,6 +278,30 @@ forEachBackend('lead exports', (backend) => {
       await collect(exportChunks(server.store.leads, 'musterstrasse-12', config(), { format: 'xlsx', locale: 'en' })),
     );
     expect((en[0] as string[]).slice(0, 3)).toEqual(['Registered', 'Status', 'Salutation']);
+  });
+
+  it("serves the XLSX from the dashboard and the admin API, in the broker's language or the one asked for", async () => {
+    const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    const client = await loginAs(server, 'anna@mueller-immobilien.example');
+    const dash = await client.get('/dashboard/tours/musterstrasse-12/export?format=xlsx&status=released');
+    expect(dash.status).toBe(200);
+    expect(dash.headers.get('content-type')).toBe(XLSX);
+    expect(dash.headers.get('content-disposition')).toBe('attachment; filename="musterstrasse-12-leads.xlsx"');
+    const rows = await readSheet(Buffer.from(await dash.arrayBuffer()));
+    expect(rows).toHaveLength(26);
+    expect((rows[0] as string[])[0]).toBe('Registriert am');
+
+    const key = (await createBrokerKey(server.store, 'mueller', 'test', server.clock.now)).key;
+    const auth = { authorization: `Bearer ${key}` };
+    const api = await server.get('/v1/admin/tours/musterstrasse-12/leads?format=xlsx&locale=en', auth);
+    expect(api.status).toBe(200);
+    expect(api.headers.get('content-type')).toBe(XLSX);
+    const en = await readSheet(Buffer.from(await api.arrayBuffer()));
+    expect((en[0] as string[]).slice(0, 2)).toEqual(['Registered', 'Status']);
+    expect(en).toHaveLength(26);
+    const bad = await server.get('/v1/admin/tours/musterstrasse-12/leads?format=xlsx&locale=fr', auth);
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
   });
 
   it('streams JSON in pages and never repeats or skips a lead', async () => {
