@@ -152,4 +152,37 @@ describe('hCaptcha in the mask', () => {
     expect(standIn()?.getResponse(id)).to.equal('');
     expect(standIn()?.__standInResets(id)).to.equal(resetsBefore + 1);
   });
+
+  it('asks for it on the email-only new-link screen too, and its token goes with the address', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour, gateConfig(tour, { captcha: { provider: 'hcaptcha', siteKey: SITE_KEY } }));
+    const { fill, linkToken } = await import('../../test/harness.ts');
+    const token = await linkToken(tour, 'LINK_INVALID');
+    history.replaceState(null, '', `#tour-gate-unlock=${token}`);
+    const gate = await mountGate(tour, { 'captcha-script': CAPTCHA_STAND_IN }, { waitForConfig: false });
+    const root = await openMask(gate);
+    await waitUntil(() => text(root.querySelector('[part="screen-title"]')) === en.linkInvalidTitle, 'no link screen');
+    [...root.querySelectorAll<HTMLButtonElement>('button')].find((b) => text(b) === en.askLinkTitle)?.click();
+    await waitUntil(() => root.querySelector('[name="email"]'), 'no email field');
+    fill(root, 'email', 'erika@example.com');
+    submit(root);
+    await waitUntil(
+      () => text(root.querySelector('#tg-error-tg-captcha')) === en.errors.CAPTCHA_REQUIRED,
+      'unsolved captcha not caught',
+    );
+    expect((await requestsOf(tour)).filter((r) => r.path.endsWith('/links'))).to.have.length(0);
+
+    await waitUntil(() => gate.querySelector('[slot="captcha"] iframe'), 'captcha did not render');
+    const id = gate.querySelector<HTMLIFrameElement>('[slot="captcha"] iframe')?.dataset.hcaptchaWidgetId ?? '';
+    standIn()?.execute(id);
+    await waitUntil(() => document.querySelector('body > iframe[data-hcaptcha-challenge]'), 'no challenge');
+    await click(document.querySelector('body > iframe[data-hcaptcha-challenge]') as Element);
+    await waitUntil(() => standIn()?.getResponse(id), 'not solved');
+    const solved = standIn()?.getResponse(id);
+    submit(root);
+    const [sent] = await waitForRequests(tour, (r) => r.path.endsWith('/links'));
+    expect(sent?.valid).to.equal(true);
+    expect(sent?.body).to.include({ email: 'erika@example.com', captcha: solved });
+    await waitUntil(() => text(root.querySelector('[part="screen-title"]')) === en.newLinkSentTitle, 'no outcome');
+  });
 });
