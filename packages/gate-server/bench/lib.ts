@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,10 @@ export interface Row {
   rate?: number;
   /** The baseline's requests per second. */
   baseRate?: number;
+  /** CPU time of tour-gate's process per request (user + system, µs): robust on a busy machine. */
+  cpu?: number;
+  /** The baseline's CPU time per request, µs. */
+  baseCpu?: number;
   /** tour-gate's p99 latency, ms. */
   p99?: number;
   /** The baseline's p99 latency, ms. */
@@ -148,6 +152,8 @@ export interface CannonResult {
   /** Answers whose status was not the expected one. */
   unexpected: number;
   requests: number;
+  /** The server process's CPU time (user + system) during the run, ms (when `pid` was given). */
+  cpuMs?: number;
 }
 
 export interface CannonTarget {
@@ -158,7 +164,24 @@ export interface CannonTarget {
   body?: string | (() => string);
   /** The status every answer should have (default: any 2xx). */
   expect?: number;
+  /** The server's process id, to measure its CPU time per request (Linux `/proc`). */
+  pid?: number;
 }
+
+/** A process's CPU time so far (user + system), ms; undefined where `/proc` can't tell. */
+export function cpuTimeMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+/** `getconf CLK_TCK` on Linux (100 on every common kernel configuration). */
+const CLOCK_TICKS = 100;
 
 /** One autocannon run of `seconds` against `target`. */
 export async function cannon(target: CannonTarget, seconds: number, connections: number): Promise<CannonResult> {
@@ -176,12 +199,14 @@ export async function cannon(target: CannonTarget, seconds: number, connections:
     const make = target.body;
     opts.requests = [{ setupRequest: (req) => ({ ...req, body: make() }) }];
   }
+  const cpuBefore = target.pid === undefined ? undefined : cpuTimeMs(target.pid);
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(opts, (err, r) => (err ? reject(err) : resolve(r)));
     instance.on('response', (_client, status) => {
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
     });
   });
+  const cpuAfter = target.pid === undefined ? undefined : cpuTimeMs(target.pid);
   let unexpected = 0;
   for (const [status, n] of statuses) {
     const ok = target.expect === undefined ? status >= 200 && status < 300 : status === target.expect;
@@ -193,6 +218,7 @@ export async function cannon(target: CannonTarget, seconds: number, connections:
     errors: result.errors + result.timeouts,
     unexpected,
     requests: result.requests.total,
+    ...(cpuBefore !== undefined && cpuAfter !== undefined ? { cpuMs: cpuAfter - cpuBefore } : {}),
   };
 }
 
@@ -229,8 +255,13 @@ function combine(results: CannonResult[]): CannonResult {
     errors: results.reduce((s, r) => s + r.errors, 0),
     unexpected: results.reduce((s, r) => s + r.unexpected, 0),
     requests: results.reduce((s, r) => s + r.requests, 0),
+    ...(results.every((r) => r.cpuMs !== undefined) ? { cpuMs: results.reduce((s, r) => s + r.cpuMs!, 0) } : {}),
   };
 }
+
+/** CPU µs per request of a combined result, when measured. */
+export const cpuPerRequest = (r: CannonResult): number | undefined =>
+  r.cpuMs === undefined || r.requests === 0 ? undefined : (r.cpuMs * 1000) / r.requests;
 
 /** A row from an alternated run. */
 export function ratioRow(path: string, backend: string, r: Alternated, goal?: { ratio: number }): Row {
@@ -242,6 +273,8 @@ export function ratioRow(path: string, backend: string, r: Alternated, goal?: { 
     baseRate: r.bare.rate,
     p99: r.gate.p99,
     baseP99: r.bare.p99,
+    cpu: cpuPerRequest(r.gate),
+    baseCpu: cpuPerRequest(r.bare),
     errors: r.gate.errors,
     non2xx: r.gate.unexpected,
     ...(goal

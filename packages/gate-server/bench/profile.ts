@@ -5,6 +5,7 @@
  *   pnpm --filter @tour-gate/gate-server exec tsx bench/profile.ts config|access [seconds] [sqlite|postgres]
  *
  * The raw `.cpuprofile` stays in the printed folder (open it in Chrome's DevTools).
+ * `PROFILE_BARE=1` profiles the bare Hono baseline (bench/bare.ts) instead, for comparison.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,8 +21,9 @@ const dir = mkdtempSync(join(tmpdir(), 'tour-gate-profile-'));
 const smtp = new TestSmtp();
 await smtp.start();
 const pg = backend === 'postgres' ? await tempPostgres() : undefined;
+const bare = process.env.PROFILE_BARE === '1';
 const gate = await startProcess(
-  ['src/cli.ts', 'serve'],
+  bare ? ['bench/bare.ts'] : ['src/cli.ts', 'serve'],
   benchEnv({ databaseUrl: pg?.url ?? join(dir, 'db.sqlite'), config: writeBenchConfig(dir), smtpUrl: smtp.url }),
   { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] },
 );

@@ -76,13 +76,29 @@ const fmt = (n: number | undefined, digits = 0) =>
     ? '–'
     : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const table = [
-  ['path', 'db', 'ratio', 'req/s', 'bare req/s', 'p99 ms', 'bare p99', 'errors', 'non-2xx', 'goal', 'met'],
+  [
+    'path',
+    'db',
+    'ratio',
+    'req/s',
+    'bare req/s',
+    'CPU µs/req',
+    'bare CPU',
+    'p99 ms',
+    'bare p99',
+    'errors',
+    'non-2xx',
+    'goal',
+    'met',
+  ],
   ...rows.map((r) => [
     r.path,
     r.backend,
     r.ratio === undefined ? '–' : `${fmt(r.ratio, 2)}×`,
     fmt(r.rate),
     fmt(r.baseRate),
+    fmt(r.cpu),
+    fmt(r.baseCpu),
     fmt(r.p99, 1),
     fmt(r.baseP99, 1),
     fmt(r.errors),

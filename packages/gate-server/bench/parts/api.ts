@@ -61,8 +61,8 @@ async function readPaths(ctx: BenchContext, backend: string, databaseUrl: string
       ctx.log(`${backend}: GET gate config`);
       const r = await alternate(
         ctx,
-        { url: gateUrl, headers, expect: 200 },
-        { url: `${bare.url}/v1/tours/${BENCH_TOUR}/gate`, headers, expect: 200 },
+        { url: gateUrl, headers, expect: 200, pid: gate.child.pid },
+        { url: `${bare.url}/v1/tours/${BENCH_TOUR}/gate`, headers, expect: 200, pid: bare.child.pid },
       );
       rows.push(ratioRow('GET /v1/tours/:tour/gate', backend, r, { ratio: 0.8 }));
     }
@@ -72,8 +72,8 @@ async function readPaths(ctx: BenchContext, backend: string, databaseUrl: string
       const auth = { ...headers, authorization: `Bearer ${token}` };
       const r = await alternate(
         ctx,
-        { url: `${gate.url}/v1/tours/${BENCH_TOUR}/access`, headers: auth, expect: 200 },
-        { url: `${bare.url}/v1/tours/${BENCH_TOUR}/access`, headers: auth, expect: 200 },
+        { url: `${gate.url}/v1/tours/${BENCH_TOUR}/access`, headers: auth, expect: 200, pid: gate.child.pid },
+        { url: `${bare.url}/v1/tours/${BENCH_TOUR}/access`, headers: auth, expect: 200, pid: bare.child.pid },
       );
       rows.push(ratioRow('GET /v1/tours/:tour/access', backend, r, { ratio: 0.5 }));
     }
@@ -102,8 +102,8 @@ async function registrationPath(ctx: BenchContext, dir: string): Promise<Row> {
     const path = `/v1/tours/${BENCH_TOUR}/registrations`;
     const r = await alternate(
       ctx,
-      { url: gate.url + path, method: 'POST', headers, body, expect: 202 },
-      { url: bare.url + path, method: 'POST', headers, body, expect: 202 },
+      { url: gate.url + path, method: 'POST', headers, body, expect: 202, pid: gate.child.pid },
+      { url: bare.url + path, method: 'POST', headers, body, expect: 202, pid: bare.child.pid },
     );
     const row = ratioRow('POST /v1/tours/:tour/registrations', 'SQLite', r);
     return {

@@ -1,5 +1,5 @@
 /** `GET /v1/tours/:tour/access`: does this access token still hold (signature, expiry, revocation)? */
-import { type AccessResponse, type AssetGrant, GateError } from '@tour-gate/shared';
+import { type AccessResponse, type ErrorCode, GateError } from '@tour-gate/shared';
 import type { AccessToken, Registration } from '../store/schema.ts';
 import type { GateDeps } from './deps.ts';
 import { statusError } from './redeem.ts';
@@ -12,18 +12,25 @@ import { statusError } from './redeem.ts';
  */
 export const ACCESS_RECHECK_MS = 2_000;
 
-interface Hold {
-  /** The tour and registration of the access token, as the row said. */
-  tour: string;
-  registrationId: string;
-  /** The asset grant handed out with it (reused while the hold is: a grant lasts an hour). */
-  assets: AssetGrant;
-  /** When it was read (monotonic ms), and when the row says the token expires (epoch ms). */
+/** What the database said of an access token a moment ago: it held (with what), or why not. */
+type Hold = (
+  | {
+      /** The tour and registration of the access token, as the row said. */
+      tour: string;
+      registrationId: string;
+      /** The answer, asset grant included (reused while the hold is: a grant lasts an hour). */
+      answer: AccessResponse;
+      /** When the row says the token expires (epoch ms). */
+      expiresAt: number;
+    }
+  | { refused: ErrorCode }
+) & {
+  /** When it was read: monotonic ms, and the core's clock. */
   readAt: number;
-  expiresAt: number;
-}
+  readNow: number;
+};
 
-/** Per composed core (tests start many in one process): jti → a recent read that held. */
+/** Per composed core (tests start many in one process): jti → a recent read. */
 const holds = new WeakMap<GateDeps, Map<string, Hold>>();
 /** Entries kept per instance; past that the oldest half goes (a flood of fresh tokens can't grow it). */
 const MAX_HOLDS = 50_000;
@@ -56,16 +63,9 @@ export async function checkAccess(deps: GateDeps, tourId: string, bearer: string
   const map = holdsOf(deps);
   const mono = performance.now();
   let hold = map.get(claims.jti);
-  if (!hold || mono - hold.readAt >= ACCESS_RECHECK_MS || hold.expiresAt <= now) {
+  if (!hold || stale(hold, mono, now)) {
     map.delete(claims.jti);
-    const row = await holdsAccess(deps, claims.jti, now);
-    hold = {
-      tour: tourId,
-      registrationId: row.registration_id,
-      assets: deps.assetGrants.issue(tourId, claims.jti, now, claims.expiresAt),
-      readAt: mono,
-      expiresAt: row.expires_at,
-    };
+    hold = await readHold(deps, tourId, claims.jti, claims.expiresAt, now, mono);
     if (map.size >= MAX_HOLDS) {
       let drop = map.size >> 1;
       for (const key of map.keys()) {
@@ -75,8 +75,48 @@ export async function checkAccess(deps: GateDeps, tourId: string, bearer: string
     }
     map.set(claims.jti, hold);
   }
+  if ('refused' in hold) throw new GateError(hold.refused);
   if (hold.registrationId !== claims.registrationId || hold.tour !== tourId) throw new GateError('TOKEN_INVALID');
-  return { valid: true, tour: tourId, expiresAt: new Date(claims.expiresAt).toISOString(), assets: hold.assets };
+  return hold.answer;
+}
+
+/** Older than the bound (by the wall or by the core's clock), or past the token's expiry. */
+function stale(hold: Hold, mono: number, now: number): boolean {
+  if (mono - hold.readAt >= ACCESS_RECHECK_MS || now - hold.readNow >= ACCESS_RECHECK_MS || now < hold.readNow) {
+    return true;
+  }
+  return 'expiresAt' in hold && hold.expiresAt <= now;
+}
+
+/** Reads the token's hold; a refusal for a reason of the token's own (not an outage) is kept too. */
+async function readHold(
+  deps: GateDeps,
+  tourId: string,
+  jti: string,
+  accessExpiresAt: number,
+  now: number,
+  mono: number,
+): Promise<Hold> {
+  try {
+    const row = await holdsAccess(deps, jti, now);
+    return {
+      tour: tourId,
+      registrationId: row.registration_id,
+      // Frozen: every check while it holds hands out this one object.
+      answer: Object.freeze({
+        valid: true as const,
+        tour: tourId,
+        expiresAt: new Date(accessExpiresAt).toISOString(),
+        assets: Object.freeze(deps.assetGrants.issue(tourId, jti, now, accessExpiresAt)),
+      }),
+      expiresAt: row.expires_at,
+      readAt: mono,
+      readNow: now,
+    };
+  } catch (err) {
+    if (!(err instanceof GateError) || err.code === 'UNAVAILABLE' || err.code === 'INTERNAL') throw err;
+    return { refused: err.code, readAt: mono, readNow: now };
+  }
 }
 
 /**

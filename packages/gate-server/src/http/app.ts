@@ -13,6 +13,7 @@ import { MAX_BODY_BYTES } from './body.ts';
 import type { GateEnv } from './context.ts';
 import { tourCors } from './cors.ts';
 import { notFound, onError } from './errors.ts';
+import { hotAccessCheck, hotGateConfig } from './hot-paths.ts';
 import { devMailboxRoutes } from './routes/dev-mailbox.ts';
 import { embedRoutes } from './routes/embed.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -29,16 +30,18 @@ const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function createApp(deps: GateDeps): Hono<GateEnv> {
   const app = new Hono<GateEnv>();
+  // The hot lane (hot-paths.ts): what goes right on the two requests of every page view and
+  // returning visitor is answered here, whole; everything else goes on below.
+  app.get('/v1/tours/:tour/gate', hotGateConfig(deps));
+  app.get('/v1/tours/:tour/access', hotAccessCheck(deps));
   app.use(async (c, next) => {
     c.set('deps', deps);
     c.header('X-Content-Type-Options', 'nosniff');
     const started = performance.now();
     await next();
     // The route pattern (`/review/:token`), never the path: links carry their token in it.
-    const labels = { method: c.req.method, route: routePath(c, -1) || 'unmatched', status: String(c.res.status) };
-    deps.metrics.requests.inc(labels);
-    deps.metrics.latency.observe(labels, (performance.now() - started) / 1000);
-    if (c.res.status === 429) deps.metrics.rateLimited.inc({ route: labels.route });
+    const route = routePath(c, -1) || 'unmatched';
+    deps.metrics.record(c.req.method, route, c.res.status, (performance.now() - started) / 1000);
   });
   app.onError(onError);
   app.notFound(notFound);

@@ -9,6 +9,7 @@
  */
 import { GateError } from '@tour-gate/shared';
 import type { Context, MiddlewareHandler } from 'hono';
+import type { Tour } from '../config/tours.ts';
 import type { GateEnv } from './context.ts';
 import { checkEmbedOrigin, isGateConfigGet } from './embed-check.ts';
 import { isComplete, requestHeader } from './fast.ts';
@@ -25,6 +26,22 @@ function allowed(c: Context<GateEnv>, origin: string): boolean {
 
 /** Every answer varies by `Origin`: whether it carries CORS headers, and which origin they name. */
 const VARY_ONLY: Readonly<Record<string, string>> = Object.freeze({ vary: 'Origin' });
+
+/** The CORS headers for an allowed origin (lower-case names). */
+const allowedHeaders = (origin: string): Readonly<Record<string, string>> => ({
+  vary: 'Origin',
+  'access-control-allow-origin': origin,
+  'access-control-expose-headers': 'ETag, Retry-After',
+});
+
+/**
+ * The CORS headers of a GET on `tour`'s API: without `Origin` only `Vary`; undefined for an
+ * origin the tour doesn't allow (tourCors answers that one).
+ */
+export function allowedCors(tour: Tour, origin: string | undefined): Readonly<Record<string, string>> | undefined {
+  if (origin === undefined) return VARY_ONLY;
+  return tour.origins.includes(origin) ? allowedHeaders(origin) : undefined;
+}
 const perRequest = new WeakMap<Context, Readonly<Record<string, string>>>();
 
 /** The CORS headers of this request's answer (lower-case names), as `tourCors` worked them out. */
@@ -58,11 +75,7 @@ export function tourCors(): MiddlewareHandler<GateEnv> {
       if (!ok) {
         if (c.req.method !== 'GET' && c.req.method !== 'HEAD') throw new GateError('ORIGIN_NOT_ALLOWED');
       } else {
-        headers = {
-          vary: 'Origin',
-          'access-control-allow-origin': origin,
-          'access-control-expose-headers': 'ETag, Retry-After',
-        };
+        headers = allowedHeaders(origin);
       }
     }
     perRequest.set(c, headers);

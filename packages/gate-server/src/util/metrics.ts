@@ -76,6 +76,14 @@ export class GateMetrics {
     });
   }
 
+  /** One answered request: counted and timed by method, route pattern and status (429s by route too). */
+  record(method: string, route: string, status: number, seconds: number): void {
+    const labels = { method, route, status: String(status) };
+    this.requests.inc(labels);
+    this.latency.observe(labels, seconds);
+    if (status === 429) this.rateLimited.inc({ route });
+  }
+
   /** The text a scrape gets, and its content type. */
   async render(): Promise<{ body: string; contentType: string }> {
     return { body: await this.registry.metrics(), contentType: this.registry.contentType };

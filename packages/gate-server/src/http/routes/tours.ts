@@ -20,37 +20,17 @@ import { readJson } from '../body.ts';
 import { clientIp } from '../client.ts';
 import type { GateEnv } from '../context.ts';
 import { corsHeaders } from '../cors.ts';
-import { completeResponse, etagMatches, requestHeader } from '../fast.ts';
-import { API_HEADERS } from '../security-headers.ts';
-
-/**
- * The gate config may be reused for a minute (a broker's change shows within it) and served
- * stale for ten while it is revalidated, which costs a 304.
- */
-const GATE_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=600';
+import { requestHeader } from '../fast.ts';
+import { accessAnswer, gateAnswer } from '../hot-paths.ts';
 
 /** The least time a new-link answer takes. */
 const NEW_LINK_MIN_MS = 200;
 
 export const tourRoutes = new Hono<GateEnv>()
-  // Every page view asks: answered from memory (the tour's JSON and ETag are made when the tour
-  // is loaded or changed, so a change gives a new ETag at once), all headers in one object.
+  // The general way of the gate config (app.ts answers it first on its hot lane: hot-paths.ts).
   .get('/:tour/gate', (c) => {
     const tour = c.get('deps').tours.get(c.req.param('tour'));
-    const headers: Record<string, string> = {
-      ...API_HEADERS,
-      ...corsHeaders(c),
-      etag: tour.gateEtag,
-      'cache-control': GATE_CACHE_CONTROL,
-    };
-    const ifNoneMatch = requestHeader(c, 'if-none-match');
-    if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, tour.gateEtag)) {
-      // No body; Content-Length, if sent on a 304, must be the one a 200 would have.
-      headers['content-length'] = String(Buffer.byteLength(tour.gateJson));
-      return completeResponse('', 304, headers);
-    }
-    headers['content-type'] = 'application/json; charset=utf-8';
-    return completeResponse(tour.gateJson, 200, headers);
+    return gateAnswer(tour, corsHeaders(c), requestHeader(c, 'if-none-match'));
   })
   .post('/:tour/registrations', async (c) => {
     const deps = c.get('deps');
@@ -88,18 +68,12 @@ export const tourRoutes = new Hono<GateEnv>()
     c.header('Cache-Control', 'no-store');
     return c.json(answer, 202);
   })
-  // Every returning visitor asks: one JWT verification, the revocation read at most every
-  // ACCESS_RECHECK_MS (core/access.ts).
+  // The general way of the access check (app.ts answers it first on its hot lane: hot-paths.ts).
   .get('/:tour/access', async (c) => {
     const deps = c.get('deps');
     const tour = deps.tours.get(c.req.param('tour'));
     const answer = await checkAccess(deps, tour.config.id, bearerOf(requestHeader(c, 'authorization')));
-    return completeResponse(JSON.stringify(answer), 200, {
-      ...API_HEADERS,
-      ...corsHeaders(c),
-      'cache-control': 'no-store',
-      'content-type': 'application/json',
-    });
+    return accessAnswer(answer, corsHeaders(c));
   })
   .get('/:tour/assets/*', async (c) => {
     const deps = c.get('deps');
