@@ -377,6 +377,10 @@ forEachBackend('tour settings across instances on one database', (backend) => {
 
     const path = '/dashboard/tours/shared/settings';
     const delays: number[] = [];
+    // The other instance's directory says what changed, for anything that caches from it.
+    const changes: string[] = [];
+    const versionBefore = b.deps.tours.version;
+    b.deps.tours.onChange((change) => changes.push(`${change.kind}:${change.id}`));
     for (const [mode, phone] of [
       ['manual', 'required'],
       ['email', 'hidden'],
@@ -411,6 +415,8 @@ forEachBackend('tour settings across instances on one database', (backend) => {
         .join(', ')} (save request included)`,
     );
     expect(Math.max(...delays)).toBeLessThan(5_000);
+    expect(changes).toEqual(['tour:shared', 'tour:shared', 'tour:shared']);
+    expect(b.deps.tours.version).toBe(versionBefore + 3);
   });
 });
 

@@ -54,7 +54,7 @@ export interface SettingsPageInput {
 function errorSummary(s: SettingsStrings, errors: Record<string, string>, labels: Map<string, string>): Html | string {
   const names = Object.keys(errors);
   if (!names.length) return '';
-  return html`<div class="problem errors" role="alert" id="error-summary" tabindex="-1">
+  return html`<div class="problem errors" role="alert" id="error-summary" tabindex="-1" autofocus>
   <strong>${s.errorSummary(names.length)}</strong> ${s.notSaved}
   <ul>${names.map((n) => {
     // Taken from the escaped markup: put back as it is.
