@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/config-file.ts';
+import { ASSET_RECHECK_MS } from '../src/core/assets.ts';
 import { forEachBackend } from './backends.ts';
 import { registration, TOUR_ORIGIN } from './fixtures.ts';
 import type { TestServer } from './harness.ts';
@@ -45,7 +46,7 @@ forEachBackend('protected assets', (backend) => {
     const body = { ...registration('asset@example.org'), consent: { privacy: true, version: '1' } };
     body.fields = { firstName: 'A', lastName: 'B', email: 'asset@example.org' } as typeof body.fields;
     expect((await server.post('/v1/tours/t1/registrations', body)).status).toBe(202);
-    const mail = (await server.store.outbox.list())[0]!;
+    const mail = (await server.store.outbox.list()).find((m) => m.kind === 'unlock')!;
     const token = /#tour-gate-unlock=([\w-]+)/.exec(mail.text_body)![1]!;
     const unlock = (await (await server.post('/v1/unlock', { token })).json()) as {
       accessToken: string;
@@ -137,9 +138,10 @@ forEachBackend('protected assets', (backend) => {
     expect(Buffer.from(await inside.arrayBuffer())).toEqual(JPEG);
   });
 
-  it('stops serving once access is revoked', async () => {
+  it('stops serving once access is revoked (within ASSET_RECHECK_MS)', async () => {
     const reg = await server.store.findRegistration('t1', 'asset@example.org');
     await server.store.revokeAccessTokens(reg!.id, server.clock.now);
+    server.clock.advance(ASSET_RECHECK_MS);
     const res = await server.get('/v1/tours/t1/assets/rooms/schlafzimmer.jpg', {
       authorization: `Bearer ${accessToken}`,
     });

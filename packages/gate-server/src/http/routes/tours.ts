@@ -1,7 +1,6 @@
 /** The widget's API for one tour: `/v1/tours/:tour/…`. */
 import {
   eventsRequestSchema,
-  GateError,
   messageRequestSchema,
   newLinkRequestSchema,
   registrationRequestSchema,
@@ -9,7 +8,6 @@ import {
 } from '@tour-gate/shared';
 import { Hono } from 'hono';
 import { checkAccess } from '../../core/access.ts';
-import { authorizeAsset, openAsset } from '../../core/assets.ts';
 import { countEvents } from '../../core/events.ts';
 import { requestNewLink } from '../../core/new-link.ts';
 import { register } from '../../core/register.ts';
@@ -22,6 +20,7 @@ import type { GateEnv } from '../context.ts';
 import { corsHeaders } from '../cors.ts';
 import { requestHeader } from '../fast.ts';
 import { accessAnswer, gateAnswer } from '../hot-paths.ts';
+import { serveAsset } from './assets.ts';
 
 /** The least time a new-link answer takes. */
 const NEW_LINK_MIN_MS = 200;
@@ -75,25 +74,8 @@ export const tourRoutes = new Hono<GateEnv>()
     const answer = await checkAccess(deps, tour.config.id, bearerOf(requestHeader(c, 'authorization')));
     return accessAnswer(answer, corsHeaders(c));
   })
-  .get('/:tour/assets/*', async (c) => {
-    const deps = c.get('deps');
-    const tour = deps.tours.get(c.req.param('tour'));
-    await authorizeAsset(deps, tour, bearerOf(c.req.header('authorization')), c.req.query());
-    const prefix = `/v1/tours/${tour.config.id}/assets/`;
-    let path: string;
-    try {
-      path = decodeURIComponent(c.req.path.slice(prefix.length));
-    } catch {
-      throw new GateError('NOT_FOUND');
-    }
-    const asset = await openAsset(tour, path);
-    // Private: a shared cache must never hand a protected room to someone else.
-    c.header('Cache-Control', 'private, max-age=3600');
-    c.header('Content-Type', asset.type);
-    c.header('Content-Length', String(asset.size));
-    c.header('Cross-Origin-Resource-Policy', 'cross-origin');
-    return c.body(asset.body);
-  })
+  // Protected panorama files, served like a static file server (routes/assets.ts).
+  .get('/:tour/assets/*', serveAsset)
   .post('/:tour/events', async (c) => {
     const deps = c.get('deps');
     const tour = deps.tours.get(c.req.param('tour'));
