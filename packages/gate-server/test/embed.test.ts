@@ -10,7 +10,7 @@ import { GateError } from '@tour-gate/shared';
 import { checkedTourSchema } from '@tour-gate/shared/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/config-file.ts';
-import { embedWindowStart, MAX_ORIGINS_PER_TOUR_DAY } from '../src/core/embed.ts';
+import { embedWindowStart, MAX_ORIGINS_PER_TOUR_DAY } from '../src/core/embed-origins.ts';
 import { dayOf } from '../src/util/time.ts';
 import { forEachBackend } from './backends.ts';
 import { TOUR_ORIGIN } from './fixtures.ts';

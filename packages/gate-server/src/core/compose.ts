@@ -20,7 +20,7 @@ import { GateMetrics } from '../util/metrics.ts';
 import { type Clock, systemClock } from '../util/time.ts';
 import type { GateDeps } from './deps.ts';
 import { startDigestScheduler } from './digest.ts';
-import { EmbedOriginCounter } from './embed.ts';
+import { EmbedOriginCounter } from './embed-origins.ts';
 import { followManaged, loadManaged, type OnInvalidStored } from './managed.ts';
 import { DEFAULT_LIMITS, limitsOfConfig, MemoryRateCounter, type RateLimits } from './rate-limit.ts';
 import { REGISTRATION_MIN_MS } from './register.ts';

@@ -9,7 +9,7 @@ import type { GateStore } from '../store/store.ts';
 import type { Logger } from '../util/logger.ts';
 import type { GateMetrics } from '../util/metrics.ts';
 import type { Clock } from '../util/time.ts';
-import type { EmbedOriginCounter } from './embed.ts';
+import type { EmbedOriginCounter } from './embed-origins.ts';
 import type { RateCounter, RateLimits } from './rate-limit.ts';
 import type { WebhookWorker } from './webhook-worker.ts';
 

@@ -13,8 +13,15 @@ import type { GateConfig } from '@tour-gate/shared';
 import { css, html, LitElement, nothing } from 'lit';
 import { GateCloseEvent, GateErrorEvent, GateOpenEvent } from '../events.ts';
 import { type Endpoint, errorCode, type GateErrorCode, requestJson, tourUrl } from '../internal/api.ts';
-import type { TourGate } from '../tour-gate.ts';
 import { type CoverStrings, coverStrings } from './strings.ts';
+
+/**
+ * What this chunk needs of `<tour-gate>` (not imported: `tour-gate.ts` loads this chunk, and the
+ * two would depend on each other).
+ */
+interface TourGate extends HTMLElement {
+  readonly accessToken: string | undefined;
+}
 
 /** The codes of an embed that can't work on this page, as `gate-error` reports them. */
 export type EmbedErrorCode = 'ORIGIN_NOT_ALLOWED' | 'TOUR_NOT_FOUND' | 'NETWORK';
