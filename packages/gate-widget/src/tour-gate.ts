@@ -308,7 +308,7 @@ export class TourGate extends LitElement {
       );
     }
 
-    this.#access.start(this.#endpoint);
+    this.#access.start(endpoint);
   }
 
   /** The gate config, fetched once per server and tour; a failed load is tried again on the next call. */
