@@ -20,12 +20,12 @@ const CHECK_EVERY_MS = 60_000;
 const berlinHour = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', hourCycle: 'h23' });
 
 /** The hour (0–23) of a time in Berlin. */
-export function hourInBerlin(ms: number): number {
+function hourInBerlin(ms: number): number {
   return Number(berlinHour.format(ms));
 }
 
 /** The first millisecond of a Berlin calendar day (`YYYY-MM-DD`); Berlin is UTC+1 or UTC+2. */
-export function berlinDayStart(day: string): number {
+function berlinDayStart(day: string): number {
   const utcMidnight = Date.parse(`${day}T00:00:00Z`);
   for (const hours of [1, 2]) {
     const t = utcMidnight - hours * 3_600_000;

@@ -256,7 +256,7 @@ export function renderReviewPage(v: ReviewView): string {
 }
 
 /** A logbook entry's name; a grant after a denial or a revocation says so. */
-export function logLabel(s: MailStrings, entry: LogEntry): string {
+function logLabel(s: MailStrings, entry: LogEntry): string {
   const p = s.reviewPage;
   if (entry.kind === 'granted' && entry.detail) {
     try {

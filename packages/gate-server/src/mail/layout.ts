@@ -60,7 +60,7 @@ const BODY_STYLE =
   'margin:0;background:#f3f5f8;font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;' +
   'color:#17212b;line-height:1.5';
 
-export function layout(opts: {
+function layout(opts: {
   lang: 'de' | 'en';
   title: string;
   body: Html;

@@ -4,8 +4,6 @@ import { formatDate } from '../util/time.ts';
 import { button, linkFallback, paragraph, type RenderedMail, visitorMail } from './layout.ts';
 import { mailStrings, type UnlockOccasion } from './strings.ts';
 
-export type { UnlockOccasion } from './strings.ts';
-
 export interface UnlockMailInput {
   tour: TourConfig;
   broker: BrokerConfig;

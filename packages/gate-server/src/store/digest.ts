@@ -3,8 +3,11 @@
  * on the database agrees on, and the first openings of a period. Both run on the caller's
  * `db`, so the claim and the mails it leads to commit together or not at all.
  */
-import type { DbLike } from './registrations.ts';
-import type { Registration } from './schema.ts';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, Registration } from './schema.ts';
+
+/** The pool or a transaction (as `registrations.ts`'s `DbLike`, which imports this file). */
+type DbLike = Kysely<Database> | Transaction<Database>;
 
 export class DigestStore {
   constructor(private readonly db: DbLike) {}
