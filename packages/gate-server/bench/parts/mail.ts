@@ -24,8 +24,7 @@ import type { MailKind } from '../../src/store/schema.ts';
 import { newId } from '../../src/util/ids.ts';
 import { silentLogger } from '../../src/util/logger.ts';
 import { testConfig } from '../../test/fixtures.ts';
-import { tempPostgres } from '../../test/harness.ts';
-import type { BenchContext, Row } from '../lib.ts';
+import { type BenchContext, type Row, tempPostgres } from '../lib.ts';
 
 export const keys = ['mail'] as const;
 
