@@ -32,6 +32,7 @@ const CSS = `
 .vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .audit-changes{margin:0;padding-left:18px}.audit del{color:#8a4b46}.audit ins{text-decoration:none;color:#1d5e2a}
 code{overflow-wrap:anywhere}
+.settings .plain-fieldset{border:0;padding:0;margin:0}
 `;
 
 export interface SettingsPageInput {
@@ -90,13 +91,13 @@ export function settingsView(v: SettingsPageInput): Html {
   });
   const idField = v.tour
     ? ''
-    : html`<div class="field${v.errors.id ? ' invalid' : ''}">
+    : html`<section class="card"><div class="field${v.errors.id ? ' invalid' : ''}">
   <label for="${inputId('id')}">${s.id}</label>
   <span class="hint" id="${inputId('id')}-hint">${s.idHint}</span>
   ${v.errors.id ? html`<span class="field-error" id="${inputId('id')}-error">${v.errors.id}</span>` : ''}
   <input type="text" id="${inputId('id')}" name="id" value="${v.values.id ?? ''}" maxlength="64" pattern="[a-z0-9][a-z0-9_\\-]{0,63}"
     aria-describedby="${inputId('id')}-hint${v.errors.id ? ` ${inputId('id')}-error` : ''}"${v.errors.id ? html` aria-invalid="true"` : ''}>
-</div>`;
+</div></section>`;
   const submit = v.tour ? s.save : s.create;
   const saveBar = v.readOnly
     ? ''
