@@ -118,13 +118,17 @@ describe('salutations', () => {
     // The broker record has no salutation: a neutral heading, never "Ihr Ansprechpartner" for Anna.
     const unlock = renderUnlockMail({ tour, broker, locale: 'de', name: '', link: 'x', expiresAt: 0 });
     expect(unlock.text).toContain('Ihr Kontakt\nAnna Müller');
-    // With a salutation (a broker profile may add one): the fitting word and greeting.
-    const withProfile = { ...broker, salutation: 'ms', lastName: 'Müller' } as BrokerConfig;
+    // With the profile's salutation: the fitting word and greeting.
+    const withProfile = { ...broker, salutation: 'ms' } as BrokerConfig;
     expect(
       renderUnlockMail({ tour, broker: withProfile, locale: 'de', name: '', link: 'x', expiresAt: 0 }).text,
     ).toContain('Ihre Ansprechpartnerin\nAnna Müller');
     expect(brokerAddressName(withProfile, 'de')).toBe('Frau Müller');
-    const asMr = { ...broker, name: 'Jan Schmidt', salutation: 'mr', lastName: 'Schmidt' } as BrokerConfig;
+    expect(renderLoginMail(withProfile, 'https://g/x').text).toMatch(/^Guten Tag Frau Müller,\n/);
+    const particle = { ...broker, name: 'Andre van de Bruck', salutation: 'mr' } as BrokerConfig;
+    expect(brokerAddressName(particle, 'de')).toBe('Herr van de Bruck');
+    expect(brokerAddressName({ ...particle, locale: 'en' }, 'en')).toBe('Mr van de Bruck');
+    const asMr = { ...broker, name: 'Jan Schmidt', salutation: 'mr' } as BrokerConfig;
     expect(renderUnlockMail({ tour, broker: asMr, locale: 'de', name: '', link: 'x', expiresAt: 0 }).text).toContain(
       'Ihr Ansprechpartner\nJan Schmidt',
     );

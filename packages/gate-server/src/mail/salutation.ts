@@ -33,18 +33,22 @@ export function visitorAddressName(reg: Pick<Registration, 'fields'>, locale: Lo
 }
 
 /**
- * The broker's contact person as the broker record knows them: a `salutation` (`ms`/`mr`) and
- * `lastName` if the record has them (a broker profile may add them), else the name as given.
+ * The salutation of the broker's contact person (`ms`/`mr`), as the broker's profile sets it
+ * over the broker record (`core/profile.ts`); undefined when unknown.
  */
 export function brokerSalutation(broker: BrokerConfig): string | undefined {
   const s = (broker as BrokerConfig & { salutation?: unknown }).salutation;
-  return typeof s === 'string' ? s : undefined;
+  return typeof s === 'string' && TITLED.has(s) ? s : undefined;
 }
 
+/**
+ * How mails greet the broker: with a known salutation "Frau Müller" (the last name: what
+ * follows the first name, so "Andre van de Bruck" is "Herr van de Bruck"), else the name as
+ * given.
+ */
 export function brokerAddressName(broker: BrokerConfig, locale: Locale): string {
-  const b = broker as BrokerConfig & { salutation?: unknown; firstName?: unknown; lastName?: unknown };
-  if (TITLED.has(String(b.salutation)) && typeof b.lastName === 'string' && b.lastName.trim()) {
-    return addressName(b, locale);
-  }
-  return broker.name;
+  const salutation = brokerSalutation(broker);
+  const words = broker.name.trim().split(/\s+/);
+  if (!salutation || words.length < 2) return broker.name;
+  return addressName({ salutation, lastName: words.slice(1).join(' ') }, locale);
 }
