@@ -34,7 +34,10 @@ async function send(server: TestServer, events: Event[]): Promise<void> {
 
 const many = (n: number, e: Event): Event[] => Array.from({ length: n }, () => e);
 
-/** Per viewpoint, counted straight from the rows: viewpoint_stats sums and registrations. */
+/**
+ * Per viewpoint, counted straight from the rows: the events' sums in viewpoint_stats, the
+ * registrations from the registrations table (and their counter checked against those rows).
+ */
 async function direct(server: TestServer, from?: string, to?: string) {
   const db = server.store.raw;
   let ev = db.selectFrom('viewpoint_stats').select(['viewpoint', 'metric', 'count', 'day']).where('tour_id', '=', TOUR);
@@ -49,8 +52,16 @@ async function direct(server: TestServer, from?: string, to?: string) {
     return out.get(v)!;
   };
   const key = { 'locked-click': 'lockedClicks', 'mask-shown': 'masksShown', 'viewpoint-view': 'views' } as const;
-  for (const r of await ev.execute()) get(r.viewpoint)[key[r.metric as keyof typeof key]] += Number(r.count);
+  // The registrations counter per viewpoint must say what the rows say.
+  const counted = new Map<string, number>();
+  for (const r of await ev.execute()) {
+    if (r.metric === 'registrations') counted.set(r.viewpoint, (counted.get(r.viewpoint) ?? 0) + Number(r.count));
+    else get(r.viewpoint)[key[r.metric as keyof typeof key]] += Number(r.count);
+  }
   for (const r of await regs.execute()) if (r.viewpoint) get(r.viewpoint).registrations++;
+  expect(counted).toEqual(
+    new Map([...out].filter(([, v]) => v.registrations > 0).map(([k, v]) => [k, v.registrations])),
+  );
   return out;
 }
 

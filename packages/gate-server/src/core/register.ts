@@ -135,6 +135,7 @@ export async function register(deps: GateDeps, { tour, request, ip }: RegisterIn
       // Counters last: their rows are shared by every registration of the day, and a row lock
       // is held until commit.
       await tx.bumpStat(t.id, reg.day, 'registrations');
+      if (reg.viewpoint) await tx.bumpViewpointStat(t.id, reg.day, reg.viewpoint, 'registrations');
       if (reg.status === 'released') await tx.bumpStat(t.id, reg.day, 'released');
     });
   // A known address and a new one take different paths from here on (on a manual-release

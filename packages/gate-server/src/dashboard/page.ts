@@ -62,7 +62,7 @@ h1,h2,dd{overflow-wrap:anywhere}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}dt{color:#41505e}dd{margin:0}
 @media (max-width:480px){dl{grid-template-columns:1fr;gap:0}dt{margin-top:8px;font-size:.9em}}
 .wide{overflow-x:auto}.wide table{min-width:32em}
-select,input,textarea{max-width:100%}pre{font:inherit}td,th{overflow-wrap:break-word}td.email,.email{overflow-wrap:anywhere}
+select,input,textarea{max-width:100%}table.cards th[scope=row]{font-size:15px}pre{font:inherit}td,th{overflow-wrap:break-word}td.email,.email{overflow-wrap:anywhere}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .small{font-size:13px}.periods{padding:10px 16px;line-height:2}.periods a,.periods strong{white-space:nowrap}
 ul.plain,ul.states,ul.exports{list-style:none;padding:0;margin:0}ul.plain li{padding:6px 0;border-bottom:1px solid #e4e8ee}
@@ -82,7 +82,7 @@ figure.chart{margin:0;display:grid;grid-template-columns:auto 1fr;grid-template-
  table.cards thead{display:none}
  table.cards,table.cards tbody,table.cards tr,table.cards th,table.cards td{display:block;width:100%}
  table.cards tr{padding:8px 0;border-bottom:1px solid #c3ccd6}table.cards tr:last-child{border-bottom:0}
- table.cards th,table.cards td{border:0;padding:2px 0;text-align:left}table.cards th[scope=row]{font-size:15px}
+ table.cards th,table.cards td{border:0;padding:2px 0;text-align:left}
  table.cards td[data-label]::before{content:attr(data-label);display:block;font-size:12px;color:#6b7785}
  table.cards td.n[data-label]{display:flex;justify-content:space-between;gap:8px}
  table.cards td.n[data-label]::before{display:inline;font-size:13px}

@@ -276,8 +276,9 @@ const migrations: Record<string, Migration> = {
     },
   },
   // Issue 11, statistics per viewpoint: the widget's anonymous events (locked clicks, masks
-  // shown, views) per tour, day and viewpoint, no personal data, kept like `daily_stats`; and
-  // the index that counts a tour's registrations per viewpoint in a period from the index alone.
+  // shown, views) and the registrations per tour, day and viewpoint, no personal data, kept
+  // like `daily_stats` (erasing a visitor leaves the counts); the registrations stored so far
+  // are counted in once.
   '0009_viewpoint_stats': {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -289,14 +290,11 @@ const migrations: Record<string, Migration> = {
         .addColumn('count', 'integer', (c) => c.notNull())
         .addPrimaryKeyConstraint('viewpoint_stats_pk', ['tour_id', 'day', 'viewpoint', 'metric'])
         .execute();
-      await db.schema
-        .createIndex('registrations_tour_day_viewpoint')
-        .on('registrations')
-        .columns(['tour_id', 'day', 'viewpoint'])
-        .execute();
+      await sql`insert into viewpoint_stats (tour_id, day, viewpoint, metric, count)
+        select tour_id, day, viewpoint, 'registrations', count(*) from registrations
+        where viewpoint is not null group by tour_id, day, viewpoint`.execute(db);
     },
     async down(db: Kysely<unknown>) {
-      await db.schema.dropIndex('registrations_tour_day_viewpoint').ifExists().execute();
       await db.schema.dropTable('viewpoint_stats').ifExists().execute();
     },
   },

@@ -27,6 +27,7 @@ export type FunnelKey = (typeof FUNNEL)[number][0];
 const VIEWPOINT_METRICS = [
   ['lockedClicks', 'locked-click'],
   ['masksShown', 'mask-shown'],
+  ['registrations', 'registrations'],
   ['views', 'viewpoint-view'],
 ] as const;
 
@@ -37,7 +38,7 @@ export interface ViewpointStats {
   lockedClicks: number;
   /** Registration masks shown for it (widget events). */
   masksShown: number;
-  /** Registrations that asked for it (stored leads created in the period; erased ones are gone). */
+  /** Registrations that asked for it (counted when they registered, like the funnel's). */
   registrations: number;
   /** Views of it once unlocked (widget events). */
   views: number;
@@ -135,7 +136,10 @@ async function tourStats(
   };
 }
 
-/** The widget's events per viewpoint and the registrations per viewpoint, in the period. */
+/**
+ * Per viewpoint in the period, from the per-day counters (`viewpoint_stats`: the widget's
+ * events and the registrations), so the cost grows with days and rooms, not with leads.
+ */
 async function viewpointStats(db: Kysely<Database>, tourId: string, { from, to }: Period): Promise<ViewpointStats[]> {
   let events = db
     .selectFrom('viewpoint_stats')
@@ -143,17 +147,7 @@ async function viewpointStats(db: Kysely<Database>, tourId: string, { from, to }
     .where('tour_id', '=', tourId);
   if (from) events = events.where('day', '>=', from);
   if (to) events = events.where('day', '<=', to);
-  let regs = db
-    .selectFrom('registrations')
-    .select(['viewpoint', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('tour_id', '=', tourId)
-    .where('viewpoint', 'is not', null);
-  if (from) regs = regs.where('day', '>=', from);
-  if (to) regs = regs.where('day', '<=', to);
-  const [eventRows, regRows] = await Promise.all([
-    events.groupBy(['viewpoint', 'metric']).execute(),
-    regs.groupBy('viewpoint').execute(),
-  ]);
+  const eventRows = await events.groupBy(['viewpoint', 'metric']).execute();
   const out = new Map<string, ViewpointStats>();
   const entry = (viewpoint: string): ViewpointStats => {
     let e = out.get(viewpoint);
@@ -167,7 +161,6 @@ async function viewpointStats(db: Kysely<Database>, tourId: string, { from, to }
     const key = VIEWPOINT_METRICS.find(([, m]) => m === r.metric)?.[0];
     if (key) entry(r.viewpoint)[key] += Number(r.n);
   }
-  for (const r of regRows) if (r.viewpoint !== null) entry(r.viewpoint).registrations += Number(r.n);
   return [...out.values()].sort(
     (a, b) =>
       b.lockedClicks - a.lockedClicks || b.registrations - a.registrations || a.viewpoint.localeCompare(b.viewpoint),
