@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { REGISTRATION_STATUSES, WEBHOOK_EVENTS } from './openapi.ts';
 import { GLOSSARY, GLOSSARY_ACTIONS, GLOSSARY_STATUS_CODES, missingKeys, statusLabel } from './glossary.ts';
 import { LOCALES } from './locale.ts';
+import { REGISTRATION_STATUSES, WEBHOOK_EVENTS } from './openapi.ts';
 
 describe('glossary', () => {
   it('has every status code, stored or event, in German and English', () => {
