@@ -51,7 +51,7 @@ describe('the demo with the dev mailbox', () => {
   it('the start page links every example; the email release clicks through with the dev mailbox alone', async () => {
     const { context, page } = await newVisitor(stack);
     await page.goto(`${stack.examples.url}/`);
-    expect(await page.locator('a.card').count()).toBe(4);
+    expect(await page.locator('a.card').count()).toBe(5);
     expect(await page.locator('a[href$="/dev/mailbox"]').getAttribute('href')).toBe(`${stack.gateUrl}/dev/mailbox`);
 
     await page.locator('a.card[href="/photo-sphere-viewer/"]').click();
