@@ -34,7 +34,11 @@ export default defineConfig(({ mode }) => {
       minify: module ? true : 'terser',
       terserOptions: {
         compress: { passes: 3, ecma: 2020, module: true, keep_fargs: false },
-        mangle: { module: true },
+        // Never a `z`: rolldown's final minify takes `manualPureFunctions: ['z']` (below) as
+        // "every call to a function named z is pure" and drops such calls whose result is unused:
+        // a function terser renamed to `z` would vanish with its side effects (it took the mask's
+        // clearRequest, so a forgotten request stayed stored).
+        mangle: { module: true, reserved: ['z'] },
         format: { ecma: 2020, wrap_func_args: false },
       },
       sourcemap: module,
