@@ -30,14 +30,10 @@ const keyOf = (endpoint: Endpoint) => accessKey(endpoint.server, endpoint.tour) 
 export function readRequest(endpoint: Endpoint | undefined): StoredRequest | undefined {
   if (!endpoint) return undefined;
   try {
-    const value = JSON.parse(localStorage.getItem(keyOf(endpoint)) ?? 'null') as Partial<StoredRequest> | null;
-    if (!value || !STATES.includes(value.state ?? '') || Number.isNaN(Date.parse(value.at ?? ''))) return undefined;
-    return {
-      state: value.state as RequestState,
-      at: value.at as string,
-      request: typeof value.request === 'string' ? value.request : undefined,
-      token: typeof value.token === 'string' ? value.token : undefined,
-    };
+    const value = JSON.parse(localStorage.getItem(keyOf(endpoint)) ?? 'null') as StoredRequest | null;
+    // Checked for what the screens rely on (a state, a date); the handle and the token only
+    // travel back to the server, which checks them.
+    return value && STATES.includes(value.state) && !Number.isNaN(Date.parse(value.at)) ? value : undefined;
   } catch {
     // Unreadable, or storage is off (sandboxed iframe, privacy settings): nothing is known.
     return undefined;
