@@ -124,23 +124,24 @@ function who(e: AuditEntry, s: SettingsStrings): string {
 /** The change log section of a tour's page. */
 export function auditSection(entries: readonly AuditEntry[], l: DashLocale): Html {
   const s = settingsStrings(l);
+  const list = (e: AuditEntry, created: boolean) =>
+    html`<ul class="audit-changes">${e.changes.map((c) => {
+      const name = settingName(c.setting, s, l);
+      const after = valueText(c.setting, c.after, s, l);
+      return created
+        ? html`<li><strong>${name}</strong>: ${after}</li>`
+        : html`<li><strong>${name}</strong>: <del>${valueText(c.setting, c.before, s, l)}</del> → <ins>${after}</ins></li>`;
+    })}</ul>`;
   const rows = entries.map((e) => {
-    const created = e.changes.every((c) => c.before === null);
+    // A new tour's entry lists every setting it started with: folded away, there to read.
+    const created = e.changes.length > 3 && e.changes.every((c) => c.before === null);
     return html`<tr>
   <td>${when(e.at, l)}</td>
   <td>${who(e, s)}</td>
   <td>${
-    created && e.changes.length > 3
-      ? html`<span class="audit-created">${s.log.created}</span>`
-      : html`<ul class="audit-changes">${e.changes.map(
-          (c) =>
-            html`<li><strong>${settingName(c.setting, s, l)}</strong>: <del>${valueText(c.setting, c.before, s, l)}</del> → <ins>${valueText(
-              c.setting,
-              c.after,
-              s,
-              l,
-            )}</ins></li>`,
-        )}</ul>`
+    created
+      ? html`<details><summary class="audit-created">${s.log.created}</summary>${list(e, true)}</details>`
+      : list(e, false)
   }</td>
 </tr>`;
   });
