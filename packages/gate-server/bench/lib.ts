@@ -293,9 +293,14 @@ export const BENCH_ORIGIN = 'http://127.0.0.1:8788';
  */
 export function writeBenchConfig(
   dir: string,
-  { assetsDir, tours = [] }: { assetsDir?: string; tours?: Record<string, unknown>[] } = {},
+  {
+    assetsDir,
+    tours = [],
+    limits,
+  }: { assetsDir?: string; tours?: Record<string, unknown>[]; limits?: Record<string, unknown> } = {},
 ): string {
   const config = {
+    ...(limits ? { limits } : {}),
     brokers: [
       {
         id: 'bench-broker',
@@ -327,6 +332,22 @@ export function writeBenchConfig(
   return path;
 }
 let configs = 0;
+
+/** Every rate limit of the config file's `limits` lifted (ten million a minute). */
+export const LIFTED_LIMITS = Object.fromEntries(
+  [
+    'registrationPerIp',
+    'registrationPerEmail',
+    'registrationPerTour',
+    'registrationPerNetwork',
+    'mailPerMailbox',
+    'linkPerIp',
+    'linkPerEmail',
+    'unlockPerIp',
+    'eventsPerIp',
+    'eventsPerTourClient',
+  ].map((k) => [k, { max: 10_000_000, windowMinutes: 1 }]),
+);
 
 /** A production environment for `tour-gate serve` (secret, public URL, SMTP, database, config). */
 export function benchEnv(o: {
