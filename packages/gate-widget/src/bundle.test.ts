@@ -29,7 +29,14 @@ describe('script-tag bundle', () => {
     frame.src = `/packages/gate-widget/test/fixtures/bundle.html?tour=${tour}`;
     frame.style.cssText = 'width: 800px; height: 600px';
     addToPage(frame);
-    await waitUntil(() => frame.contentWindow?.customElements.get('tour-gate'), 'widget.js did not define <tour-gate>');
+    // A page's first load of widget.js from the dev server; slow on a busy machine.
+    await waitUntil(
+      () => frame.contentWindow?.customElements.get('tour-gate'),
+      'widget.js did not define <tour-gate>',
+      {
+        timeout: 5000,
+      },
+    );
     const page = frame.contentDocument as Document;
     const gate = page.querySelector('tour-gate') as TourGate;
     await waitUntil(() => gate.isUnlocked('living'), 'no config');
@@ -69,7 +76,14 @@ describe('script-tag bundle', () => {
     frame.src = `/packages/gate-widget/test/fixtures/bundle.html?tour=${tour}`;
     frame.style.cssText = 'width: 800px; height: 600px';
     addToPage(frame);
-    await waitUntil(() => frame.contentWindow?.customElements.get('tour-gate'), 'widget.js did not define <tour-gate>');
+    // A page's first load of widget.js from the dev server; slow on a busy machine.
+    await waitUntil(
+      () => frame.contentWindow?.customElements.get('tour-gate'),
+      'widget.js did not define <tour-gate>',
+      {
+        timeout: 5000,
+      },
+    );
     const page = frame.contentDocument as Document;
     const gate = page.querySelector('tour-gate') as TourGate;
     await waitUntil(() => gate.isUnlocked('living'), 'no config');
