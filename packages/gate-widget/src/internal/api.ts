@@ -61,9 +61,11 @@ export async function requestJson<T>(
   let response: Response;
   try {
     response = await fetch(url, {
-      method: init.method ?? 'GET',
+      // Without a method, fetch sends a GET; without a body (`JSON.stringify(undefined)` is
+      // undefined), none.
+      method: init.method,
       headers,
-      body: init.body === undefined ? null : JSON.stringify(init.body),
+      body: JSON.stringify(init.body),
       // The gate never relies on cookies; the access token travels explicitly.
       credentials: 'omit',
     });

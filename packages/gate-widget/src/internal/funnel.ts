@@ -25,7 +25,8 @@ export class Funnel {
   }
 
   count(type: FunnelEventType, viewpoint?: string): void {
-    this.#queue.push(viewpoint ? { type, viewpoint } : { type });
+    // An absent viewpoint is left out of the JSON.
+    this.#queue.push({ type, viewpoint });
     if (this.#queue.length >= MAX_BATCH) this.flush();
     else this.#timer ??= setTimeout(() => this.flush(), DELAY_MS);
   }
