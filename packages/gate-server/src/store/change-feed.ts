@@ -114,6 +114,8 @@ class PgChangeFeed extends Subscribers implements ChangeFeed {
   readonly #channels = new Set<Channel>();
   #client: pg.Client | undefined;
   #connecting: Promise<void> | undefined;
+  /** The client being connected, so closing need not wait for its connect to end. */
+  #pending: pg.Client | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #retryMs = 0;
@@ -158,6 +160,7 @@ class PgChangeFeed extends Subscribers implements ChangeFeed {
     client.on('notification', (msg) => {
       if (msg.payload !== undefined) this.deliver(msg.channel, msg.payload);
     });
+    this.#pending = client;
     this.#connecting = (async () => {
       try {
         await client.connect();
@@ -175,6 +178,7 @@ class PgChangeFeed extends Subscribers implements ChangeFeed {
         this.#lost(client, err as Error);
       } finally {
         this.#connecting = undefined;
+        this.#pending = undefined;
       }
     })();
   }
@@ -231,7 +235,8 @@ class PgChangeFeed extends Subscribers implements ChangeFeed {
     this.#closed = true;
     clearTimeout(this.#retryTimer);
     clearInterval(this.#heartbeat);
-    await this.#connecting;
+    // A connect under way (the database may be away: up to 5 s) is cut, not waited for.
+    this.#pending?.end().catch(() => {});
     const client = this.#client;
     this.#client = undefined;
     if (client) {
