@@ -195,13 +195,18 @@ async function aggregates(
 }
 
 async function statusCounts(db: Kysely<Database>, tourId: string, { from, to }: Period): Promise<TourStats['status']> {
+  // Within a period the (tour, day) covering index must be used. Grouped by the plain column,
+  // SQLite picks the (tour, status) index for its order and reads every row of the tour from
+  // the table (a 55,000-lead tour's last 30 days: 450 ms instead of 2 ms); grouped by an
+  // expression, that index has nothing to offer.
+  const st = from || to ? sql<RegistrationStatus>`status || ''` : sql<RegistrationStatus>`status`;
   let q = db
     .selectFrom('registrations')
-    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .select([st.as('status'), (eb) => eb.fn.countAll<number>().as('n')])
     .where('tour_id', '=', tourId);
   if (from) q = q.where('day', '>=', from);
   if (to) q = q.where('day', '<=', to);
-  const rows = await q.groupBy('status').execute();
+  const rows = await q.groupBy(st).execute();
   const out = { released: 0, pending: 0, granted: 0, denied: 0, revoked: 0, total: 0 };
   for (const r of rows) {
     out[r.status] = Number(r.n);
