@@ -252,6 +252,7 @@ forEachBackend('gate config', (backend) => {
       'phone',
       'postalCode',
       'city',
+      'country',
       'message',
       'budget',
     ]);
