@@ -77,7 +77,7 @@ forEachBackend('security headers per surface', (backend) => {
       const csp = res.headers.get('content-security-policy') ?? '';
       const nonce = /style-src 'nonce-([^']+)'/.exec(csp)?.[1];
       expect(csp).toBe(
-        `default-src 'none'; style-src 'nonce-${nonce}'; img-src 'self' data:; form-action 'self'; ` +
+        `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src 'self' data:; form-action 'self'; ` +
           "frame-ancestors 'none'; base-uri 'none'",
       );
       expect(await res.text()).toContain(`<style nonce="${nonce}">`);

@@ -66,6 +66,8 @@ export const brokerContactSchema = z.object({
   phone: z.optional(z.string()),
   website: z.optional(z.string()),
   address: z.optional(z.string()),
+  /** The broker's logo (PNG, JPEG or WebP), an absolute URL on the gate server; absent: none. */
+  logoUrl: z.optional(z.string()),
 });
 export type BrokerContact = z.infer<typeof brokerContactSchema>;
 

@@ -13,9 +13,40 @@ import {
 } from '@tour-gate/shared';
 import type { BrokerConfig, GateConfigFile, TourConfig } from '@tour-gate/shared/config';
 
+/**
+ * How a broker appears, from the profile the broker keeps in the dashboard (issue 9): these
+ * fields replace the broker record's display fields (the record keeps id, e-mail address,
+ * language and retention), for brokers of the config file too.
+ */
+export interface BrokerAppearance {
+  name: string;
+  company?: string;
+  phone?: string;
+  address?: string;
+  website?: string;
+  /** The contact person: `ms` ("Ihre Ansprechpartnerin"), `mr` ("Ihr Ansprechpartner"). */
+  salutation?: 'ms' | 'mr';
+  /** Absolute URL of the logo (the public logo route, with the content hash). */
+  logoUrl?: string;
+}
+
+/** A broker record with its profile applied: what the mask and the mails show. */
+export type ShownBroker = BrokerConfig & { salutation?: 'ms' | 'mr'; logoUrl?: string };
+
+function applyAppearance(broker: BrokerConfig, a: BrokerAppearance | undefined): ShownBroker {
+  if (!a) return broker;
+  const shown: ShownBroker = { ...broker, name: a.name };
+  for (const key of ['company', 'phone', 'address', 'website', 'salutation', 'logoUrl'] as const) {
+    if (a[key]) Object.assign(shown, { [key]: a[key] });
+    else delete shown[key];
+  }
+  return shown;
+}
+
 export interface Tour {
   config: TourConfig;
-  broker: BrokerConfig;
+  /** The tour's broker as shown (the profile applied). */
+  broker: ShownBroker;
   fields: GateField[];
   gate: GateConfig;
   gateJson: string;
@@ -57,7 +88,7 @@ function tourFields(tour: TourConfig): GateField[] {
   return out;
 }
 
-function resolveTour(tour: TourConfig, broker: BrokerConfig): Tour {
+function resolveTour(tour: TourConfig, broker: ShownBroker): Tour {
   const fields = tourFields(tour);
   const origins = [...new Set([new URL(tour.pageUrl).origin, ...tour.allowedOrigins])];
   const gate: GateConfig = {
@@ -74,6 +105,7 @@ function resolveTour(tour: TourConfig, broker: BrokerConfig): Tour {
       ...(broker.phone ? { phone: broker.phone } : {}),
       ...(broker.website ? { website: broker.website } : {}),
       ...(broker.address ? { address: broker.address } : {}),
+      ...(broker.logoUrl ? { logoUrl: broker.logoUrl } : {}),
     },
     captcha: tour.captcha ? { provider: 'hcaptcha', siteKey: tour.captcha.siteKey } : null,
     consent: {
@@ -116,6 +148,8 @@ export interface TourChange {
 export class TourDirectory {
   private readonly tours = new Map<string, Tour>();
   private readonly brokerMap = new Map<string, BrokerConfig>();
+  /** Brokers' profiles (issue 9), applied to their tours. */
+  private readonly appearances = new Map<string, BrokerAppearance>();
   /** Ids defined in the config file (read-only through the admin API). */
   private readonly fromFile = { tours: new Set<string>(), brokers: new Set<string>() };
   private origins = new Set<string>();
@@ -160,8 +194,34 @@ export class TourDirectory {
     return this.origins.has(origin);
   }
 
+  /** The broker record as the config file or the admin API has it (no profile applied). */
   broker(id: string): BrokerConfig | undefined {
     return this.brokerMap.get(id);
+  }
+
+  /** The broker as the mask and the mails show it: the record with the broker's profile applied. */
+  shownBroker(id: string): ShownBroker | undefined {
+    const b = this.brokerMap.get(id);
+    return b && applyAppearance(b, this.appearances.get(id));
+  }
+
+  /**
+   * Sets (or, with undefined, removes) a broker's profile; the broker's tours serve it at once.
+   * Works for brokers of the config file too: a profile is how the broker appears, not who it is.
+   */
+  setAppearance(brokerId: string, appearance: BrokerAppearance | undefined): void {
+    if (appearance) this.appearances.set(brokerId, appearance);
+    else this.appearances.delete(brokerId);
+    const broker = this.shownBroker(brokerId);
+    if (!broker) return;
+    const touched: string[] = [];
+    for (const t of this.tours.values()) {
+      if (t.config.broker === brokerId) {
+        this.tours.set(t.config.id, resolveTour(t.config, broker));
+        touched.push(t.config.id);
+      }
+    }
+    this.changed({ kind: 'broker', id: brokerId, tours: touched });
   }
 
   brokers(): BrokerConfig[] {
@@ -202,10 +262,11 @@ export class TourDirectory {
   upsertBroker(broker: BrokerConfig): void {
     if (this.fromFile.brokers.has(broker.id)) throw new GateError('CONFLICT');
     this.brokerMap.set(broker.id, broker);
+    const shown = applyAppearance(broker, this.appearances.get(broker.id));
     const touched: string[] = [];
     for (const t of this.tours.values()) {
       if (t.config.broker === broker.id) {
-        this.tours.set(t.config.id, resolveTour(t.config, broker));
+        this.tours.set(t.config.id, resolveTour(t.config, shown));
         touched.push(t.config.id);
       }
     }
@@ -215,7 +276,7 @@ export class TourDirectory {
   /** Adds or replaces a tour from the database; its broker must be known. */
   upsert(tour: TourConfig): Tour {
     if (this.fromFile.tours.has(tour.id)) throw new GateError('CONFLICT');
-    const broker = this.brokerMap.get(tour.broker);
+    const broker = this.shownBroker(tour.broker);
     if (!broker) throw new GateError('VALIDATION_FAILED', { fields: { broker: 'unknown' } });
     const resolved = resolveTour(tour, broker);
     this.tours.set(tour.id, resolved);

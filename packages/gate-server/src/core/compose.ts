@@ -22,6 +22,7 @@ import type { GateDeps } from './deps.ts';
 import { startDigestScheduler } from './digest.ts';
 import { EmbedOriginCounter } from './embed-origins.ts';
 import { followManaged, loadManaged, type OnInvalidStored } from './managed.ts';
+import { followProfiles, loadProfiles } from './profile.ts';
 import { DEFAULT_LIMITS, limitsOfConfig, MemoryRateCounter, type RateLimits } from './rate-limit.ts';
 import { REGISTRATION_MIN_MS } from './register.ts';
 import { WebhookWorker, type WebhookWorkerOptions } from './webhook-worker.ts';
@@ -117,6 +118,8 @@ export async function composeCore(options: ComposeOptions = {}): Promise<Core> {
   // One that fails today's checks is left out and logged, never a reason not to start.
   const onInvalidStored: OnInvalidStored = (message, detail) => log.warn(message, detail);
   await loadManaged(store, deps.tours, undefined, onInvalidStored);
+  // Brokers' profiles (issue 9): how each broker appears in the mask and the mails.
+  await loadProfiles(store, deps.tours, env.publicUrl);
 
   const stops: (() => void | Promise<void>)[] = [];
   return {
@@ -130,6 +133,9 @@ export async function composeCore(options: ComposeOptions = {}): Promise<Core> {
           deps.tours,
           (err) => log.warn('reloading tours failed', { error: String(err) }),
           onInvalidStored,
+        ),
+        followProfiles(store, deps.tours, env.publicUrl, (err) =>
+          log.warn('reloading broker profiles failed', { error: String(err) }),
         ),
       );
       if (worker) {

@@ -25,7 +25,10 @@ import { mailStrings } from '../mail/strings.ts';
 import type { Registration, RegistrationStatus } from '../store/schema.ts';
 import { previousPeriod } from '../store/statistics.ts';
 import { DAY_MS, dayOf } from '../util/time.ts';
+import { embedRoutes } from './embed-routes.ts';
 import { localeOf, page, stringsFor } from './page.ts';
+import { profileEmbedStrings } from './profile-embed-strings.ts';
+import { profileRoutes } from './profile-routes.ts';
 import {
   csrfFor,
   csrfValid,
@@ -152,6 +155,8 @@ const app = new Hono<DashEnv>()
   })
   // Tour settings and new tours (settings-routes.ts), before `/tours/:tour`.
   .route('/', settingsRoutes)
+  // A tour's embed page and its one-click allow (embed-routes.ts).
+  .route('/', embedRoutes)
   .get('/', async (c) => {
     const { tours, store } = c.get('deps');
     const session = c.get('session');
@@ -167,7 +172,8 @@ const app = new Hono<DashEnv>()
     return page(c, {
       locale: l,
       title: stringsFor(l).overview.heading,
-      body: html`${overviewView(stringsFor(l), rows, l)}${newTourLink(l)}`,
+      body: html`${overviewView(stringsFor(l), rows, l)}${newTourLink(l)}
+        <p><a href="/dashboard/profile">${profileEmbedStrings(l).profile.heading} →</a></p>`,
       session,
     });
   })
@@ -305,4 +311,10 @@ function errorPage(err: Error, c: GateContext): Response {
   });
 }
 
-export const dashboardRoutes = new Hono<GateEnv>().route('/', login).route('/', app).onError(errorPage);
+// The profile (profile-routes.ts) before `app`: its form carries a logo larger than `app`'s body
+// limit, so it checks the session and the CSRF token itself.
+export const dashboardRoutes = new Hono<GateEnv>()
+  .route('/', login)
+  .route('/', profileRoutes)
+  .route('/', app)
+  .onError(errorPage);

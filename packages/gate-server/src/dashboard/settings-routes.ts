@@ -18,6 +18,7 @@ import { readForm } from '../http/form.ts';
 import { styleNonce } from '../http/security-headers.ts';
 import type { Html } from '../util/html.ts';
 import { localeOf, page } from './page.ts';
+import { profileEmbedStrings } from './profile-embed-strings.ts';
 import type { Session } from './session.ts';
 import { settingsStrings } from './settings-strings.ts';
 import type { DashLocale } from './strings.ts';
@@ -163,6 +164,7 @@ export async function tourSettingsSection(c: GateContext<DashEnv>, tour: Tour): 
   <h2>${s.settings}</h2>
   ${tours.inConfigFile('tour', id) ? html`<p><span class="badge">${s.fileBadge}</span></p>` : ''}
   <p><a href="/dashboard/tours/${id}/settings">${s.settingsOf(tour.config.title)} →</a></p>
+  <p><a href="/dashboard/tours/${id}/embed">${profileEmbedStrings(l).embed.link} →</a></p>
 </div>
 ${auditSection(log, l)}`;
 }

@@ -16,6 +16,7 @@ import { notFound, onError } from './errors.ts';
 import { hotAccessCheck, hotGateConfig } from './hot-paths.ts';
 import { devMailboxRoutes } from './routes/dev-mailbox.ts';
 import { embedRoutes } from './routes/embed.ts';
+import { logoRoutes } from './routes/logo.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { openApiRoutes } from './routes/openapi.ts';
 import { opsRoutes } from './routes/ops.ts';
@@ -73,6 +74,8 @@ export function createApp(deps: GateDeps): Hono<GateEnv> {
   app.route('/', opsRoutes);
   app.route('/', metricsRoutes);
   app.route('/', widgetRoutes);
+  // Brokers' logos (issue 9): public images, by content hash.
+  app.route('/', logoRoutes);
   app.route('/v1/admin', adminRoutes);
   app.route('/dashboard', dashboardRoutes);
   // Only when development asked for it (readEnv never sets devMailbox in production).

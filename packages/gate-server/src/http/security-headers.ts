@@ -85,14 +85,16 @@ export const reviewHeaders = surface(
 );
 
 /**
- * `/dashboard/*`: no script; the one `<style>` carries a per-response nonce (`styleNonce`), so
- * no `style` attribute works; the chart's SVG uses presentation attributes.
+ * `/dashboard/*`: the one `<style>` carries a per-response nonce (`styleNonce`), so no `style`
+ * attribute works; the chart's SVG uses presentation attributes. Scripts only under the same
+ * nonce: the embed page's copy buttons (progressive enhancement; every page works without).
  */
 export const dashboardHeaders = surface(
   {
     contentSecurityPolicy: {
       defaultSrc: ["'none'"],
       styleSrc: [NONCE],
+      scriptSrc: [NONCE],
       imgSrc: ["'self'", 'data:'],
       formAction: ["'self'"],
       frameAncestors: ["'none'"],

@@ -76,6 +76,12 @@ function layout(opts: {
         ).map((l, i) => (i ? html`<br>${l}` : l))}
       </div>`
     : '';
+  // The broker's logo (profile, issue 9): an absolute URL to the public logo route.
+  const logoUrl = (opts.broker as { logoUrl?: unknown } | undefined)?.logoUrl;
+  const logo =
+    typeof logoUrl === 'string' && /^https?:\/\//.test(logoUrl)
+      ? html`<p style="margin:0 0 20px"><img src="${logoUrl}" alt="${opts.broker?.company || opts.broker?.name}" height="48" style="height:48px;max-width:220px;border:0"></p>`
+      : '';
   return keepWordsTogether(
     htmlString(html`<!doctype html>
 <html lang="${opts.lang}">
@@ -86,7 +92,7 @@ function layout(opts: {
 </head>
 <body style="${BODY_STYLE}">
 <div style="max-width:560px;margin:0 auto;padding:24px">
-  <div style="background:#ffffff;border-radius:10px;padding:28px">${opts.body}${contact}</div>
+  <div style="background:#ffffff;border-radius:10px;padding:28px">${logo}${opts.body}${contact}</div>
   <p style="color:#6b7785;font-size:12px;margin:16px 4px">${opts.note}</p>
 </div>
 </body>

@@ -397,6 +397,25 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropIndex('outbox_claim').ifExists().execute();
     },
   },
+  // Issue 9, the broker's profile: how a broker appears in the mask and the mails (name,
+  // company, phone, address, website, the contact person's salutation) as a JSON document, and
+  // the logo (checked image bytes as base64, its type and the hash its public URL carries).
+  '0013_broker_profile': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('broker_profiles')
+        .addColumn('broker_id', 'text', (c) => c.primaryKey())
+        .addColumn('profile', 'text', (c) => c.notNull())
+        .addColumn('logo', 'text')
+        .addColumn('logo_type', 'text')
+        .addColumn('logo_hash', 'text')
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('broker_profiles').ifExists().execute();
+    },
+  },
 };
 
 class InCodeProvider implements MigrationProvider {

@@ -158,6 +158,16 @@ interface ViewpointStatsTable {
 }
 
 /** Gate config fetches per tour, day and origin: allowed and refused (counts only). */
+/** A broker's profile (issue 9): display fields as JSON, the logo as base64 with its type and hash. */
+interface BrokerProfilesTable {
+  broker_id: string;
+  profile: string;
+  logo: string | null;
+  logo_type: string | null;
+  logo_hash: string | null;
+  updated_at: number;
+}
+
 interface EmbedOriginsTable {
   tour_id: string;
   day: string;
@@ -272,6 +282,7 @@ export interface Database {
   scheduled_runs: ScheduledRunsTable;
   viewpoint_stats: ViewpointStatsTable;
   embed_origins: EmbedOriginsTable;
+  broker_profiles: BrokerProfilesTable;
   dashboard_sessions: DashboardSessionsTable;
   api_keys: ApiKeysTable;
   managed_brokers: ManagedBrokersTable;

@@ -27,6 +27,7 @@ import { LeadStore } from './leads.ts';
 import { ManagedStore } from './managed.ts';
 import { migrateToLatest } from './migrations.ts';
 import { OutboxStore } from './outbox.ts';
+import { ProfileStore } from './profile.ts';
 import { RateLimitStore } from './rate-limits.ts';
 import { StoreOps } from './registrations.ts';
 import type { Database } from './schema.ts';
@@ -45,6 +46,8 @@ export class GateStore extends StoreOps {
   readonly erasure: ErasureStore;
   readonly rateLimits: RateLimitStore;
   readonly embedOrigins: EmbedOriginStore;
+  /** Brokers' profiles and logos (store/profile.ts). */
+  readonly profiles: ProfileStore;
   /** Tells every instance on this database what changed (store/change-feed.ts). */
   readonly changes: ChangeFeed;
   readonly #conn: Connection;
@@ -73,6 +76,7 @@ export class GateStore extends StoreOps {
     this.erasure = new ErasureStore(conn.db, sealer);
     this.rateLimits = new RateLimitStore(conn.db, conn.dialect);
     this.embedOrigins = new EmbedOriginStore(conn.db);
+    this.profiles = new ProfileStore(conn.db, this.changes, this.managed.instance);
   }
 
   /**
