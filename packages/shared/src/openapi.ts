@@ -74,6 +74,8 @@ export const tourStatsSchema = z.object({
   period: z.object({ from: z.nullable(daySchema), to: z.nullable(daySchema) }),
   /** Sums of the per-day counters in the period. */
   funnel: z.object({
+    /** The widget's `tour-view` events: page loads with the gate. */
+    tourViews: z.number(),
     lockedClicks: z.number(),
     masksShown: z.number(),
     registrations: z.number(),
@@ -96,6 +98,18 @@ export const tourStatsSchema = z.object({
   /** Median milliseconds from registration to release; null without releases. */
   medianReleaseMs: z.nullable(z.number()),
   perDay: z.array(z.object({ day: daySchema, registrations: z.number() })),
+  /** The share of each funnel step that reached the next (tour mode: released or granted); null without a base. */
+  conversions: z.array(z.object({ from: z.string(), to: z.string(), rate: z.nullable(z.number()) })),
+  /** Per viewpoint (most locked clicks first): the widget's events and the registrations that asked for it. */
+  perViewpoint: z.array(
+    z.object({
+      viewpoint: z.string(),
+      lockedClicks: z.number(),
+      masksShown: z.number(),
+      registrations: z.number(),
+      views: z.number(),
+    }),
+  ),
 });
 
 /** One lead of `GET /v1/admin/tours/:id/leads?format=json`; times are ISO 8601. */
