@@ -67,7 +67,15 @@ export const styles = css`
     gap: 0.75rem;
   }
 
+  .logo {
+    max-height: 2.5rem;
+    max-width: 7.5rem;
+    object-fit: contain;
+    flex: none;
+  }
+
   h2 {
+    flex: 1;
     margin: 0;
     font-size: 1.25rem;
     line-height: 1.3;

@@ -168,6 +168,27 @@ describe('registration mask', () => {
     );
   });
 
+  it("shows the broker's logo in its header when the gate config has one, and none for a URL that is not http(s)", async () => {
+    const logoUrl =
+      'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+    for (const [url, shown] of [
+      [`${location.origin}/logo.png`, true],
+      [logoUrl, false],
+    ] as const) {
+      const tour = uniqueTour();
+      const base = gateConfig(tour);
+      await serveTour(tour, gateConfig(tour, { broker: { ...base.broker, logoUrl: url } }));
+      const gate = await mountGate(tour);
+      await gate.open();
+      const root = await openMask(gate);
+      const img = root.querySelector('[part="header"] img[part="logo"]');
+      expect(img?.getAttribute('src') ?? null, url).to.equal(shown ? url : null);
+      // Decorative: the title stays the dialog's name.
+      if (img) expect(img.getAttribute('alt')).to.equal('');
+      cleanUp();
+    }
+  });
+
   it('describes the form dialog by nothing but its title', async () => {
     const tour = uniqueTour();
     await serveTour(tour);

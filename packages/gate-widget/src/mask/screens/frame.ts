@@ -2,9 +2,10 @@
  * The mask's frame around every screen: the backdrop, the dialog with its heading and close
  * button, and the two focus sentinels `ModalController` wraps Tab around with.
  */
-import { html, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { Translation } from '../../i18n/index.ts';
+import { safeUrl } from '../safe-url.ts';
 import type { MaskActions, MaskState } from './parts.ts';
 
 /** `describedBy`: whether the screen has a text (`#tg-text`) that describes the dialog. */
@@ -15,6 +16,8 @@ export function renderFrame(
   describedBy: boolean,
   body: TemplateResult,
 ): TemplateResult {
+  // The broker's logo (profile, issue 9), decorative: the contact block names the broker.
+  const logo = safeUrl(state.config?.broker.logoUrl);
   // The sentinels sit outside the dialog: the dialog itself takes focus after a press on plain
   // text, and Tab or Shift+Tab from there must reach a sentinel, not leave or skip the controls.
   return html`<div class="backdrop" part="backdrop">
@@ -30,6 +33,7 @@ export function renderFrame(
       aria-describedby=${ifDefined(describedBy ? 'tg-text' : undefined)}
     >
       <header part="header">
+        ${logo ? html`<img class="logo" part="logo" src=${logo} alt="" />` : nothing}
         <h2 id="tg-title" part="title">${state.config?.title ?? t.maskTitle}</h2>
         <button type="button" class="close" part="button close-button" aria-label=${t.close} @click=${on.close}>
           <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
