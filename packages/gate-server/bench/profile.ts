@@ -2,7 +2,7 @@
  * A CPU profile of `tour-gate serve` under load on one hot path, summarised: the functions with
  * the most self time, and the share of time under some well-known frames.
  *
- *   pnpm --filter @tour-gate/gate-server exec tsx bench/profile.ts config|access [seconds] [sqlite|postgres]
+ *   pnpm --filter @tour-gate/gate-server exec tsx bench/profile.ts config|access|registration [seconds] [sqlite|postgres]
  *
  * The raw `.cpuprofile` stays in the printed folder (open it in Chrome's DevTools).
  * `PROFILE_BARE=1` profiles the bare Hono baseline (bench/bare.ts) instead, for comparison.
@@ -12,7 +12,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { registration } from '../test/fixtures.ts';
 import { linkFrom, TestSmtp } from '../test/smtp.ts';
-import { BENCH_ORIGIN, BENCH_TOUR, benchEnv, cannon, startProcess, tempPostgres, writeBenchConfig } from './lib.ts';
+import {
+  BENCH_ORIGIN,
+  BENCH_TOUR,
+  benchEnv,
+  cannon,
+  LIFTED_LIMITS,
+  startProcess,
+  tempPostgres,
+  writeBenchConfig,
+} from './lib.ts';
 
 const what = process.argv[2] ?? 'config';
 const seconds = Number(process.argv[3] ?? 8);
@@ -23,8 +32,12 @@ await smtp.start();
 const pg = backend === 'postgres' ? await tempPostgres() : undefined;
 const bare = process.env.PROFILE_BARE === '1';
 const gate = await startProcess(
-  bare ? ['bench/bare.ts'] : ['src/cli.ts', 'serve'],
-  benchEnv({ databaseUrl: pg?.url ?? join(dir, 'db.sqlite'), config: writeBenchConfig(dir), smtpUrl: smtp.url }),
+  bare ? ['bench/bare.ts'] : what === 'registration' ? ['bench/serve-unpadded.ts'] : ['src/cli.ts', 'serve'],
+  benchEnv({
+    databaseUrl: pg?.url ?? join(dir, 'db.sqlite'),
+    config: writeBenchConfig(dir, what === 'registration' ? { limits: LIFTED_LIMITS } : {}),
+    smtpUrl: smtp.url,
+  }),
   { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] },
 );
 const headers: Record<string, string> = { origin: BENCH_ORIGIN };
@@ -45,7 +58,21 @@ if (what === 'access') {
   headers.authorization = `Bearer ${((await unlock.json()) as { accessToken: string }).accessToken}`;
   url = `${gate.url}/v1/tours/${BENCH_TOUR}/access`;
 }
-const r = await cannon({ url, headers, expect: 200 }, seconds, 50);
+let n = 0;
+const r =
+  what === 'registration'
+    ? await cannon(
+        {
+          url: `${gate.url}/v1/tours/${BENCH_TOUR}/registrations`,
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: () => JSON.stringify(registration(`p${n++}@example.org`)),
+          expect: 202,
+        },
+        seconds,
+        50,
+      )
+    : await cannon({ url, headers, expect: 200 }, seconds, 50);
 console.log(`${what}: ${r.rate.toFixed(0)} req/s, p99 ${r.p99} ms, ${r.errors} errors, ${r.unexpected} unexpected`);
 await gate.stop();
 await smtp.stop();

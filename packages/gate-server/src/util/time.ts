@@ -2,13 +2,22 @@ export type Clock = () => number;
 export const systemClock: Clock = () => Date.now();
 export const DAY_MS = 86_400_000;
 
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** A date for people, in the visitor's language and the broker's time zone (Europe/Berlin). */
 export function formatDate(ms: number, locale: 'de' | 'en', withTime = false): string {
-  return new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', {
-    dateStyle: 'long',
-    ...(withTime ? { timeStyle: 'short' } : {}),
-    timeZone: 'Europe/Berlin',
-  }).format(new Date(ms));
+  const key = `${locale}${withTime ? '+time' : ''}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    // Made once per kind: building an Intl.DateTimeFormat costs more than formatting with it.
+    format = new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', {
+      dateStyle: 'long',
+      ...(withTime ? { timeStyle: 'short' } : {}),
+      timeZone: 'Europe/Berlin',
+    });
+    dateFormats.set(key, format);
+  }
+  return format.format(new Date(ms));
 }
 
 /** The brokers' calendar: a visitor at 00:30 in Cologne registered today, not yesterday. */
@@ -19,6 +28,9 @@ const calendarDay = new Intl.DateTimeFormat('en-CA', {
   month: '2-digit',
   day: '2-digit',
 });
+
+let lastMinute = Number.NaN;
+let lastDay = '';
 
 /**
  * The day `YYYY-MM-DD` (Europe/Berlin) of an epoch-ms time: the key of per-day statistics.
@@ -33,5 +45,3 @@ export const dayOf = (ms: number): string => {
   }
   return lastDay;
 };
-let lastMinute = Number.NaN;
-let lastDay = '';

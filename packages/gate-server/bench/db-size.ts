@@ -1,0 +1,120 @@
+/**
+ * Bytes a registration leaves in PostgreSQL, indexes included: `tour-gate serve` (registration
+ * padding 0, limits lifted by the config file) on a fresh database, N registrations through the
+ * API with the broker's notification, each unlocked once from its mail (an access token, the
+ * logbook's entries), the outbox delivered to a local SMTP server; then VACUUM and every table's
+ * `pg_total_relation_size` (heap, TOAST and indexes) divided by N. Also the CPU time the server
+ * process spent per registration and per unlock.
+ *
+ *   pnpm --filter @tour-gate/gate-server exec tsx bench/db-size.ts [registrations=2000]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { registration } from '../test/fixtures.ts';
+import { linkFrom, TestSmtp } from '../test/smtp.ts';
+import {
+  BENCH_ORIGIN,
+  BENCH_TOUR,
+  benchEnv,
+  cpuTimeMs,
+  LIFTED_LIMITS,
+  startProcess,
+  tempPostgres,
+  writeBenchConfig,
+} from './lib.ts';
+
+const N = Number(process.argv[2] ?? 2000);
+const CONCURRENCY = 8;
+const dir = mkdtempSync(join(tmpdir(), 'tour-gate-size-'));
+const db = await tempPostgres();
+const smtp = new TestSmtp();
+await smtp.start();
+const gate = await startProcess(
+  ['bench/serve-unpadded.ts'],
+  benchEnv({ databaseUrl: db.url, config: writeBenchConfig(dir, { limits: LIFTED_LIMITS }), smtpUrl: smtp.url }),
+);
+
+async function pool(count: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = next++; i < count; i = next++) await fn(i);
+    }),
+  );
+}
+
+try {
+  const pid = gate.child.pid!;
+  let cpu = cpuTimeMs(pid)!;
+  let started = performance.now();
+  await pool(N, async (i) => {
+    const res = await fetch(`${gate.url}/v1/tours/${BENCH_TOUR}/registrations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: BENCH_ORIGIN },
+      body: JSON.stringify(registration(`size-${i}@example.org`)),
+    });
+    if (res.status !== 202) throw new Error(`registration ${i}: ${res.status} ${await res.text()}`);
+  });
+  const registerCpu = cpuTimeMs(pid)! - cpu;
+  const registerSecs = (performance.now() - started) / 1000;
+  // The visitor's mail and the broker's notification for each.
+  await smtp.waitFor(2 * N, 300_000);
+
+  cpu = cpuTimeMs(pid)!;
+  started = performance.now();
+  const unlocks = smtp.mails.filter((m) => m.parsed.headers.get('x-tour-gate-mail') === 'unlock');
+  await pool(unlocks.length, async (i) => {
+    const res = await fetch(`${gate.url}/v1/unlock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: BENCH_ORIGIN },
+      body: JSON.stringify({ token: linkFrom(unlocks[i]!).token }),
+    });
+    if (res.status !== 200) throw new Error(`unlock ${i}: ${res.status} ${await res.text()}`);
+  });
+  const unlockCpu = cpuTimeMs(pid)! - cpu;
+  const unlockSecs = (performance.now() - started) / 1000;
+
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  for (;;) {
+    const { rows } = await client.query<{ n: string }>("select count(*) as n from outbox where status <> 'sent'");
+    if (Number(rows[0]!.n) === 0) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await client.query('vacuum analyze');
+  const { rows } = await client.query<{ name: string; rows: string; total: string; indexes: string }>(
+    `select c.relname as name, c.reltuples::bigint as rows, pg_total_relation_size(c.oid) as total,
+            pg_indexes_size(c.oid) as indexes
+       from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where c.relkind = 'r' and n.nspname = 'public'
+      order by pg_total_relation_size(c.oid) desc`,
+  );
+  await client.end();
+  let sum = 0;
+  console.log(`${N} registrations (${unlocks.length} unlocked once), ${smtp.mails.length} mails delivered`);
+  console.log(
+    `server CPU: ${((registerCpu * 1000) / N).toFixed(0)} µs per registration ` +
+      `(${(N / registerSecs).toFixed(0)}/s at ${CONCURRENCY} concurrent), ` +
+      `${((unlockCpu * 1000) / unlocks.length).toFixed(0)} µs per unlock (${(unlocks.length / unlockSecs).toFixed(0)}/s)\n`,
+  );
+  console.log('| table | rows | bytes (with indexes) | of which indexes | bytes per registration |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const r of rows) {
+    const total = Number(r.total);
+    // Tables that stay small whatever N is (migrations, a tour's stats per day) are shown, not counted.
+    const perRegistration = Number(r.rows) >= N / 2 ? total / N : 0;
+    sum += perRegistration;
+    console.log(
+      `| ${r.name} | ${Number(r.rows).toLocaleString('en-US')} | ${total.toLocaleString('en-US')} | ` +
+        `${Number(r.indexes).toLocaleString('en-US')} | ${perRegistration ? perRegistration.toFixed(0) : '–'} |`,
+    );
+  }
+  console.log(`\nper registration, tables that grow with registrations: ${sum.toFixed(0)} bytes`);
+} finally {
+  await gate.stop();
+  await smtp.stop();
+  await db.drop();
+  rmSync(dir, { recursive: true, force: true });
+}
