@@ -181,6 +181,11 @@ describe('<tour-gate cover>', () => {
     expect(text(cover.querySelector('h2'))).to.equal('Musterstraße 12');
     expect(text(cover.querySelector('[part="cover-broker"]'))).to.equal('Maria Makler · Makler GmbH');
     expect(text(cover.querySelector('button'))).to.equal(de.view);
+    // The page styles the cover through the gate's parts.
+    const style = document.createElement('style');
+    style.textContent = 'tour-gate::part(cover-button) { outline: 3px solid rgb(1, 2, 3); }';
+    addToPage(style);
+    expect(getComputedStyle(cover.querySelector('button') as HTMLElement).outlineColor).to.equal('rgb(1, 2, 3)');
     // The placeholder shows through the slot.
     expect((gate.querySelector('img') as HTMLImageElement).getBoundingClientRect().width).to.be.greaterThan(0);
     expect(cover.querySelector('iframe')).to.equal(null);

@@ -373,6 +373,11 @@ export function attachCover(
   cover.endpoint = endpoint;
   cover.loadConfig = loadConfig;
   cover.openMask = openMask;
+  // Styled from the page as `tour-gate::part(cover-button)` and so on.
+  cover.setAttribute(
+    'exportparts',
+    'cover, cover-card, cover-title, cover-broker, cover-hint, cover-text, cover-button, button, frame',
+  );
   cover.append(document.createElement('slot'));
   // Before the gate's own rendering (the mask): Lit clears what follows its marker.
   root.prepend(cover);
