@@ -166,6 +166,8 @@ export interface CannonTarget {
   expect?: number;
   /** The server's process id, to measure its CPU time per request (Linux `/proc`). */
   pid?: number;
+  /** Requests per second offered over all connections (default: as fast as answers come). */
+  rate?: number;
 }
 
 /** A process's CPU time so far (user + system), ms; undefined where `/proc` can't tell. */
@@ -193,6 +195,7 @@ export async function cannon(target: CannonTarget, seconds: number, connections:
     connections,
     duration: seconds,
     pipelining: 1,
+    ...(target.rate ? { overallRate: target.rate } : {}),
   };
   if (typeof target.body === 'string') opts.body = target.body;
   else if (target.body) {

@@ -86,7 +86,10 @@ async function readPaths(ctx: BenchContext, backend: string, databaseUrl: string
   return rows;
 }
 
-async function registrationPath(ctx: BenchContext, dir: string): Promise<Row> {
+/** Registrations offered at this rate for the p99 goal: 8.6 million a day, 430 × the platform's peak day. */
+const REGISTRATION_RATE = 100;
+
+async function registrationPath(ctx: BenchContext, dir: string): Promise<Row[]> {
   const sink = new SmtpSink();
   await sink.start();
   const config = writeBenchConfig(dir, { limits: LIFTED_LIMITS });
@@ -99,23 +102,37 @@ async function registrationPath(ctx: BenchContext, dir: string): Promise<Row> {
     let n = 0;
     const body = () => JSON.stringify(registration(`r${process.pid}-${n++}@example.org`));
     const headers = { origin: BENCH_ORIGIN, 'content-type': 'application/json' };
-    ctx.log('SQLite: POST registration (limits lifted, no padding)');
     const path = `/v1/tours/${BENCH_TOUR}/registrations`;
-    const r = await alternate(
-      ctx,
-      { url: gate.url + path, method: 'POST', headers, body, expect: 202, pid: gate.child.pid },
-      { url: bare.url + path, method: 'POST', headers, body, expect: 202, pid: bare.child.pid },
-    );
-    const row = ratioRow('POST /v1/tours/:tour/registrations', 'SQLite', r);
-    return {
-      ...row,
-      goal: 'p99 ≤ 25 ms',
-      met: r.gate.p99 <= 25 && r.gate.errors + r.gate.unexpected === 0,
-      note:
-        `durable (SQLite WAL, synchronous=FULL), rate limits lifted in the config file, REGISTRATION_MIN_MS padding 0 ` +
-        `(in production every registration answer takes at least 250 ms on purpose); ` +
-        `${sink.count} mails delivered to a local SMTP server meanwhile`,
-    };
+    const target = (p: Proc, rate?: number) => ({
+      url: p.url + path,
+      method: 'POST' as const,
+      headers,
+      body,
+      expect: 202,
+      pid: p.child.pid,
+      ...(rate ? { rate } : {}),
+    });
+    const about =
+      'durable (SQLite WAL, synchronous=FULL), rate limits lifted in the config file, REGISTRATION_MIN_MS padding 0 ' +
+      '(in production every registration answer takes at least 250 ms on purpose)';
+    ctx.log(`SQLite: POST registration at ${REGISTRATION_RATE}/s (limits lifted, no padding)`);
+    const paced = await alternate(ctx, target(gate, REGISTRATION_RATE), target(bare, REGISTRATION_RATE));
+    ctx.log('SQLite: POST registration as fast as it goes');
+    const mailsBefore = sink.count;
+    const flat = await alternate(ctx, target(gate), target(bare));
+    return [
+      {
+        ...ratioRow(`POST …/registrations, ${REGISTRATION_RATE}/s offered`, 'SQLite', paced),
+        ratio: undefined,
+        goal: 'p99 ≤ 25 ms',
+        met: paced.gate.p99 <= 25 && paced.gate.errors + paced.gate.unexpected === 0,
+        note: `${about}; ${ctx.connections} connections sharing ${REGISTRATION_RATE} requests/s`,
+      },
+      {
+        ...ratioRow('POST …/registrations, saturated', 'SQLite', flat),
+        note: `${about}; ${sink.count - mailsBefore} mails delivered to a local SMTP server meanwhile`,
+      },
+    ];
   } finally {
     await gate?.stop();
     await bare?.stop();
@@ -136,7 +153,7 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
         await pg.drop();
       }
     }
-    if (ctx.wants('registration')) rows.push(await registrationPath(ctx, dir));
+    if (ctx.wants('registration')) rows.push(...(await registrationPath(ctx, dir)));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
