@@ -94,6 +94,8 @@ export class OutboxWorker {
   /** Sent marks waiting for the group being written (`markSent`). */
   private readonly marks: PendingMark[] = [];
   private marking: Promise<void> | undefined;
+  /** Every sent mark not written yet (a run ends only once they are). */
+  private readonly pendingMarks = new Set<Promise<void>>();
   /** Mails claimed by the run under way and not finished. */
   private readonly held = new Set<string>();
   /** The mails being delivered right now. */
@@ -300,7 +302,7 @@ export class OutboxWorker {
       failure = lanes.find((r) => r.status === 'rejected')?.reason;
       // The sent marks still being written: once this returns, every delivered mail is marked
       // (or its mark kept in memory while the database is away).
-      while (this.marking) await this.marking;
+      while (this.pendingMarks.size) await Promise.all(this.pendingMarks);
     } finally {
       clearInterval(beat);
       const untried = [...this.held];
@@ -364,10 +366,12 @@ export class OutboxWorker {
     this.opts.onOutcome('sent');
     // The lane goes on to its next mail; this one stays held (its lease renewed) and in flight
     // (never released) until its mark is written.
-    void this.markSent(mail).finally(() => {
+    const marked = this.markSent(mail).finally(() => {
       this.inFlight.delete(mail.id);
       this.held.delete(mail.id);
+      this.pendingMarks.delete(marked);
     });
+    this.pendingMarks.add(marked);
     return 'sent';
   }
 
@@ -386,10 +390,10 @@ export class OutboxWorker {
    * recipient now has; the logbook records that the mail went). The dev mailbox keeps its sealed
    * copy, since there the mailbox is the only place the links are.
    *
-   * Marks are written in groups (group commit): the marks of mails delivered while one group is
-   * written go together in the next, one transaction with their logbook lines, so many
-   * deliveries at a time don't each wait for a commit of their own, and the lanes don't wait
-   * for the commit at all. Resolves (never rejects) once the mark is written, or kept in memory
+   * The lanes don't wait for the mark: the next mail goes out meanwhile. SQLite: marks are
+   * written in groups (group commit; its commits are one at a time and hold the event loop for
+   * their fsync): the marks of mails delivered while one group is written go together in the
+   * next, one transaction with their logbook lines. PostgreSQL: each at once, in one statement. Resolves (never rejects) once the mark is written, or kept in memory
    * because the database is away.
    */
   private markSent(mail: OutboxMail): Promise<void> {
@@ -410,6 +414,18 @@ export class OutboxWorker {
             }
           : undefined,
     };
+    if (this.store.outbox.dialect === 'postgres') {
+      // PostgreSQL takes many commits at once (and groups them itself): each mark at once, in one
+      // round trip, so a mail delivered is marked within milliseconds (an instance killed in
+      // between is the one way a mail goes out twice).
+      return this.store.outbox.markSentNow(mark).then(
+        () => {},
+        () =>
+          this.markSentOne(mail, mark).catch((e) =>
+            this.opts.log('logging a sent mail failed', { id: mail.id, error: String(e) }),
+          ),
+      );
+    }
     return new Promise<void>((resolve) => {
       this.marks.push({ mail, mark, resolve });
       this.marking ??= this.writeMarks().finally(() => {
@@ -420,6 +436,9 @@ export class OutboxWorker {
 
   private async writeMarks(): Promise<void> {
     while (this.marks.length) {
+      // One turn of the event loop first: answers the mail server sent while the last group was
+      // written (SQLite's commit holds the loop for its fsync) join this group.
+      await new Promise((r) => setImmediate(r));
       const group = this.marks.splice(0, 256);
       try {
         await this.store.outbox.markSentMany(group.map((g) => g.mark));

@@ -31,7 +31,7 @@ export interface SentMark {
 export class OutboxStore {
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly dialect: Dialect,
+    readonly dialect: Dialect,
     private readonly sealer: Sealer,
   ) {}
 
@@ -135,6 +135,29 @@ export class OutboxStore {
       }
       return done;
     });
+  }
+
+  /**
+   * One mail's sent mark and its logbook line in a single statement (PostgreSQL: an `UPDATE` in a
+   * `WITH`, feeding the `INSERT`), one round trip: the moment between the mail server's "250"
+   * and the mark being durable stays as short as it can be. Returns whether the mail was marked.
+   */
+  async markSentNow(m: SentMark): Promise<boolean> {
+    if (this.dialect !== 'postgres') return (await this.markSentMany([m])).has(m.id);
+    const update = (db: Kysely<Database>) =>
+      db
+        .updateTable('outbox')
+        .set({ status: 'sent', sent_at: m.at, locked_until: null, last_error: null, ...m.keep })
+        .where('id', '=', m.id)
+        .where('status', '=', 'queued');
+    if (!m.log) return Number((await update(this.db).executeTakeFirst()).numUpdatedRows) > 0;
+    const log = m.log;
+    const { rows } = await sql<{ id: string }>`with sent as (${update(this.db).returning('id')})
+      insert into logbook (id, registration_id, tour_id, at, kind, detail)
+      select ${newId()}, ${log.registrationId}, ${log.tourId}, ${m.at}, 'mail-sent', ${JSON.stringify(log.detail)}
+      from sent
+      returning id`.execute(this.db);
+    return rows.length > 0;
   }
 
   async markRetry(id: string, nextAttemptAt: number, error: string): Promise<void> {
