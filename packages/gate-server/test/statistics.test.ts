@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBrokerKey } from '../src/core/api-keys.ts';
+import { eraseRegistration } from '../src/core/erase.ts';
 import { conversions, previousPeriod, type TourStats } from '../src/store/statistics.ts';
 import { dayOf } from '../src/util/time.ts';
 import { forEachBackend } from './backends.ts';
@@ -216,6 +217,18 @@ forEachBackend('statistics', (backend) => {
     const after = await server.store.statistics.tour(TOUR);
     expect(after.funnel).toEqual(before.funnel);
     expect(after.perViewpoint).toEqual(before.perViewpoint);
+  });
+
+  it('keeps the per-viewpoint counts when a visitor is erased, like the funnel (last: it erases)', async () => {
+    const before = await server.store.statistics.tour(TOUR);
+    const reg = (await server.store.findRegistration(TOUR, `${TOUR}-visitor-0@example.org`))!;
+    expect(reg.viewpoint).toBe('schlafzimmer');
+    const ctx = { tours: server.deps.tours, now: server.clock.now };
+    expect(await eraseRegistration(server.store, reg.id, TOUR, ctx)).toBe(true);
+    const after = await server.store.statistics.tour(TOUR);
+    expect(after.perViewpoint).toEqual(before.perViewpoint);
+    expect(after.funnel.registrations).toBe(before.funnel.registrations);
+    expect(after.status.total).toBe(before.status.total - 1); // the stored leads do change
   });
 });
 
