@@ -1,10 +1,12 @@
 /**
  * Issue 9, "Must show", in Chromium: a broker signs in through the dev mailbox, sets up a tour in
  * the dashboard, makes the phone field required and adds a select field of its own (optional),
- * protects two viewpoints and allows the origin of a fresh page on another origin (through the
- * settings form; once the embed page with its origin check exists, that step moves there); a
- * visitor on that page sees exactly those fields and registers; the tour's change log shows each
- * change. Screenshots of the settings page at 360 and 1280 px go to test-output/screenshots/.
+ * protects two viewpoints, copies the plain-HTML snippet from the tour's embed page (its copy
+ * button, through the clipboard) into a fresh page served from another origin, where the widget
+ * is refused once; the embed page's origin check lists that origin as refused and allows it with
+ * one click; a visitor on that page sees exactly those fields and registers; the tour's change
+ * log shows each change. Screenshots of the settings, embed and profile pages at 360 and 1280 px
+ * go to test-output/screenshots/.
  */
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -20,17 +22,16 @@ const TOUR = 'haus-am-see';
 let stack: Stack;
 let pageServer: Server;
 let pageOrigin: string;
+/** What the broker pasted from the embed page: the body of the page on the other origin. */
+let pasted = '';
 
-/** A page built from the README's embedding snippet, served from an origin of its own. */
-function embedPage(gateUrl: string): string {
+/** The broker's page on an origin of its own, with the snippet copied from the embed page. */
+function embedPage(): string {
   return `<!doctype html>
-<html lang="de"><head><meta charset="utf-8"><title>Haus am See</title>
-<script type="module" src="${gateUrl}/widget.js"></script></head>
+<html lang="de"><head><meta charset="utf-8"><title>Haus am See</title></head>
 <body>
-<tour-gate server="${gateUrl}" tour="${TOUR}" lang="de"></tour-gate>
-<button data-gate-viewpoint="wohnzimmer">Wohnzimmer</button>
-<button data-gate-viewpoint="schlafzimmer">Schlafzimmer</button>
-<button data-gate-viewpoint="bad">Bad</button>
+<h1>Haus am See</h1>
+${pasted}
 </body></html>`;
 }
 
@@ -38,7 +39,7 @@ beforeAll(async () => {
   stack = await startStack({ devMailbox: true });
   mkdirSync(SCREENSHOTS, { recursive: true });
   pageServer = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(embedPage(stack.gateUrl));
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(embedPage());
   });
   await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
   pageOrigin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
@@ -115,8 +116,8 @@ it('a broker sets up a tour in the dashboard and a visitor on another origin reg
   await page.screenshot({ path: `${SCREENSHOTS}/dashboard-settings-error-360.png` });
   await page.setViewportSize({ width: 1280, height: 900 });
 
-  // The page's origin allowed (later: from the embed page's origin check).
-  await page.fill('#s-allowedOrigins', pageOrigin);
+  // Nothing saved: the field goes back to empty.
+  await page.fill('#s-allowedOrigins', '');
   await save(page);
 
   // For the README: the registration form's section in the window; the whole page too.
@@ -134,6 +135,82 @@ it('a broker sets up a tour in the dashboard and a visitor on another origin reg
   expect(width).toBeLessThanOrEqual(360);
   await page.setViewportSize({ width: 1280, height: 900 });
 
+  // The embed page, linked from the settings: the plain-HTML snippet copied with its button.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.gateUrl });
+  await page.click(`a[href="/dashboard/tours/${TOUR}/embed"]`);
+  await page.waitForURL(`${stack.gateUrl}/dashboard/tours/${TOUR}/embed`);
+  const copy = page.locator('#snippet-plain').locator('xpath=preceding-sibling::button');
+  await copy.click();
+  await expect.poll(() => copy.textContent()).toBe('Kopiert');
+  pasted = await page.evaluate(() => navigator.clipboard.readText());
+  expect(pasted).toBe(await page.locator('#snippet-plain').textContent());
+  expect(pasted).toContain(`<tour-gate server="${stack.gateUrl}" tour="${TOUR}" lang="de"></tour-gate>`);
+  expect(pasted).toContain('data-gate-viewpoint="schlafzimmer"');
+  // The preview shows the tour's fields as set.
+  expect(await page.locator('.mask label[for="pv-phone"]').textContent()).toBe('Telefon *');
+  expect(await page.locator('.mask select#pv-finanzierung').count()).toBe(1);
+
+  // The pasted page on the other origin: the tour doesn't allow it yet, so the widget is refused
+  // and says so on a locked click.
+  const { context: visitorContext, page: visitorPage } = await newVisitor(stack);
+  const refusal = visitorPage.waitForEvent('console', (m) => m.type() === 'error' && m.text().includes(pageOrigin));
+  await visitorPage.goto(`${pageOrigin}/`);
+  await refusal;
+  await visitorPage.locator('[data-gate-viewpoint="schlafzimmer"]').click();
+  const notice = visitorPage.locator('dialog.tour-gate-notice');
+  await notice.waitFor({ state: 'visible' });
+  expect((await notice.locator('p').textContent())?.trim()).toBe('Die Räume können hier gerade nicht geöffnet werden.');
+
+  // The embed page's check lists the origin as refused; one click allows it.
+  await page.reload();
+  const row = page.locator('table.origins tr', { has: page.locator(`code:text-is("${pageOrigin}")`) });
+  await row.waitFor();
+  expect(await row.locator('.badge').textContent()).toBe('nicht zugelassen');
+  for (const [w, h] of [
+    [1280, 900],
+    [360, 800],
+  ] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.screenshot({ path: `${SCREENSHOTS}/dashboard-embed-${w}.png` });
+    await page.screenshot({ path: `${SCREENSHOTS}/dashboard-embed-${w}-full.png`, fullPage: true });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(w);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await row.locator('button[type=submit]').click();
+  await page.locator('.notice[role="status"]').waitFor();
+  expect(await page.locator('.notice[role="status"]').textContent()).toContain(`${pageOrigin} ist jetzt zugelassen`);
+  expect(await row.locator('.badge').textContent()).toBe('zugelassen');
+
+  // The broker's profile: the contact person is a woman, and a logo (a PNG Chromium encodes).
+  await page.goto(`${stack.gateUrl}/dashboard`);
+  await page.click('a[href="/dashboard/profile"]');
+  const png = await page.evaluate(() => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 120;
+    canvas.height = 40;
+    const g = canvas.getContext('2d') as CanvasRenderingContext2D;
+    g.fillStyle = '#1f5f8b';
+    g.fillRect(0, 0, 120, 40);
+    g.fillStyle = '#ffffff';
+    g.font = 'bold 18px sans-serif';
+    g.fillText('Müller', 14, 27);
+    return canvas.toDataURL('image/png').split(',')[1] ?? '';
+  });
+  await page.check('input[name="salutation"][value="ms"]');
+  await page.setInputFiles('#p-logo', { name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64') });
+  await page.click('form.profile button[type=submit]');
+  await page.locator('.notice[role="status"]').waitFor();
+  expect(await page.locator('.logo-now img').getAttribute('src')).toMatch(/\/logos\/[\w-]+\/[\w-]{22}\.png$/);
+  for (const [w, h] of [
+    [1280, 900],
+    [360, 800],
+  ] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.screenshot({ path: `${SCREENSHOTS}/dashboard-profile-${w}.png`, fullPage: true });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(w);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+
   // The visitor's page on the other origin: a click on a protected room opens the mask with the
   // tour's fields, exactly.
   const gate = (await (
@@ -141,10 +218,13 @@ it('a broker sets up a tour in the dashboard and a visitor on another origin reg
   ).json()) as {
     fields: { key: string; required: boolean; type: string }[];
   };
-  const { context: visitorContext, page: visitorPage } = await newVisitor(stack);
-  await visitorPage.goto(`${pageOrigin}/`);
-  await visitorPage.locator('button[data-gate-viewpoint="schlafzimmer"]').click();
+  await visitorPage.reload();
+  await visitorPage.locator('[data-gate-viewpoint="schlafzimmer"]').click();
   await maskIsOpen(visitorPage);
+  // The broker's logo from the profile, in the mask's header.
+  const logo = visitorPage.locator('img[part="logo"]');
+  expect(await logo.getAttribute('src')).toMatch(new RegExp(`^${stack.gateUrl}/logos/[\\w-]+/[\\w-]{22}\\.png$`));
+  await expect.poll(() => logo.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(120);
   const shown = await visitorPage
     .locator('form [name]:not([name^="tg-"])')
     .evaluateAll((els) =>

@@ -19,16 +19,16 @@ import type { EmbedOriginSummary } from '../../store/embed-origins.ts';
 import type { Html } from '../../util/html.ts';
 import { type ProfileEmbedStrings, profileEmbedStrings } from '../profile-embed-strings.ts';
 import type { DashLocale } from '../strings.ts';
-import { csrfInput } from './format.ts';
+import { csrfInput, dayLabel, num } from './format.ts';
 
 const CSS = `
-.embed .snippet{position:relative;margin:8px 0 14px}
+.embed .snippet{margin:8px 0 14px}
 .embed .snippet pre{font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f6f8fa;border:1px solid #e4e8ee;
 border-radius:6px;padding:10px 12px;white-space:pre;overflow-x:auto;user-select:all;max-width:100%}
-.embed .snippet .copy{position:absolute;top:6px;right:6px;font-size:13px;padding:4px 10px}
+.embed .snippet .copy{display:block;margin:0 0 4px auto;font-size:13px;padding:4px 12px}
 .embed h3{font-size:15px;margin:14px 0 4px}.embed details{margin:0 0 10px}.embed summary{cursor:pointer;font-weight:600;padding:4px 0}
-.embed .cols{display:grid;grid-template-columns:minmax(0,1fr);gap:16px}
-@media (min-width:900px){.embed .cols{grid-template-columns:minmax(0,3fr) minmax(0,2fr)}}
+.embed.cols{display:grid;grid-template-columns:minmax(0,1fr);gap:0 16px;align-items:start}
+@media (min-width:960px){.embed.cols{grid-template-columns:minmax(0,3fr) minmax(0,2fr)}}
 .mask{border:1px solid #d5dce4;border-radius:10px;background:#fff;max-width:420px;box-shadow:0 4px 16px #0001}
 .mask header{background:none;color:#17212b;padding:14px 16px 6px;display:flex;gap:12px;align-items:center}
 .mask header img{max-height:40px;max-width:120px}.mask h4{margin:0;font-size:17px}
@@ -163,7 +163,7 @@ function snippet(name: string, text: string): Html {
 
 /** The mask's registration form, rebuilt from the gate config: disabled, no action, sends nothing. */
 function preview(gate: GateConfig, l: DashLocale, e: ProfileEmbedStrings['embed']): Html {
-  const broker = gate.broker.company || gate.broker.name;
+  const broker = gate.broker.name;
   const labelOf = (f: GateConfig['fields'][number]) =>
     f.label?.[l] ?? FIELD_LABELS[l][f.key as keyof (typeof FIELD_LABELS)['de']] ?? f.key;
   const field = (f: GateConfig['fields'][number]) => {
@@ -224,8 +224,10 @@ function checkSection(v: EmbedPageInput, e: ProfileEmbedStrings['embed']): Html 
           </form>`;
     return html`<tr>
   <td class="email" data-label="${e.origin}"><code>${o.origin}</code></td>
-  <td class="n" data-label="${e.loads}">${o.allowed + o.refused}${o.refused ? html` <span class="muted">(${o.refused} ${e.refusedLoads})</span>` : ''}</td>
-  <td data-label="${e.lastSeen}">${o.lastDay}</td>
+  <td class="n" data-label="${e.loads}"><span>${num(o.allowed + o.refused, v.locale)}${
+    o.refused ? html` <span class="muted">(${num(o.refused, v.locale)} ${e.refusedLoads})</span>` : ''
+  }</span></td>
+  <td data-label="${e.lastSeen}">${dayLabel(o.lastDay, v.locale)}</td>
   <td data-label="${e.state}"><span class="badge ${ok ? 'granted' : 'denied'}">${ok ? e.allowedNow : e.refusedNow}</span></td>
   <td class="actions">${action}</td>
 </tr>`;

@@ -17,7 +17,7 @@ const CSS = `
 .profile input[type=text],.profile input[type=url],.profile input[type=tel],.profile textarea{width:100%;max-width:32em}
 .profile textarea{font:inherit;padding:6px 8px;border:1px solid #c3ccd6;border-radius:5px}
 .profile fieldset{border:1px solid #e4e8ee;border-radius:6px;padding:8px 12px;margin:0 0 14px;min-width:0}
-.profile fieldset label{display:inline-block;margin:4px 16px 4px 0;font-size:15px;color:#17212b}
+.profile fieldset.field>label{display:inline-block;margin:4px 16px 4px 0;font-size:15px;color:#17212b;font-weight:400}
 .profile .logo-now{display:flex;gap:14px;align-items:center;flex-wrap:wrap;margin:6px 0 8px}
 .profile .logo-now img{max-height:56px;max-width:200px;border:1px solid #e4e8ee;border-radius:4px;background:#fff;padding:4px}
 .profile input[type=file]{max-width:100%}

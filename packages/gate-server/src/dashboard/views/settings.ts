@@ -6,6 +6,7 @@
  */
 import { html, raw } from 'hono/html';
 import type { Html } from '../../util/html.ts';
+import { profileEmbedStrings } from '../profile-embed-strings.ts';
 import { type SettingsStrings, settingsStrings } from '../settings-strings.ts';
 import type { DashLocale } from '../strings.ts';
 import { csrfInput } from './format.ts';
@@ -110,7 +111,9 @@ export function settingsView(v: SettingsPageInput): Html {
     ? html`<a href="/dashboard/tours/${v.tour.id}">← ${s.back}</a>`
     : html`<a href="/dashboard">← ${s.backTours}</a>`;
   return html`<style nonce="${v.nonce}">${raw(CSS)}</style>
-<p>${back}</p>
+<p>${back}${
+    v.tour ? html` · <a href="/dashboard/tours/${v.tour.id}/embed">${profileEmbedStrings(v.locale).embed.link}</a>` : ''
+  }</p>
 <h1>${v.tour ? s.settingsOf(v.tour.title) : s.newHeading}${
     v.readOnly ? html` <span class="badge">${s.fileBadge}</span>` : ''
   }</h1>
