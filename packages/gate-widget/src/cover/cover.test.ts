@@ -8,6 +8,8 @@ import { GateError, UNLOCK_FRAGMENT_KEY } from '@tour-gate/shared';
 import {
   addToPage,
   cleanUp,
+  fillValid,
+  gateConfig,
   linkToken,
   mountGate,
   openMask,
@@ -16,12 +18,14 @@ import {
   scriptAnswer,
   serveEmbed,
   serveTour,
+  submit,
   text,
   uniqueTour,
   viewpointButton,
   waitForRequests,
 } from '../../test/harness.ts';
 import type { GateErrorEvent } from '../events.ts';
+import { de as deMask } from '../i18n/de.ts';
 import type { TourGate } from '../tour-gate.ts';
 import { coverStrings } from './strings.ts';
 
@@ -212,6 +216,28 @@ describe('<tour-gate cover>', () => {
     expect(embed).to.have.length(1);
     expect(embed[0]?.authorization).to.equal(`Bearer ${gate.accessToken}`);
     await waitUntil(() => frame.contentDocument?.querySelector('#viewer'), 'the viewer did not load');
+  });
+
+  it('manual release: the request goes to the broker, the cover stays; the link after the grant brings the tour', async () => {
+    const tour = uniqueTour();
+    await serveTour(tour, gateConfig(tour, { mode: 'manual' }));
+    await serveEmbed(tour, VIEWER);
+    const gate = await mountCover(tour);
+    await waitUntil(() => coverOf(gate)?.querySelector('button'), 'no cover', { timeout: 5000 });
+    (coverOf(gate)?.querySelector('button') as HTMLButtonElement).click();
+    const mask = await openMask(gate);
+    fillValid(mask);
+    submit(mask);
+    await waitForRequests(tour, (r) => r.path.endsWith('/registrations'));
+    await waitUntil(() => text(mask.querySelector('[part="screen-title"]')) === deMask.awaitingTitle, 'no outcome');
+    gate.close();
+    // Waiting for the broker: still the cover, and nobody asked for the address.
+    expect(coverOf(gate)?.querySelector('iframe')).to.equal(null);
+    expect((await requestsOf(tour)).some((r) => r.path.endsWith('/embed'))).to.equal(false);
+    // The broker granted; the mailed link opens the tour.
+    location.hash = `${UNLOCK_FRAGMENT_KEY}=${await linkToken(tour)}`;
+    await waitUntil(() => coverOf(gate)?.querySelector('iframe'), 'no iframe after the grant', { timeout: 5000 });
+    expect((coverOf(gate)?.querySelector('iframe') as HTMLIFrameElement).src).to.equal(VIEWER);
   });
 
   it('goes straight to the tour for a visitor already unlocked, and back to the cover when the access is revoked', async () => {
