@@ -206,7 +206,7 @@ it('a broker sets up a tour in the dashboard and a visitor on another origin reg
     [360, 800],
   ] as const) {
     await page.setViewportSize({ width: w, height: h });
-    await page.screenshot({ path: `${SCREENSHOTS}/dashboard-profile-${w}.png`, fullPage: true });
+    await page.screenshot({ path: `${SCREENSHOTS}/dashboard-profile-saved-${w}.png`, fullPage: true });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(w);
   }
   await page.setViewportSize({ width: 1280, height: 900 });
