@@ -86,7 +86,7 @@ forEachBackend('dashboard in Chromium', (backend) => {
     await page.click('button[type=submit]');
     await page.waitForURL(`${base}/dashboard`);
     await shoot('dashboard-overview');
-    expect(await page.locator('td[data-metric=registrations]').first().textContent()).toMatch(/^\d+$/);
+    expect(await page.locator('[data-metric=registrations]').first().textContent()).toMatch(/^\d+$/);
 
     await page.click('a[href="/dashboard/tours/musterstrasse-12"]');
     await page.waitForURL(`${base}/dashboard/tours/musterstrasse-12`);
