@@ -54,11 +54,6 @@ function grantsOf(deps: GateDeps): Map<string, Grant> {
   return map;
 }
 
-/** Forget every asset authorization this instance remembers (tests; after a revocation here). */
-export function forgetAssetGrants(deps: GateDeps): void {
-  grants.get(deps)?.clear();
-}
-
 /**
  * Whether the credential opens the tour's files now: TOKEN_INVALID, ACCESS_EXPIRED or
  * ACCESS_REVOKED otherwise. Never the access token itself in a URL: it lives for months and

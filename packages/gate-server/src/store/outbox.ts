@@ -15,7 +15,7 @@ import type { Database, MailKind, OutboxMail } from './schema.ts';
  * Every other kind answers something a person just did (sign in, unlock, review, decide) and
  * goes first within its tour's turn; a kind added later counts as such unless listed here.
  */
-export const BULK_MAIL_KINDS: readonly (MailKind | 'digest')[] = ['broker-notification', 'digest'];
+const BULK_MAIL_KINDS: readonly (MailKind | 'digest')[] = ['broker-notification', 'digest'];
 
 /** The bodies as delivered (tokens cut out, attachments dropped), stored in place of the sealed ones. */
 export type SentCopy = { text_body: string; html_body: string; attachments: null };
