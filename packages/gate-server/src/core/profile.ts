@@ -21,7 +21,7 @@ import type { GateStore } from '../store/store.ts';
 import type { GateDeps } from './deps.ts';
 
 export const LOGO_MAX_BYTES = 200 * 1024;
-export const LOGO_MAX_PX = 4096;
+const LOGO_MAX_PX = 4096;
 
 export type LogoType = 'image/png' | 'image/jpeg' | 'image/webp';
 const EXTENSION: Record<LogoType, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
@@ -123,7 +123,7 @@ export function checkLogo(bytes: Buffer): CheckedLogo | { problem: LogoProblem }
   return { type, width, height };
 }
 
-export const logoHash = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('base64url').slice(0, 22);
+const logoHash = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('base64url').slice(0, 22);
 
 /** The public path of a logo: `/logos/<broker>/<hash>.<ext>`. */
 export function logoPath(brokerId: string, hash: string, type: string): string {
@@ -131,7 +131,7 @@ export function logoPath(brokerId: string, hash: string, type: string): string {
 }
 
 /** A stored profile as the directory applies it (undefined: a document that fails today's checks). */
-export function appearanceOf(row: ProfileRow, publicUrl: string): BrokerAppearance | undefined {
+function appearanceOf(row: ProfileRow, publicUrl: string): BrokerAppearance | undefined {
   let p: Profile;
   try {
     p = profileSchema.parse(JSON.parse(row.profile));

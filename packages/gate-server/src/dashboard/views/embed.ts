@@ -67,7 +67,7 @@ function sampleViewpoints(tour: Tour): string[] {
 
 const jsString = (v: string) => JSON.stringify(v);
 
-export interface Snippets {
+interface Snippets {
   plain: string;
   cover: string;
   pannellum: { html: string; script: string };
@@ -76,7 +76,7 @@ export interface Snippets {
 }
 
 /** The snippets for this tour on this server. */
-export function snippetsFor(tour: Tour, publicUrl: string): Snippets {
+function snippetsFor(tour: Tour, publicUrl: string): Snippets {
   const server = publicUrl.replace(/\/+$/, '');
   const id = tour.config.id;
   const lang = tour.config.locale;
