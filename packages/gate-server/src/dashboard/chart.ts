@@ -32,14 +32,14 @@ export interface ChartInput {
   title: string;
 }
 
-export interface Bucket {
+interface Bucket {
   day: string;
   last: string;
   n: number;
 }
 
 /** The bars of a chart: one per day of the period, or one per week past 92 days. */
-export function chartBuckets(o: Pick<ChartInput, 'perDay' | 'from' | 'to'>): Bucket[] {
+function chartBuckets(o: Pick<ChartInput, 'perDay' | 'from' | 'to'>): Bucket[] {
   const counts = new Map(o.perDay.map((p) => [p.day, p.registrations]));
   const first = o.from ?? o.perDay[0]?.day;
   const last = o.to ?? o.perDay[o.perDay.length - 1]?.day;

@@ -32,7 +32,7 @@ const VIEWPOINT_METRICS = [
 ] as const;
 
 /** One viewpoint's figures in a period. */
-export interface ViewpointStats {
+interface ViewpointStats {
   viewpoint: string;
   /** Clicks on it while locked (widget events). */
   lockedClicks: number;

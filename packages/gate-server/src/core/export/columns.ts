@@ -78,7 +78,7 @@ export function leadRecord(r: Registration, tour: TourConfig | undefined): LeadR
 }
 
 /** Field keys of a tour (all standard keys when the tour is unknown, e.g. deleted). */
-export function fieldKeys(tour: TourConfig | undefined): string[] {
+function fieldKeys(tour: TourConfig | undefined): string[] {
   if (!tour) return [...STANDARD_FIELD_KEYS];
   const standard = STANDARD_FIELD_KEYS.filter((k) => k === 'email' || tour.fields[k] !== 'hidden');
   return [...standard, ...tour.customFields.map((f) => f.key)];
@@ -89,7 +89,7 @@ export function fieldKeys(tour: TourConfig | undefined): string[] {
  * time, as spreadsheets have no time zones), `postal` and `phone` text that must stay text
  * (leading zeros, `+`), `text` anything else.
  */
-export type ColumnKind = 'text' | 'date' | 'postal' | 'phone';
+type ColumnKind = 'text' | 'date' | 'postal' | 'phone';
 
 export interface ExportColumn {
   header: string;
@@ -151,7 +151,7 @@ const berlinParts = new Intl.DateTimeFormat('en-CA', {
   second: '2-digit',
   hourCycle: 'h23',
 });
-export function berlinWallClock(ms: number | null): Date | null {
+function berlinWallClock(ms: number | null): Date | null {
   if (ms === null || ms === undefined) return null;
   const p = Object.fromEntries(berlinParts.formatToParts(new Date(Number(ms))).map((x) => [x.type, x.value]));
   return new Date(Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!));
@@ -163,7 +163,7 @@ const regionNames: Record<Locale, Intl.DisplayNames> = {
 };
 
 /** A mask value as people read it: salutation and country by name, options by label, Ja/Nein. */
-export function displayValue(tour: TourConfig | undefined, key: string, value: unknown, l: Locale): string | null {
+function displayValue(tour: TourConfig | undefined, key: string, value: unknown, l: Locale): string | null {
   if (value === null || value === undefined || value === '') return null;
   if (typeof value === 'boolean') return value ? WORDS[l].yes : WORDS[l].no;
   const v = String(value);

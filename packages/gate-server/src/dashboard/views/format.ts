@@ -4,7 +4,7 @@
  * "17 Nov 2026, 14:05" —, display names for every stored code (status, salutation, viewpoint,
  * mail kind), never the code itself.
  */
-import { SALUTATION_LABELS, statusLabel, viewpointLabel } from '@tour-gate/shared';
+import { SALUTATION_LABELS, viewpointLabel } from '@tour-gate/shared';
 import { html } from 'hono/html';
 import type { Tour } from '../../config/tours.ts';
 import { decodeDetail } from '../../store/codecs.ts';
@@ -81,9 +81,6 @@ export function duration(ms: number | null, s: DashStrings): string {
 
 /** The visitor's name as the core writes it in mails. */
 export { visitorName as nameOf } from '../../core/registration.ts';
-
-/** A lead's state by the shared glossary: "Manuell freigegeben", never `granted`. */
-export const statusName = (status: Registration['status'], l: DashLocale): string => statusLabel(status, l);
 
 export const badge = (status: Registration['status'], s: DashStrings): Html =>
   html`<span class="badge ${status}">${s.status[status]}</span>`;
