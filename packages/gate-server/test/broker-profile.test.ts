@@ -376,3 +376,37 @@ async function refusedLoad(server: TestServer, id: string): Promise<void> {
   expect(res.status).toBe(403);
   expect(((await res.json()) as { error: { code: string } }).error.code).toBe('ORIGIN_NOT_ALLOWED');
 }
+
+forEachBackend('broker profile across instances on one database', (backend) => {
+  it('a profile saved on one instance is served by the other within 5 seconds, and by one started later', async () => {
+    const databaseUrl = await backend.database({ shared: true });
+    const a = await backend.start({ databaseUrl, startWorker: false });
+    const b = await backend.start({ databaseUrl, startWorker: false });
+    const anna = await loginAs(a, MUELLER);
+    const started = performance.now();
+    expect(
+      (await postProfile(anna, PROFILE, { bytes: images.webp, name: 'logo.webp', type: 'image/webp' })).status,
+    ).toBe(303);
+    const logoUrl = (await gateOf(a, 'musterstrasse-12')).broker.logoUrl;
+    expect(logoUrl).toMatch(/\.webp$/);
+    let served = 0;
+    await expect
+      .poll(
+        async () => {
+          const gate = await gateOf(b, 'musterstrasse-12');
+          served = performance.now();
+          return [gate.broker.address, gate.broker.logoUrl];
+        },
+        { timeout: 5_000, interval: 5 },
+      )
+      .toEqual([PROFILE.address, logoUrl]);
+    console.log(`[profile feed] ${backend.label}: saved on A, served by B after ${(served - started).toFixed(0)} ms`);
+    expect(served - started).toBeLessThan(5_000);
+    // The other instance serves the logo from the database too.
+    const res = await b.get(new URL(logoUrl ?? '').pathname);
+    expect(res.headers.get('content-type')).toBe('image/webp');
+    // An instance started afterwards reads the profile at start.
+    const c = await backend.start({ databaseUrl, startWorker: false });
+    expect((await gateOf(c, 'musterstrasse-12')).broker).toMatchObject({ address: PROFILE.address, logoUrl });
+  });
+});
