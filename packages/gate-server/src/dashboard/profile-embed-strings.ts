@@ -9,11 +9,12 @@ const en = {
     back: 'Back to your tours',
     heading: 'Your profile',
     intro:
-      'How visitors see you: in the registration form on your tour pages and in every e-mail tour-gate sends on your behalf.',
+      'How visitors see you: in the registration form on your tour pages and in every email tour-gate sends on your behalf.',
     name: 'Name of the contact person',
     nameHint: 'As visitors should read it, e.g. "Anna Müller".',
     salutation: 'Contact person',
-    salutationHint: 'So e-mails can say "your contact" in the right form.',
+    salutationHint:
+      'German emails then say "Ihre Ansprechpartnerin" (Ms) or "Ihr Ansprechpartner" (Mr) instead of "Ihr Kontakt".',
     salutations: { '': 'No salutation', ms: 'Ms (Frau)', mr: 'Mr (Herr)' },
     company: 'Company',
     phone: 'Phone',
@@ -22,12 +23,12 @@ const en = {
     website: 'Website',
     websiteHint: 'An address starting with https://',
     logo: 'Logo',
-    logoHint: 'PNG, JPEG or WebP, at most 200 KB. Shown in the registration form and in e-mails.',
+    logoHint: 'PNG, JPEG or WebP, at most 200 KB. Shown in the registration form and in emails.',
     logoCurrent: 'Your current logo',
     logoNone: 'No logo yet.',
     logoRemove: 'Remove the logo',
     save: 'Save profile',
-    saved: 'Your profile is saved. Tour pages and e-mails use it from now on.',
+    saved: 'Your profile is saved. Tour pages and emails use it from now on.',
     errorSummary: (n: number) => (n === 1 ? 'One entry needs your attention.' : `${n} entries need your attention.`),
     notSaved: 'Nothing was saved.',
     errors: {
@@ -42,7 +43,7 @@ const en = {
       logoEmpty: 'This file is empty.',
     },
     fromFile:
-      'Your e-mail address, language and retention period come from the server configuration; only your operator can change them.',
+      'Your email address, language and retention period come from the server configuration; only your operator can change them.',
     preview: 'Preview in the registration form',
   },
   embed: {
@@ -80,6 +81,7 @@ const en = {
     previewMarketing: (broker: string) =>
       `${broker} may also email me about similar properties. Optional; I can withdraw this at any time.`,
     previewSubmit: 'Send request',
+    previewCaptcha: 'Security check (hCaptcha) appears here',
     previewContact: 'Contact',
     previewLanguage: "The mask speaks the visitor's language (German or English); shown here in the dashboard's.",
     check: 'Which pages load this tour',
@@ -120,7 +122,8 @@ const de: ProfileEmbedStrings = {
     name: 'Name der Ansprechperson',
     nameHint: 'So, wie Interessenten ihn lesen sollen, z. B. „Anna Müller“.',
     salutation: 'Ansprechperson',
-    salutationHint: 'Damit E-Mails „Ihre Ansprechpartnerin“ oder „Ihr Ansprechpartner“ schreiben können.',
+    salutationHint:
+      'E-Mails schreiben dann „Ihre Ansprechpartnerin“ (Frau) oder „Ihr Ansprechpartner“ (Herr) statt „Ihr Kontakt“.',
     salutations: { '': 'Keine Anrede', ms: 'Frau', mr: 'Herr' },
     company: 'Firma',
     phone: 'Telefon',
@@ -188,6 +191,7 @@ const de: ProfileEmbedStrings = {
     previewMarketing: (broker: string) =>
       `${broker} darf mich auch per E-Mail über ähnliche Immobilien informieren. Freiwillig; jederzeit widerrufbar.`,
     previewSubmit: 'Anfrage senden',
+    previewCaptcha: 'Hier erscheint die Sicherheitsprüfung (hCaptcha)',
     previewContact: 'Kontakt',
     previewLanguage:
       'Die Maske spricht die Sprache des Interessenten (Deutsch oder Englisch); hier in der des Dashboards.',

@@ -36,7 +36,7 @@ border-radius:6px;padding:10px 12px;white-space:pre;overflow-x:auto;user-select:
 .mask input,.mask select,.mask textarea{width:100%;font:inherit;padding:6px 8px;border:1px solid #c3ccd6;border-radius:5px;background:#f8fafc}
 .mask .check{display:flex;gap:8px;align-items:flex-start;font-size:13px;margin:10px 0 0}.mask .check input{width:auto;margin-top:3px}
 .mask button{margin-top:14px;width:100%}.mask address{font-style:normal;font-size:13px;color:#41505e;margin-top:14px}
-.mask fieldset{border:0;padding:0;margin:0}
+.mask fieldset{border:0;padding:0;margin:0}.mask .captcha{border:1px dashed #c3ccd6;border-radius:5px;padding:14px;margin:12px 0 0;text-align:center}
 table.origins td form{margin:0}
 `;
 
@@ -200,6 +200,7 @@ function preview(gate: GateConfig, l: DashLocale, e: ProfileEmbedStrings['embed'
           ? html`<div class="check"><input type="checkbox" id="pv-marketing"><label for="pv-marketing">${e.previewMarketing(broker)}</label></div>`
           : ''
       }
+      ${gate.captcha ? html`<p class="captcha small muted">${e.previewCaptcha}</p>` : ''}
       <button class="primary" type="button">${e.previewSubmit}</button>
     </fieldset></form>
     <address><strong>${e.previewContact}</strong><br>${b.name}${b.company ? html`<br>${b.company}` : ''}${
