@@ -4,7 +4,7 @@
  * API with the broker's notification, each unlocked once from its mail (an access token, the
  * logbook's entries), the outbox delivered to a local SMTP server; then VACUUM and every table's
  * `pg_total_relation_size` (heap, TOAST and indexes) divided by N. Also the CPU time the server
- * process spent per registration and per unlock.
+ * process spent per registration, per unlock and per access check that reads the database.
  *
  *   pnpm --filter @tour-gate/gate-server exec tsx bench/db-size.ts [registrations=2000]
  */
@@ -47,6 +47,15 @@ async function pool(count: number, fn: (i: number) => Promise<void>): Promise<vo
 
 try {
   const pid = gate.child.pid!;
+  // What the process spends doing nothing (workers polling, listeners): taken off each phase.
+  await new Promise((r) => setTimeout(r, 2_000));
+  const idleFrom = cpuTimeMs(pid)!;
+  await new Promise((r) => setTimeout(r, 5_000));
+  const idlePerSec = (cpuTimeMs(pid)! - idleFrom) / 5;
+  const busy = (cpuMs: number, secs: number) => Math.max(0, cpuMs - idlePerSec * secs);
+  // The mail server is away while visitors register: the registrations' CPU without sending,
+  // then the mails' own when it is back.
+  await smtp.stop();
   let cpu = cpuTimeMs(pid)!;
   let started = performance.now();
   await pool(N, async (i) => {
@@ -57,14 +66,20 @@ try {
     });
     if (res.status !== 202) throw new Error(`registration ${i}: ${res.status} ${await res.text()}`);
   });
-  const registerCpu = cpuTimeMs(pid)! - cpu;
   const registerSecs = (performance.now() - started) / 1000;
+  const registerCpu = busy(cpuTimeMs(pid)! - cpu, registerSecs);
   // The visitor's mail and the broker's notification for each.
-  await smtp.waitFor(2 * N, 300_000);
+  cpu = cpuTimeMs(pid)!;
+  started = performance.now();
+  await smtp.start();
+  await smtp.waitFor(2 * N, 600_000);
+  const mailSecs = (performance.now() - started) / 1000;
+  const mailCpu = busy(cpuTimeMs(pid)! - cpu, mailSecs);
 
   cpu = cpuTimeMs(pid)!;
   started = performance.now();
   const unlocks = smtp.mails.filter((m) => m.parsed.headers.get('x-tour-gate-mail') === 'unlock');
+  const accessTokens: string[] = [];
   await pool(unlocks.length, async (i) => {
     const res = await fetch(`${gate.url}/v1/unlock`, {
       method: 'POST',
@@ -72,9 +87,24 @@ try {
       body: JSON.stringify({ token: linkFrom(unlocks[i]!).token }),
     });
     if (res.status !== 200) throw new Error(`unlock ${i}: ${res.status} ${await res.text()}`);
+    accessTokens.push(((await res.json()) as { accessToken: string }).accessToken);
   });
-  const unlockCpu = cpuTimeMs(pid)! - cpu;
   const unlockSecs = (performance.now() - started) / 1000;
+  const unlockCpu = busy(cpuTimeMs(pid)! - cpu, unlockSecs);
+
+  // Each token's first access check after ACCESS_RECHECK_MS: JWT and one database read each.
+  await new Promise((r) => setTimeout(r, 2_100));
+  cpu = cpuTimeMs(pid)!;
+  started = performance.now();
+  await pool(accessTokens.length, async (i) => {
+    const res = await fetch(`${gate.url}/v1/tours/${BENCH_TOUR}/access`, {
+      headers: { authorization: `Bearer ${accessTokens[i]}`, origin: BENCH_ORIGIN },
+    });
+    if (res.status !== 200) throw new Error(`access ${i}: ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+  });
+  const accessSecs = (performance.now() - started) / 1000;
+  const accessCpu = busy(cpuTimeMs(pid)! - cpu, accessSecs);
 
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
@@ -94,10 +124,15 @@ try {
   await client.end();
   let sum = 0;
   console.log(`${N} registrations (${unlocks.length} unlocked once), ${smtp.mails.length} mails delivered`);
+  console.log(`server CPU at rest: ${idlePerSec.toFixed(1)} ms/s (taken off the figures below)`);
   console.log(
     `server CPU: ${((registerCpu * 1000) / N).toFixed(0)} µs per registration ` +
       `(${(N / registerSecs).toFixed(0)}/s at ${CONCURRENCY} concurrent), ` +
-      `${((unlockCpu * 1000) / unlocks.length).toFixed(0)} µs per unlock (${(unlocks.length / unlockSecs).toFixed(0)}/s)\n`,
+      `${((mailCpu * 1000) / smtp.mails.length).toFixed(0)} µs per mail sent ` +
+      `(${(smtp.mails.length / mailSecs).toFixed(0)}/s, after the mail server came back), ` +
+      `${((unlockCpu * 1000) / unlocks.length).toFixed(0)} µs per unlock (${(unlocks.length / unlockSecs).toFixed(0)}/s), ` +
+      `${((accessCpu * 1000) / accessTokens.length).toFixed(0)} µs per access check that reads the database ` +
+      `(${(accessTokens.length / accessSecs).toFixed(0)}/s)\n`,
   );
   console.log('| table | rows | bytes (with indexes) | of which indexes | bytes per registration |');
   console.log('| --- | ---: | ---: | ---: | ---: |');
