@@ -64,6 +64,20 @@ forEachBackend('outbox fairness', (backend) => {
     expect(second.map((m) => m.recipient)).toEqual(['flood1@a.example', 'flood2@a.example', 'flood3@a.example']);
   });
 
+  it('claims made at the same time (two instances) never take the same mail', async () => {
+    const server = await backend.start({ startWorker: false });
+    await queue(server, flood(150, 'unlock'));
+    await queue(server, [{ tour: OTHER_TOUR, kind: 'unlock', to: 'other@b.example' }]);
+    const now = server.clock.now;
+    const claims = await Promise.all(Array.from({ length: 6 }, () => server.store.outbox.claim(now, 32, 60_000)));
+    const ids = claims.flat().map((m) => m.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    // What the claims left is claimed later, each mail once in all.
+    const rest = await server.store.outbox.claim(now, 1_000, 60_000);
+    expect(ids.length + rest.length).toBe(151);
+    expect(new Set([...ids, ...rest.map((m) => m.id)]).size).toBe(151);
+  });
+
   it("within a tour, a request's unlock, review or sign-in mail goes before the notifications", async () => {
     const server = await backend.start({ startWorker: false });
     await queue(server, flood(100, 'broker-notification'));
