@@ -25,18 +25,23 @@ async function show(button: HTMLElement): Promise<void> {
 const buttons = [...document.querySelectorAll<HTMLElement>('nav.rooms [data-room]')];
 for (const button of buttons) button.addEventListener('click', () => void show(button));
 
-// The room a locked click asked for is shown as soon as the tour is unlocked (say, by the link
-// opened in another tab).
+const open = (room: string | undefined) => buttons.find((b) => b.dataset.room === room)?.click();
+
+// As soon as the tour is unlocked, the page shows the room a locked click asked for (say, before
+// the link was opened in another tab), else the room the unlock link names (`event.viewpoint`:
+// the one the visitor asked for before the mail, for a link opened in this tab).
 let asked: string | undefined;
 gate.addEventListener('gate-locked', (event) => {
   asked = event.viewpoint;
 });
-gate.addEventListener('gate-unlocked', () => {
-  buttons.find((b) => b.dataset.room === asked)?.click();
+gate.addEventListener('gate-unlocked', (event) => {
+  open(asked ?? event.viewpoint);
   asked = undefined;
 });
 
-// A deep link (`#scene=bad`) is a click on that room's button: the gate decides.
-const wanted = buttons.find((b) => b.dataset.room === sceneFromHash());
-if (wanted) wanted.click();
+// The first room. A page the unlock link opened shows the room it names: `gate-unlocked` above
+// when the link is still being redeemed, `linkViewpoint` when that was done before this script
+// ran. Otherwise a deep link (`#scene=bad`) is a click on that room's button: the gate decides.
+const first = (gate.unlocked && gate.linkViewpoint) || sceneFromHash();
+if (buttons.some((b) => b.dataset.room === first)) open(first);
 else sceneShown('wohnzimmer');

@@ -5,6 +5,7 @@
  */
 import type { AssetGrant } from '@tour-gate/shared';
 import { jwtExpiresAt } from './internal/jwt.ts';
+import { isStoredAccess } from './internal/wire.ts';
 
 export interface StoredAccess {
   accessToken: string;
@@ -26,18 +27,14 @@ export function accessEndsAt(access: StoredAccess): number {
   return jwtExpiresAt(access.accessToken) ?? Date.parse(access.expiresAt);
 }
 
-/** Parses a stored value; undefined for anything malformed or expired. */
+/** Parses a stored value; undefined for anything malformed (an asset grant included) or expired. */
 export function parseAccess(raw: string | null, now = Date.now()): StoredAccess | undefined {
-  if (!raw) return undefined;
   try {
-    const value = JSON.parse(raw) as Partial<StoredAccess>;
-    if (typeof value.accessToken !== 'string' || typeof value.expiresAt !== 'string') return undefined;
-    const assets = value.assets;
-    const access: StoredAccess = { accessToken: value.accessToken, expiresAt: value.expiresAt };
-    if (assets && typeof assets.query === 'string' && typeof assets.expiresAt === 'string') access.assets = assets;
+    const access = JSON.parse(raw as string) as StoredAccess;
     // NaN (an unreadable date and no `exp`) compares false, so such an entry counts as expired.
-    return accessEndsAt(access) > now ? access : undefined;
+    return isStoredAccess(access) && accessEndsAt(access) > now ? access : undefined;
   } catch {
+    // Not JSON. (`null` parses as null, which no shape accepts.)
     return undefined;
   }
 }
@@ -55,13 +52,7 @@ function storage(): Storage | undefined {
 }
 
 export function readAccess(key: string): StoredAccess | undefined {
-  const store = storage();
-  let raw: string | null = null;
-  try {
-    raw = store?.getItem(key) ?? null;
-  } catch {
-    return undefined;
-  }
+  const raw = storage()?.getItem(key) ?? null;
   const access = parseAccess(raw);
   // An expired entry locks again quietly: drop it so other tabs see the change too.
   if (raw && !access) clearAccess(key);
@@ -76,9 +67,10 @@ export function readAccess(key: string): StoredAccess | undefined {
 export const REQUEST_SUFFIX = ':request';
 
 export function writeAccess(key: string, access: StoredAccess): void {
+  const store = storage();
   try {
-    storage()?.removeItem(key + REQUEST_SUFFIX);
-    storage()?.setItem(key, JSON.stringify(access));
+    store?.removeItem(key + REQUEST_SUFFIX);
+    store?.setItem(key, JSON.stringify(access));
   } catch {
     // Quota or privacy settings: the access still holds for this page view.
   }

@@ -30,6 +30,8 @@ const HCAPTCHA_SCRIPT = 'https://js.hcaptcha.com/1/api.js';
 const loadMask = () => import('./mask/gate-mask.ts');
 /** The cover and the embed notice: loaded for `cover`, or when the gate config can't be had. */
 const loadCover = () => import('./cover/cover.ts');
+/** The confirmation after an unlock: loaded when it is shown. */
+const loadToast = () => import('./toast/toast.ts');
 
 /** Config failures that mean the embed can't work on this page (notice, console line). */
 const EMBED_CODES: readonly GateErrorCode[] = ['NETWORK', 'ORIGIN_NOT_ALLOWED', 'TOUR_NOT_FOUND'];
@@ -54,7 +56,7 @@ const configCode = (error: unknown): GateErrorCode => {
  * @event {GateOpenEvent} gate-open - The mask or a link screen was shown.
  * @event {GateCloseEvent} gate-close - The mask was closed.
  * @event {GateRegisteredEvent} gate-registered - The server accepted a registration (`detail.mode`, `detail.status`).
- * @event {GateUnlockedEvent} gate-unlocked - The tour was unlocked: by a link, or by another tab. Read `unlocked` for the state at load.
+ * @event {GateUnlockedEvent} gate-unlocked - The tour was unlocked: by a link, or by another tab (`detail.viewpoint`: the one the link names). Read `unlocked` for the state at load. Cancelable: `preventDefault()` keeps the confirmation from showing.
  * @event {GateErrorEvent} gate-error - Something failed (`detail.code`: a shared error code, `NETWORK_ERROR` or `BAD_RESPONSE`; the gate config: `ORIGIN_NOT_ALLOWED`, `TOUR_NOT_FOUND` or `NETWORK`).
  *
  * @csspart backdrop - The dimmed layer behind the mask.
@@ -77,6 +79,9 @@ const configCode = (error: unknown): GateErrorCode => {
  * @csspart screen-title - Heading of an outcome or link screen.
  * @csspart screen-text - Text of an outcome or link screen.
  * @csspart contact - The broker's contact data.
+ * @csspart toast - The confirmation after an unlock ("Alle Räume sind jetzt freigeschaltet.").
+ * @csspart toast-text - Its sentence (a `role="status"` region).
+ * @csspart toast-close - Its ✕ button.
  *
  * @cssproperty --tour-gate-accent - Buttons, focus rings, links. Default `#1f5fbf`.
  * @cssproperty --tour-gate-accent-contrast - Text on the accent colour. Default `#fff`.
@@ -120,9 +125,12 @@ export class TourGate extends LitElement {
   #captchaContainer: HTMLElement | undefined;
   #stopGuard: (() => void) | undefined;
   #access = new GateAccess({
-    unlocked: () => {
+    unlocked: (viewpoint) => {
       if (this.screen) this.close();
-      this.dispatchEvent(new GateUnlockedEvent());
+      // The confirmation, unless a listener cancelled it; a chunk that doesn't load (offline) is
+      // no confirmation and no unhandled rejection (`Boolean` takes the error and drops it).
+      if (this.dispatchEvent(new GateUnlockedEvent(viewpoint)))
+        void loadToast().then((m) => m.showToast(this), Boolean);
     },
     linkFailed: (code, token) => this.#showLinkError(code, token),
     // Withdrawn (found on load, on renewal, or by another tab): said at once, with the contact.
@@ -146,6 +154,16 @@ export class TourGate extends LitElement {
   /** The access token for the viewer's own requests (`Authorization: Bearer …`); undefined while locked. */
   get accessToken(): string | undefined {
     return this.#access.current?.accessToken;
+  }
+
+  /**
+   * The viewpoint the unlock link of this page names (`#tour-gate-viewpoint=…`, what the visitor
+   * asked for), undefined without one. Set as the link is taken from the address bar, whether it
+   * works or not: read it with `unlocked`, say after `await guard(…)`, in a script that may start
+   * after `gate-unlocked` has gone by. The viewer adapters go there.
+   */
+  get linkViewpoint(): string | undefined {
+    return this.#access.viewpoint;
   }
 
   /** Whether a click on this viewpoint goes through now. Locked while the gate config is still loading. */

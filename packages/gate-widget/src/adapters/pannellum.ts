@@ -109,9 +109,14 @@ export async function gatedPannellum(
   const gate = await readyGate(options.gate);
   const assets = options.assets ?? {};
   let viewer: PannellumViewer | undefined;
-  const navigation: GatedNavigation<View> = gatedNavigation<View>(gate, (id, ...view) => {
-    if (viewer) load(viewer, id, view);
-  });
+  const navigation: GatedNavigation<View> = gatedNavigation<View>(
+    gate,
+    (id, ...view) => {
+      if (viewer) load(viewer, id, view);
+    },
+    // An unlock link's scene is shown only if this tour has it.
+    (id) => id in scenes,
+  );
 
   const scenes: Record<string, PannellumScene> = {};
   for (const [id, scene] of Object.entries(config.scenes)) {

@@ -14,7 +14,7 @@ import {
   writeAccess,
 } from '../storage.ts';
 import { type Endpoint, errorCode, type GateErrorCode, requestJson, tourUrl } from './api.ts';
-import { readUnlockToken, removeUnlockToken } from './fragment.ts';
+import { takeUnlockLink } from './fragment.ts';
 import { isAccessResponse, isUnlockResponse } from './wire.ts';
 
 /** Answers of `GET …/access` after which a stored token is worthless. */
@@ -27,8 +27,11 @@ const RENEW_BEFORE_MS = 60_000;
 const RETRY_MS = 30_000;
 
 export interface AccessListener {
-  /** Locked → unlocked, by a link or another tab (not a token found in storage on load). */
-  unlocked(): void;
+  /**
+   * Locked → unlocked, by a link or another tab (not a token found in storage on load);
+   * `viewpoint`: the one the unlock link names, if it was a link that names one.
+   */
+  unlocked(viewpoint?: string): void;
   /** An unlock link did not work. */
   linkFailed(code: GateErrorCode, token: string): void;
   /** The access held in this page was dropped: the server refused it, it ran out, or another tab dropped it. */
@@ -44,6 +47,8 @@ export class GateAccess {
   #checking: Promise<void> | undefined;
   /** The unlock request under way, if any; a second one waits for it instead of being sent. */
   pending: Promise<void> | undefined;
+  /** The viewpoint named by the last unlock link taken from the address bar. */
+  viewpoint: string | undefined;
 
   constructor(listener: AccessListener) {
     this.#listener = listener;
@@ -119,7 +124,7 @@ export class GateAccess {
       };
       // Stored under the tour the server names, so a link of another tour never unlocks this one.
       writeAccess(accessKey(endpoint.server, answer.tour), access);
-      if (answer.tour === endpoint.tour) this.#grant(access);
+      if (answer.tour === endpoint.tour) this.#grant(access, this.viewpoint);
       else this.#listener.linkFailed('LINK_INVALID', token);
     } catch (error) {
       this.#listener.linkFailed(errorCode(error), token);
@@ -132,13 +137,14 @@ export class GateAccess {
     return access && fresh(access) ? access.assets?.query : undefined;
   }
 
-  /** Redeems the unlock token in the URL fragment, if there is one. */
+  /** Redeems the unlock link in the URL fragment, if there is one. */
   #redeemFragment(): boolean {
-    const token = readUnlockToken();
-    if (!token) return false;
-    removeUnlockToken();
-    void this.unlock(token);
-    return true;
+    const link = takeUnlockLink();
+    if (link) {
+      this.viewpoint = link[1];
+      void this.unlock(link[0]);
+    }
+    return !!link;
   }
 
   #onHashChange = (): void => {
@@ -182,12 +188,12 @@ export class GateAccess {
     }
   }
 
-  #grant(access: StoredAccess): void {
+  #grant(access: StoredAccess, viewpoint?: string): void {
     // Not through `current`: dropping an expired entry here would delete the one just stored.
     const held = this.#access;
     const wasUnlocked = held !== undefined && accessEndsAt(held) > Date.now();
     this.#set(access);
-    if (!wasUnlocked) this.#listener.unlocked();
+    if (!wasUnlocked) this.#listener.unlocked(viewpoint);
   }
 
   /** Drops the access held here and tells the listener. */

@@ -38,6 +38,7 @@ export function guardClicks(handler: ViewpointClickHandler): () => void {
     event.preventDefault();
     event.stopImmediatePropagation();
   };
-  window.addEventListener('click', onClick, { capture: true });
-  return () => window.removeEventListener('click', onClick, { capture: true });
+  // `true`: the capture phase.
+  window.addEventListener('click', onClick, true);
+  return () => window.removeEventListener('click', onClick, true);
 }

@@ -3,11 +3,10 @@
  * token's content for anything but "has it run out?" — the server checks the signature.
  */
 export function jwtExpiresAt(token: string): number | undefined {
-  const payload = token.split('.')[1];
-  if (!payload) return undefined;
   try {
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
-    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
+    // No payload (not a JWT): `undefined.replace` throws, like a payload that isn't base64 or JSON.
+    const payload = (token.split('.')[1] as string).replace(/-/g, '+').replace(/_/g, '/');
+    const exp = (JSON.parse(atob(payload)) as { exp?: unknown }).exp;
     return typeof exp === 'number' ? exp * 1000 : undefined;
   } catch {
     return undefined;

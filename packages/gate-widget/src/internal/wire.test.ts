@@ -13,15 +13,8 @@ import {
   FIELD_TYPES as SHARED_FIELD_TYPES,
   unlockResponseSchema,
 } from '@tour-gate/shared';
-import {
-  FIELD_TYPES,
-  type Guard,
-  isAccessResponse,
-  isGateConfig,
-  isNewLinkResponse,
-  isRegistrationResponse,
-  isUnlockResponse,
-} from './wire.ts';
+import { FIELD_TYPES, type Guard, isAccessResponse, isGateConfig, isUnlockResponse } from './wire.ts';
+import { isNewLinkResponse, isRegistrationResponse } from './wire-mask.ts';
 
 interface Schema {
   safeParse(value: unknown): { success: boolean };

@@ -7,15 +7,7 @@
  * answer's whole shape (as the schema defines it) so that a broken or foreign answer becomes
  * `BAD_RESPONSE` instead of a crash somewhere later.
  */
-import {
-  type AccessResponse,
-  type FieldType,
-  type GateConfig,
-  LOCALES,
-  type NewLinkResponse,
-  type RegistrationResponse,
-  type UnlockResponse,
-} from '@tour-gate/shared';
+import { type AccessResponse, type FieldType, type GateConfig, LOCALES, type UnlockResponse } from '@tour-gate/shared';
 
 /**
  * Shared's `FIELD_TYPES`, spelled out: importing it would move the whole field catalogue (which
@@ -30,7 +22,7 @@ export type Guard<T> = (value: unknown) => value is T;
 // from the same pieces (object, optional, enum, array), and refuses what that schema refuses;
 // `wire.test.ts` holds both to the same answers. Like zod's objects, `shape` lets keys it does
 // not know through: a newer server may add some.
-type Check = (v: unknown) => boolean;
+export type Check = (v: unknown) => boolean;
 const isStr: Check = (v) => typeof v === 'string';
 const isBool: Check = (v) => typeof v === 'boolean';
 const isNum: Check = (v) => typeof v === 'number';
@@ -38,7 +30,7 @@ const isNum: Check = (v) => typeof v === 'number';
  * An object whose properties pass their checks. (An array from JSON has no named properties,
  * and every shape here has a required one, so no array gets through.)
  */
-const shape =
+export const shape =
   (props: Record<string, Check>): Check =>
   (v) =>
     typeof v === 'object' &&
@@ -49,7 +41,7 @@ const opt =
   (check: Check): Check =>
   (v) =>
     v === undefined || check(v);
-const oneOf =
+export const oneOf =
   (...values: unknown[]): Check =>
   (v) =>
     values.includes(v);
@@ -57,14 +49,14 @@ const arrayOf =
   (check: Check): Check =>
   (v) =>
     Array.isArray(v) && v.every(check);
-const guard =
+export const guard =
   <T>(check: Check): Guard<T> =>
   (v): v is T =>
     check(v);
 
 const optStr = opt(isStr);
 const localized = opt(shape({ de: isStr, en: isStr }));
-const assetGrant = opt(shape({ query: isStr, expiresAt: isStr }));
+export const assetGrant = opt(shape({ query: isStr, expiresAt: isStr }));
 
 const field = shape({
   key: isStr,
@@ -100,15 +92,12 @@ export const isGateConfig = guard<GateConfig>(
   }),
 );
 
-export const isRegistrationResponse = guard<RegistrationResponse>(
-  shape({ status: oneOf('check-email', 'awaiting-approval') }),
-);
+/** What `storage.ts` keeps per tour: an unlock answer's access token, expiry and asset grant. */
+export const isStoredAccess = shape({ accessToken: isStr, expiresAt: isStr, assets: assetGrant });
 
 export const isUnlockResponse = guard<UnlockResponse>(
   shape({ accessToken: isStr, expiresAt: isStr, tour: isStr, assets: assetGrant }),
 );
-
-export const isNewLinkResponse = guard<NewLinkResponse>(shape({ status: oneOf('check-email') }));
 
 export const isAccessResponse = guard<AccessResponse>(
   shape({ valid: oneOf(true), tour: isStr, expiresAt: isStr, assets: assetGrant }),

@@ -15,7 +15,8 @@ import {
   requestJson,
   tourUrl,
 } from '../internal/api.ts';
-import { type Guard, isNewLinkResponse, isRegistrationResponse } from '../internal/wire.ts';
+import type { Guard } from '../internal/wire.ts';
+import { isNewLinkResponse, isRegistrationResponse } from '../internal/wire-mask.ts';
 import { Captcha } from './captcha.ts';
 import { MaskErrorEvent, MaskRegisteredEvent } from './events.ts';
 import { CAPTCHA, type Messages, placeServerErrors, prepareRegistration, readForm } from './registration.ts';

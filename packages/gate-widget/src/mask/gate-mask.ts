@@ -17,7 +17,7 @@ import { LitElement, type PropertyValues, type TemplateResult } from 'lit';
 import { loadedTranslation, loadTranslation, type Translation } from '../i18n/index.ts';
 import type { Endpoint, GateErrorCode } from '../internal/api.ts';
 import { resolveLocale } from '../internal/locale.ts';
-import { isNewLinkResponse } from '../internal/wire.ts';
+import { isNewLinkResponse } from '../internal/wire-mask.ts';
 import { MaskCloseEvent, MaskErrorEvent } from './events.ts';
 import { FormController } from './form-controller.ts';
 import { styles } from './gate-mask.styles.ts';
