@@ -5,7 +5,6 @@ import type { DashLocale } from './strings.ts';
 
 const en = {
   profile: {
-    nav: 'Profile',
     back: 'Back to your tours',
     heading: 'Your profile',
     intro:
@@ -44,7 +43,6 @@ const en = {
     },
     fromFile:
       'Your email address, language and retention period come from the server configuration; only your operator can change them.',
-    preview: 'Preview in the registration form',
   },
   embed: {
     link: 'Embed code and check',
@@ -114,7 +112,6 @@ export type ProfileEmbedStrings = typeof en;
 
 const de: ProfileEmbedStrings = {
   profile: {
-    nav: 'Profil',
     back: 'Zurück zu Ihren Rundgängen',
     heading: 'Ihr Profil',
     intro:
@@ -153,7 +150,6 @@ const de: ProfileEmbedStrings = {
     },
     fromFile:
       'Ihre E-Mail-Adresse, Sprache und Aufbewahrungsdauer stammen aus der Serverkonfiguration; nur Ihr Betreiber kann sie ändern.',
-    preview: 'Vorschau im Anmeldeformular',
   },
   embed: {
     link: 'Einbindung und Prüfung',
