@@ -113,6 +113,10 @@ forEachBackend('broker profile and embed page', (backend) => {
     expect(saved.status).toBe(303);
     expect(saved.headers.get('location')).toBe('/dashboard/profile?done=saved');
     expect(await (await anna.get('/dashboard/profile?done=saved')).text()).toContain('Ihr Profil ist gespeichert.');
+    // The dashboard's header names the broker as the profile does.
+    expect((await postProfile(anna, { ...PROFILE, name: 'Anna Müller-Lüdenscheidt' })).status).toBe(303);
+    expect(await (await anna.get('/dashboard')).text()).toContain('Angemeldet als Anna Müller-Lüdenscheidt');
+    expect((await postProfile(anna, PROFILE)).status).toBe(303);
 
     const gate = await gateOf(server, 'musterstrasse-12');
     expect(gate.broker).toMatchObject({ name: 'Anna Müller', address: 'Ringstraße 1, 50667 Köln' });

@@ -90,7 +90,8 @@ export async function sessionBroker(deps: GateDeps, token: string): Promise<Brok
   if (token.length > 100) return undefined;
   const row = await deps.store.accounts.findSession(hashToken(token));
   if (!row || row.expires_at <= deps.clock()) return undefined;
-  return deps.tours.broker(row.broker_id);
+  // As the broker appears (the profile applied): the dashboard greets them by that name.
+  return deps.tours.shownBroker(row.broker_id);
 }
 
 export function endSession(deps: GateDeps, token: string): Promise<void> {
