@@ -36,11 +36,12 @@ const strings: Record<Locale, { unlocked: string; close: string }> = {
   en: { unlocked: 'All rooms are unlocked now.', close: 'Dismiss' },
 };
 
+// At the top: a tour page keeps its viewer's controls and its room buttons at the bottom.
 const styles = css`
   .toast {
     position: fixed;
     left: 50%;
-    bottom: 1rem;
+    top: 1rem;
     z-index: var(--tour-gate-z-index, 100000);
     box-sizing: border-box;
     width: max-content;
@@ -48,9 +49,8 @@ const styles = css`
     display: flex;
     align-items: center;
     gap: 0.5rem;
-    padding: 0.5rem 0.5rem 0.5rem 1rem;
+    padding: 0.25rem 0.25rem 0.25rem 0.75rem;
     border-radius: var(--tour-gate-radius, 0.5rem);
-    border-left: 0.25rem solid var(--tour-gate-accent, #1f5fbf);
     background: var(--tour-gate-surface, #fff);
     color: var(--tour-gate-text, #1b1b1f);
     font-family: var(--tour-gate-font, inherit);
@@ -63,7 +63,7 @@ const styles = css`
   @keyframes in {
     from {
       opacity: 0;
-      transform: translate(-50%, 1rem);
+      transform: translate(-50%, -1rem);
     }
   }
   @media (prefers-reduced-motion: reduce) {
