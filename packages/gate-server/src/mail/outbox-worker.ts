@@ -26,6 +26,7 @@ import { isSealed, redactTokens } from '../security/seal.ts';
 import type { SentCopy, SentMark } from '../store/outbox.ts';
 import type { OutboxMail } from '../store/schema.ts';
 import type { GateStore } from '../store/store.ts';
+import { newId } from '../util/ids.ts';
 import type { Clock } from '../util/time.ts';
 import { type MailTransport, SMTP_CONNECTIONS } from './transport.ts';
 
@@ -408,6 +409,7 @@ export class OutboxWorker {
       log:
         mail.registration_id && mail.tour_id
           ? {
+              id: newId(),
               registrationId: mail.registration_id,
               tourId: mail.tour_id,
               detail: { mail: mail.kind, via: this.transport.kind, attempts: mail.attempts },

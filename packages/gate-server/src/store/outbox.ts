@@ -5,7 +5,6 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { Sealer } from '../security/seal.ts';
-import { newId } from '../util/ids.ts';
 import type { Dialect } from './connect.ts';
 import type { Database, MailKind, OutboxMail } from './schema.ts';
 
@@ -25,7 +24,8 @@ export interface SentMark {
   id: string;
   at: number;
   keep?: SentCopy | undefined;
-  log?: { registrationId: string; tourId: string; detail: object } | undefined;
+  /** `id`: the logbook line's, made when the mail was delivered, so the logbook's order is the events' order. */
+  log?: { id: string; registrationId: string; tourId: string; detail: object } | undefined;
 }
 
 export class OutboxStore {
@@ -123,7 +123,7 @@ export class OutboxStore {
           .insertInto('logbook')
           .values(
             lines.map((m) => ({
-              id: newId(),
+              id: m.log!.id,
               registration_id: m.log!.registrationId,
               tour_id: m.log!.tourId,
               at: m.at,
@@ -154,7 +154,7 @@ export class OutboxStore {
     const log = m.log;
     const { rows } = await sql<{ id: string }>`with sent as (${update(this.db).returning('id')})
       insert into logbook (id, registration_id, tour_id, at, kind, detail)
-      select ${newId()}, ${log.registrationId}, ${log.tourId}, ${m.at}, 'mail-sent', ${JSON.stringify(log.detail)}
+      select ${log.id}, ${log.registrationId}, ${log.tourId}, ${m.at}, 'mail-sent', ${JSON.stringify(log.detail)}
       from sent
       returning id`.execute(this.db);
     return rows.length > 0;
