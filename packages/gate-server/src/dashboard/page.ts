@@ -9,6 +9,7 @@ import { html, raw } from 'hono/html';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { styleNonce } from '../http/security-headers.ts';
 import { type Html, htmlString } from '../util/html.ts';
+import { profileEmbedStrings } from './profile-embed-strings.ts';
 import type { Session } from './session.ts';
 import { DASH_STRINGS, type DashLocale, type DashStrings } from './strings.ts';
 import { webhookStrings } from './views/webhooks.ts';
@@ -120,6 +121,7 @@ export function page<E extends Env>(c: Context<E>, p: PageInput): Response {
   ${
     p.session
       ? html`<a href="/dashboard/webhooks">${webhookStrings(p.locale).nav}</a>
+        <a href="/dashboard/profile">${profileEmbedStrings(p.locale).profile.nav}</a>
         <span class="who">${s.nav.signedInAs(p.session.broker.name)}</span>
         <form method="post" action="/dashboard/logout">
           <input type="hidden" name="csrf" value="${p.session.csrf}">

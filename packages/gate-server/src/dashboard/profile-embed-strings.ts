@@ -5,6 +5,7 @@ import type { DashLocale } from './strings.ts';
 
 const en = {
   profile: {
+    nav: 'Profile',
     back: 'Back to your tours',
     heading: 'Your profile',
     intro:
@@ -112,6 +113,7 @@ export type ProfileEmbedStrings = typeof en;
 
 const de: ProfileEmbedStrings = {
   profile: {
+    nav: 'Profil',
     back: 'Zurück zu Ihren Rundgängen',
     heading: 'Ihr Profil',
     intro:
