@@ -53,9 +53,35 @@ try {
   await new Promise((r) => setTimeout(r, 5_000));
   const idlePerSec = (cpuTimeMs(pid)! - idleFrom) / 5;
   const busy = (cpuMs: number, secs: number) => Math.max(0, cpuMs - idlePerSec * secs);
+  // What PostgreSQL does for them: transactions and rows of this database only.
+  const stats = new pg.Client({ connectionString: db.url });
+  await stats.connect();
+  const dbStats = async () => {
+    await stats.query('select pg_stat_clear_snapshot()');
+    const { rows } = await stats.query<Record<string, string>>(
+      `select xact_commit, tup_inserted, tup_updated, tup_deleted, tup_fetched
+         from pg_stat_database where datname = current_database()`,
+    );
+    return Object.fromEntries(Object.entries(rows[0]!).map(([k, v]) => [k, Number(v)]));
+  };
+  // The statistics collector reports with a delay: wait until two reads agree.
+  const settled = async () => {
+    let last = await dbStats();
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 700));
+      const now = await dbStats();
+      if (JSON.stringify(now) === JSON.stringify(last)) return now;
+      last = now;
+    }
+  };
+  const perRegistration = (a: Record<string, number>, b: Record<string, number>) =>
+    Object.entries(b)
+      .map(([k, v]) => `${k} ${((v - a[k]!) / N).toFixed(1)}`)
+      .join(', ');
   // The mail server is away while visitors register: the registrations' CPU without sending,
   // then the mails' own when it is back.
   await smtp.stop();
+  const before = await settled();
   let cpu = cpuTimeMs(pid)!;
   let started = performance.now();
   await pool(N, async (i) => {
@@ -68,6 +94,7 @@ try {
   });
   const registerSecs = (performance.now() - started) / 1000;
   const registerCpu = busy(cpuTimeMs(pid)! - cpu, registerSecs);
+  const afterRegistrations = await settled();
   // The visitor's mail and the broker's notification for each.
   cpu = cpuTimeMs(pid)!;
   started = performance.now();
@@ -106,6 +133,10 @@ try {
   const accessSecs = (performance.now() - started) / 1000;
   const accessCpu = busy(cpuTimeMs(pid)! - cpu, accessSecs);
 
+  console.log(
+    `PostgreSQL per registration (its transaction, the mails still queued): ${perRegistration(before, afterRegistrations)}`,
+  );
+  await stats.end();
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   for (;;) {

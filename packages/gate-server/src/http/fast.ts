@@ -24,7 +24,11 @@ export function requestHeader(c: Context, name: Lowercase<string>): string | und
 const complete = new WeakSet<Response>();
 
 /** An answer with all its headers (lower-case names); middleware adds none. */
-export function completeResponse(body: string | null, status: number, headers: Record<string, string>): Response {
+export function completeResponse(
+  body: string | null,
+  status: number,
+  headers: Readonly<Record<string, string>>,
+): Response {
   const res = new Response(body, { status, headers });
   complete.add(res);
   return res;

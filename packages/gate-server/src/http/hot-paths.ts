@@ -18,7 +18,6 @@ import type { GateDeps } from '../core/deps.ts';
 import { bearerOf } from './bearer.ts';
 import type { GateEnv } from './context.ts';
 import { allowedCors } from './cors.ts';
-import { checkEmbedOrigin } from './embed-check.ts';
 import { completeResponse, etagMatches, requestHeader } from './fast.ts';
 import { API_HEADERS } from './security-headers.ts';
 
@@ -29,22 +28,48 @@ import { API_HEADERS } from './security-headers.ts';
 export const GATE_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=600';
 
 /**
+ * Header objects made once per answer body and CORS headers (the hot lane hands the same object
+ * to every answer of a kind; writeHead only reads it). Keyed by what the body belongs to (the
+ * tour, the access answer), so a changed tour or a new read starts afresh; per owner at most the
+ * allowed origins and none, so it stays as small as the tour's config.
+ */
+const headerCache = new WeakMap<object, Map<string, Readonly<Record<string, string>>>>();
+function cachedHeaders(
+  owner: object,
+  key: string,
+  make: () => Record<string, string>,
+): Readonly<Record<string, string>> {
+  let perOwner = headerCache.get(owner);
+  if (!perOwner) {
+    perOwner = new Map();
+    headerCache.set(owner, perOwner);
+  }
+  let headers = perOwner.get(key);
+  if (!headers) {
+    headers = Object.freeze(make());
+    perOwner.set(key, headers);
+  }
+  return headers;
+}
+const corsKey = (cors: Readonly<Record<string, string>>) => cors['access-control-allow-origin'] ?? '';
+
+/**
  * The gate config from memory: the tour's JSON and ETag (its content hash) are made when the
  * tour is loaded or changed, so a changed tour answers with a new ETag at once.
  * `If-None-Match` that matches → 304 with ETag, Cache-Control and Vary, and no body.
  */
 export function gateAnswer(tour: Tour, cors: Readonly<Record<string, string>>, ifNoneMatch: string | undefined) {
-  const headers: Record<string, string> = {
+  const headers = cachedHeaders(tour, corsKey(cors), () => ({
     ...API_HEADERS,
     ...cors,
     etag: tour.gateEtag,
     'cache-control': GATE_CACHE_CONTROL,
-  };
-  // The 200's type on a 304 too (else the Node adapter would name it text/plain).
-  headers['content-type'] = 'application/json; charset=utf-8';
+    // The 200's type and length on a 304 too (else the Node adapter would call it text/plain);
+    // a 304's Content-Length, if it has one, must be the 200's.
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(tour.gateJson)),
+  }));
   if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, tour.gateEtag)) {
-    // Content-Length, if a 304 has one, must be the one a 200 would have.
-    headers['content-length'] = String(Buffer.byteLength(tour.gateJson));
     return completeResponse(null, 304, headers);
   }
   return completeResponse(tour.gateJson, 200, headers);
@@ -60,12 +85,15 @@ export function accessAnswer(answer: AccessResponse, cors: Readonly<Record<strin
     json = JSON.stringify(answer);
     accessJson.set(answer, json);
   }
-  return completeResponse(json, 200, {
+  const body = json;
+  const headers = cachedHeaders(answer, corsKey(cors), () => ({
     ...API_HEADERS,
     ...cors,
     'cache-control': 'no-store',
     'content-type': 'application/json',
-  });
+    'content-length': String(Buffer.byteLength(body)),
+  }));
+  return completeResponse(json, 200, headers);
 }
 
 const GATE_ROUTE = '/v1/tours/:tour/gate';
@@ -90,8 +118,8 @@ export function hotGateConfig(deps: GateDeps): MiddlewareHandler<GateEnv> {
     const admitted = admit(c, deps);
     if (!admitted) return next();
     const origin = requestHeader(c, 'origin');
-    // Counted for the embed page, as the general way counts it (an allowed origin: no answer).
-    if (origin !== undefined) checkEmbedOrigin(c, origin, true);
+    // Counted for the embed page, as the general way counts it (embed-check.ts: an allowed origin).
+    if (origin !== undefined) deps.embedOrigins.note(admitted.tour.config.id, origin, true);
     const res = gateAnswer(admitted.tour, admitted.cors, requestHeader(c, 'if-none-match'));
     deps.metrics.record('GET', GATE_ROUTE, res.status, (performance.now() - started) / 1000);
     return Promise.resolve(res);
