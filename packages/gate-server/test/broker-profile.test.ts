@@ -10,6 +10,7 @@
 import type { GateConfig } from '@tour-gate/shared';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { checkLogo } from '../src/core/profile.ts';
 import { forEachBackend } from './backends.ts';
 import { csrfOf, type DashClient, loginAs } from './dashboard-client.ts';
 import { registration, TOUR_ORIGIN } from './fixtures.ts';
@@ -27,6 +28,29 @@ const images: Record<'png' | 'jpeg' | 'webp', Buffer> = {
   webp: Buffer.alloc(0),
 };
 let browser: Browser | undefined;
+let webpLossless: Buffer = Buffer.alloc(0);
+let webpSimple: Buffer = Buffer.alloc(0);
+
+/**
+ * Chromium writes its WebP in the extended layout (VP8X, ICCP, then the VP8 or VP8L chunk); the
+ * simple layout is that same chunk right after the RIFF header. This takes the encoder's chunk out.
+ */
+function simpleWebp(extended: Buffer, name: 'VP8 ' | 'VP8L'): Buffer {
+  let at = 12;
+  while (at + 8 <= extended.length) {
+    const size = extended.readUInt32LE(at + 4);
+    if (extended.toString('latin1', at, at + 4) === name) {
+      const chunk = extended.subarray(at, at + 8 + size + (size % 2));
+      const head = Buffer.alloc(12);
+      head.write('RIFF', 0, 'latin1');
+      head.writeUInt32LE(4 + chunk.length, 4);
+      head.write('WEBP', 8, 'latin1');
+      return Buffer.concat([head, chunk]);
+    }
+    at += 8 + size + (size % 2);
+  }
+  throw new Error(`no ${name} chunk`);
+}
 
 beforeAll(async () => {
   browser = await chromium.launch({
@@ -50,16 +74,40 @@ beforeAll(async () => {
     g.fillRect(0, 0, 48, 24);
     g.fillStyle = '#ffffff';
     g.fillRect(6, 6, 20, 12);
-    return ['image/png', 'image/jpeg', 'image/webp'].map((t) => canvas.toDataURL(t, 0.9));
+    const out = ['image/png', 'image/jpeg', 'image/webp'].map((t) => canvas.toDataURL(t, 0.9));
+    // Lossless (quality 1).
+    out.push(canvas.toDataURL('image/webp', 1));
+    return out;
   })()`)) as string[];
   const bytes = encoded.map((url) => Buffer.from(url.split(',')[1] ?? '', 'base64'));
   images.png = bytes[0] as Buffer;
   images.jpeg = bytes[1] as Buffer;
   images.webp = bytes[2] as Buffer;
+  webpLossless = bytes[3] as Buffer;
+  webpSimple = simpleWebp(images.webp, 'VP8 ');
+  webpLossless = simpleWebp(webpLossless, 'VP8L');
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
+});
+
+it('reads the real size from each image layout: PNG, JPEG, and WebP simple lossy (VP8), lossless (VP8L) and extended (VP8X)', () => {
+  const cases: [string, Buffer, string, string | undefined][] = [
+    ['png', images.png, 'image/png', undefined],
+    ['jpeg', images.jpeg, 'image/jpeg', undefined],
+    ['webp lossy (as Chromium writes it)', images.webp, 'image/webp', 'VP8X'],
+    ['webp lossy, simple layout', webpSimple, 'image/webp', 'VP8 '],
+    ['webp lossless', webpLossless, 'image/webp', 'VP8L'],
+  ];
+  for (const [what, bytes, type, chunk] of cases) {
+    if (chunk) expect(bytes.toString('latin1', 12, 16), what).toBe(chunk);
+    expect(checkLogo(bytes), what).toEqual({ type, width: 48, height: 24 });
+  }
+  // Cut short after the signature: no size to read.
+  expect(checkLogo(images.jpeg.subarray(0, 20))).toEqual({ problem: 'dimensions' });
+  expect(checkLogo(Buffer.from('RIFF\0\0\0\0WEBPVP8 ' + '\0'.repeat(20), 'latin1'))).toEqual({ problem: 'dimensions' });
+  expect(checkLogo(Buffer.alloc(0))).toEqual({ problem: 'empty' });
 });
 
 async function gateOf(server: TestServer, id: string): Promise<GateConfig> {
