@@ -23,15 +23,16 @@ import { gzipSync } from 'node:zlib';
 const KB = 1024;
 /**
  * Budgets per path, gzip. Up front is the hard limit (issue 13). The others are what the build
- * measured when they were set (after the waste was taken out), plus a small margin:
- * mask 13.99 KB (its chunk 10.75 KB with the returning visitors' screens and the country
- * choice, German 2.94 KB, the field labels 0.30 KB) → 14.25; toast 1.60 → 1.75; cover 3.01 → 3.5.
+ * measured when they were set, after the waste was taken out (CSS comments and spaces in the
+ * bundle, guards only the mask uses loaded up front), plus a small margin: mask 13.81 KB (its
+ * chunk 10.56 KB with the returning visitors' screens and the country choice, German 2.94 KB, the
+ * field labels 0.30 KB) → 14; toast 1.55 → 1.75; cover 2.98 → 3.25.
  */
 const BUDGETS: Record<string, number> = {
   'up front': 10 * KB,
-  'gate-mask': 14.25 * KB,
+  'gate-mask': 14 * KB,
   toast: 1.75 * KB,
-  cover: 3.5 * KB,
+  cover: 3.25 * KB,
 };
 /** What each lazy path is, for the printout. */
 const WHAT: Record<string, string> = {

@@ -12,7 +12,25 @@ describe('minifyTemplates', () => {
     const source =
       'const a = html`<div\n      class="x"\n    >\n  <b>${name}</b>\n</div>`;\nconst s = css`\n  :host {\n    display: block;\n  }\n`;';
     expect(minifyTemplates(source)).to.equal(
-      'const a = html`<div class="x" > <b>${name}</b> </div>`;\nconst s = css` :host { display: block; } `;',
+      'const a = html`<div class="x" > <b>${name}</b> </div>`;\nconst s = css` :host{display:block}`;',
+    );
+  });
+
+  it('compacts css: no comments, no spaces around braces, semicolons, commas and child combinators, no leading zeros; meaningful spaces and strings stay', () => {
+    const source = [
+      'css`',
+      "  /* a comment with an apostrophe: it's gone */",
+      '  .a > .b, .c :hover {',
+      '    margin: 0.5rem -0.25rem;',
+      '    width: calc(100% - 2rem);',
+      '    background: rgb(0 0 0 / 0.3);',
+      '  }',
+      '  [type="a, b"]::after { content: "x: y; z"; }',
+      '  @media (max-width: 30rem) { .d { color: ${color}; } }',
+      '`',
+    ].join('\n');
+    expect(minifyTemplates(source)).to.equal(
+      'css` .a>.b,.c :hover{margin:.5rem -0.25rem;width:calc(100% - 2rem);background:rgb(0 0 0 / .3)}[type="a, b"]::after{content:"x: y; z"}@media (max-width:30rem){.d{color:${color}}}`',
     );
   });
 
