@@ -77,4 +77,28 @@ describe('the unlock link lands where the visitor was', () => {
       await fresh.context.close();
     }
   });
+
+  it('plain: a page of its own shows the room the link names (event.viewpoint) in a fresh browser, with the confirmation', async () => {
+    const { context, page } = await newVisitor(stack);
+    await page.goto(`${stack.examples.url}/plain/`);
+    await page.locator('body[data-state="locked"]').waitFor();
+    await page.locator('button[data-room="bad"]').click();
+    await maskIsOpen(page);
+    const erika = visitor('erika.lands.plain@example.org');
+    expect(await register(page, erika)).toBe('Bitte sehen Sie in Ihr Postfach');
+    const link = linkIn(await mailTo(stack.smtp, erika.email, 'unlock'), UNLOCK_LINK_WITH_VIEWPOINT);
+    expect(link.startsWith(`${stack.examples.url}/plain/#tour-gate-unlock=`)).toBe(true);
+    await context.close();
+
+    const fresh = await newVisitor(stack, 360, 740);
+    const asset = nextAsset(fresh.page, TOUR, 'bad.jpg');
+    await fresh.page.goto(link);
+    await fresh.page.locator('body[data-state="unlocked"]').waitFor();
+    expect(await asset).toBe(200);
+    await sceneLoaded(fresh.page, 'bad');
+    await expect
+      .poll(() => confirmation(fresh.page).textContent(), { timeout: 10_000 })
+      .toBe('Alle Räume sind jetzt freigeschaltet.');
+    await fresh.context.close();
+  });
 });
