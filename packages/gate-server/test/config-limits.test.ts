@@ -70,7 +70,8 @@ forEachBackend('rate limits from the config file', (backend) => {
     });
     const office = from('198.51.100.7');
     // The office tests its tour with one address, again and again: not a flood of addresses.
-    for (let i = 0; i < 4; i++) expect((await server.post(REG, registration('test@office.example'), office)).status).toBe(202);
+    for (let i = 0; i < 4; i++)
+      expect((await server.post(REG, registration('test@office.example'), office)).status).toBe(202);
     expect((await server.post(REG, registration('second@office.example'), office)).status).toBe(202);
     const before = await countRows(server, 'registrations');
     const third = await server.post(REG, registration('third@office.example'), office);
