@@ -8,6 +8,7 @@ import { expect, waitUntil } from '@open-wc/testing';
 import { UNLOCK_FRAGMENT_KEY, UNLOCK_VIEWPOINT_KEY } from '@tour-gate/shared';
 import { cleanUp, linkToken, mountGate, openMask, serveTour, uniqueTour, unlockRequests } from '../test/harness.ts';
 import { gatedNavigation } from './adapters/navigation.ts';
+import { gatedPannellum, type PannellumTourConfig } from './adapters/pannellum.ts';
 import type { GateUnlockedEvent } from './events.ts';
 
 const link = (token: string, viewpoint: string) =>
@@ -159,5 +160,41 @@ describe('navigation after an unlock link', () => {
     expect(locked.unlocked).to.equal(false);
     expect(locked.linkViewpoint).to.equal('bedroom');
     second.dispose();
+  });
+
+  it('pannellum: the viewer is created on the link’s scene, its panorama signed by the gate; a scene it lacks is left alone', async () => {
+    for (const [asked, expected] of [
+      ['bedroom', 'bedroom'],
+      ['attic', 'living'],
+    ] as const) {
+      const tour = uniqueTour();
+      await serveTour(tour);
+      arriveWith(link(await linkToken(tour), asked));
+      const gate = await mountGate(tour, {}, { waitForConfig: false });
+      const created: PannellumTourConfig[] = [];
+      const pannellum = {
+        viewer: (_container: unknown, config: PannellumTourConfig) => {
+          created.push(config);
+          return {
+            loadScene() {},
+            getScene: () => '',
+            addScene() {},
+            isLoaded: () => true,
+            on() {},
+            off() {},
+            destroy() {},
+          };
+        },
+      };
+      const config: PannellumTourConfig = { default: { firstScene: 'living' }, scenes: { living: {}, bedroom: {} } };
+      const tourView = await gatedPannellum(pannellum, document.body, config, {
+        gate,
+        assets: { bedroom: 'bedroom.jpg' },
+      });
+      expect(created[0]?.default?.firstScene, asked).to.equal(expected);
+      if (expected === 'bedroom') expect(created[0]?.scenes.bedroom?.panorama).to.contain('/assets/bedroom.jpg?');
+      tourView.destroy();
+      cleanUp();
+    }
   });
 });
