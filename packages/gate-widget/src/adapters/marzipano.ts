@@ -41,7 +41,10 @@ export interface GatedSceneSwitch {
   readonly gate: TourGate;
   /** Switches to the scene through the gate; `false` when it is locked (the mask is shown). */
   go(sceneId: string): Promise<boolean>;
-  /** Switches to the first scene: `sceneId` when it may be seen, else the free `fallbackSceneId`. */
+  /**
+   * Switches to the first scene: `sceneId` when it may be seen, else the free `fallbackSceneId`;
+   * on a page opened by an unlock link, the scene the link names (`navigation.ts`).
+   */
   start(sceneId: string, fallbackSceneId: string): Promise<string>;
   /** The scene waiting for the unlock, if any. */
   readonly pending: string | undefined;

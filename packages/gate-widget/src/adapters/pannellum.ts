@@ -5,7 +5,8 @@
  * adapter rewrites every scene hotspot into a `clickHandlerFunc` that asks the gate first and
  * calls `viewer.loadScene` only for a free scene or an unlocked tour; a locked scene opens the
  * mask instead and follows once the tour is unlocked. The first scene (a deep link) is guarded
- * the same way: the viewer starts on a free scene while the mask is shown. Panoramas of protected
+ * the same way: the viewer starts on a free scene while the mask is shown. A page opened by an
+ * unlock link starts on the scene the link names, if the tour has it (`navigation.ts`). Panoramas of protected
  * scenes are named in `assets` and loaded from the gate server (`gate.assetUrl`), never from the
  * page's own server.
  *

@@ -11,6 +11,8 @@
  * - Locked nodes are never preloaded (`preload` is wrapped).
  * - The start node (a deep link) is guarded too: the tour starts on a free node while the mask
  *   is shown.
+ * - A page opened by an unlock link starts on the node the link names (the one the visitor asked
+ *   for), and a running page moves there when the link unlocks it (`navigation.ts`).
  *
  * Protected panoramas come from the gate server: let `getNode` return
  * `gate.assetUrl('bad.jpg')` as the node's panorama — it is only called once the node is open.
