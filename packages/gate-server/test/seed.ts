@@ -49,13 +49,19 @@ export async function openLink(server: TestServer, email: string): Promise<void>
   if (res.status !== 200) throw new Error(`unlock failed: ${res.status} ${await res.text()}`);
 }
 
+/** Funnel events: a type, or `type@viewpoint` for one that names its viewpoint. */
 export async function events(server: TestServer, tour: string, types: string[]): Promise<void> {
   // The widget sends small batches; so does this.
   for (let i = 10; i < types.length; i += 10) await events(server, tour, types.slice(i, i + 10));
   if (types.length > 10) types = types.slice(0, 10);
   const res = await server.post(
     `/v1/tours/${tour}/events`,
-    { events: types.map((type) => ({ type })) },
+    {
+      events: types.map((t) => {
+        const [type, viewpoint] = t.split('@');
+        return viewpoint ? { type, viewpoint } : { type };
+      }),
+    },
     {
       origin: TOUR_ORIGIN,
       'x-forwarded-for': ip(),
@@ -150,10 +156,13 @@ export async function seedHistory(server: TestServer, days = 42): Promise<void> 
       );
       requests.push(p.email);
     }
+    // Rooms as the widget names them: most clicks on the bedroom, some on the bath.
+    const room = (k: number) => (k % 3 === 2 ? 'bad' : 'schlafzimmer');
     await events(server, 'musterstrasse-12', [
-      ...Array.from({ length: count * 3 }, () => 'locked-click'),
-      ...Array.from({ length: count * 2 }, () => 'mask-shown'),
-      ...Array.from({ length: count * 4 }, () => 'viewpoint-view'),
+      ...Array.from({ length: count * 8 }, () => 'tour-view'),
+      ...Array.from({ length: count * 3 }, (_, k) => `locked-click@${room(k)}`),
+      ...Array.from({ length: count * 2 }, (_, k) => `mask-shown@${room(k)}`),
+      ...Array.from({ length: count * 4 }, (_, k) => `viewpoint-view@${k % 2 ? 'wohnzimmer' : 'kueche'}`),
     ]);
     // The broker decides on the older requests a few hours after they came in.
     if (d % 6 === 2 && requests.length <= 4) {

@@ -89,7 +89,8 @@ const en = {
     vpRegistrations: 'Registrations',
     vpViews: 'Views after unlock',
     viewpointsNone: 'No viewpoint has been clicked in this period.',
-    viewpointsHint: 'Registrations count the stored leads that asked for the viewpoint.',
+    viewpointsHint:
+      'Registrations: visitors who registered for this viewpoint (erased ones still count, as in the funnel).',
   },
   leads: {
     heading: 'Leads',
@@ -268,7 +269,8 @@ const de: DashStrings = {
     vpRegistrations: 'Registrierungen',
     vpViews: 'Aufrufe nach Freischaltung',
     viewpointsNone: 'In diesem Zeitraum wurde kein Standpunkt angeklickt.',
-    viewpointsHint: 'Registrierungen zählen die gespeicherten Interessenten, die diesen Standpunkt angefragt haben.',
+    viewpointsHint:
+      'Registrierungen: Interessenten, die sich für diesen Standpunkt registriert haben (auch gelöschte zählen mit, wie im Trichter).',
   },
   leads: {
     heading: 'Interessenten',
