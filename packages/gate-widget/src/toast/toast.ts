@@ -189,7 +189,8 @@ export class GateToast extends LitElement {
   /** The countdown runs only while neither the pointer nor the focus is on the toast. */
   #restart(): void {
     clearTimeout(this.#timer);
-    if (this.#hovered || this.shadowRoot?.activeElement) return;
+    // Gone already (a focusout's late look after ✕), hovered, or focused: no countdown.
+    if (!this.isConnected || this.#hovered || this.shadowRoot?.activeElement) return;
     this.#timer = setTimeout(() => this.dismiss(), GateToast.duration);
   }
 }
