@@ -19,6 +19,16 @@ import { measureLayout } from './layout-probe.ts';
 import { reviewTokenFromOutbox } from './manual-helpers.ts';
 import { events, register, seedHistory, visitor } from './seed.ts';
 
+// Browser globals the page functions use (this project compiles without the DOM library).
+declare const document: {
+  createRange(): {
+    setStart(node: unknown, offset: number): void;
+    setEnd(node: unknown, offset: number): void;
+    getClientRects(): ArrayLike<{ top: number }>;
+  };
+};
+declare const getComputedStyle: (e: unknown) => { fontSize: string; fontFamily: string };
+
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = fileURLToPath(new URL('../../../test-output/screenshots/', import.meta.url));
 const WIDTHS = [360, 1280] as const;
@@ -146,7 +156,9 @@ describe.skipIf(!existsSync(CHROMIUM) || !BACKENDS.includes('sqlite'))('dashboar
       const res = await page.goto(url);
       if (res?.status() !== 200 || !new URL(page.url()).pathname.startsWith('/dashboard')) continue;
       seen.set(kindOf(url), url);
-      const links = await page.$$eval('a[href]:not([download])', (as) => as.map((a) => (a as HTMLAnchorElement).href));
+      const links = await page.$$eval('a[href]:not([download])', (as) =>
+        as.map((a) => (a as unknown as { href: string }).href),
+      );
       for (const l of links) {
         if (l.startsWith(`${base}/dashboard`) && !SKIP.test(l) && !seen.has(kindOf(l))) queue.push(l.split('#')[0]!);
       }

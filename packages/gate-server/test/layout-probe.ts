@@ -6,6 +6,20 @@
  */
 import type { Page } from 'playwright-core';
 
+// The browser's globals the page function uses (this project compiles without the DOM library;
+// the function runs in the page, where they exist).
+interface El {
+  tagName: string;
+  className: unknown;
+  parentElement: El | null;
+  getBoundingClientRect(): { right: number; width: number; height: number };
+}
+declare const document: {
+  documentElement: { clientWidth: number; scrollWidth: number };
+  body: El & { querySelectorAll(selector: string): ArrayLike<El> };
+};
+declare const getComputedStyle: (e: El) => { overflowX: string };
+
 export interface LayoutReport {
   viewport: number;
   scrollWidth: number;
@@ -16,9 +30,9 @@ export interface LayoutReport {
 export async function measureLayout(page: Page): Promise<LayoutReport> {
   return page.evaluate(() => {
     const vw = document.documentElement.clientWidth;
-    const path = (el: Element): string => {
+    const path = (el: El): string => {
       const parts: string[] = [];
-      for (let e: Element | null = el; e && e !== document.body && parts.length < 5; e = e.parentElement) {
+      for (let e: El | null = el; e && e !== document.body && parts.length < 5; e = e.parentElement) {
         const cls =
           typeof e.className === 'string' && e.className ? `.${e.className.trim().split(/\s+/).join('.')}` : '';
         parts.unshift(`${e.tagName.toLowerCase()}${cls}`);
@@ -26,7 +40,7 @@ export async function measureLayout(page: Page): Promise<LayoutReport> {
       return parts.join(' > ');
     };
     /** Inside a box that scrolls or clips sideways: that box decides. */
-    const clipped = (el: Element): boolean => {
+    const clipped = (el: El): boolean => {
       for (let e = el.parentElement; e && e !== document.body; e = e.parentElement) {
         const o = getComputedStyle(e).overflowX;
         if (o !== 'visible') return true;
