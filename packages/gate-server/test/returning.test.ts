@@ -343,6 +343,15 @@ forEachBackend('returning visitors with a real SMTP server', (backend) => {
       }
       expect(new Set(messages)).toEqual(new Set(['202 {"status":"message-added"}']));
       expect(new Set(links)).toEqual(new Set(['202 {"status":"check-email"}']));
+      // A handle is no unlock link: sent as one, it answers like any unknown token, whoever's
+      // request it belongs to (a revoked or denied visitor's state must not show through).
+      const unlocks = new Set<string>();
+      for (const a of answers) {
+        const u = await send('/v1/unlock', { token: a.body.request });
+        unlocks.add(`${u.status} ${u.text}`);
+      }
+      expect(unlocks.size).toBe(1);
+      expect([...unlocks][0]).toMatch(/^400 .*LINK_INVALID/);
       // The stored data stay as the visitors gave them.
       expect(JSON.parse((await registrationOf('gartenweg-3', states.granted)).fields).firstName).toBe('Erika');
     });

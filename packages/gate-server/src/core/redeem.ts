@@ -35,7 +35,10 @@ export async function redeem(deps: GateDeps, token: string, origin: string | und
 
   const result = await store.transaction(async (tx) => {
     const outcome = await tx.redeemLink(hash, 'unlock', now);
-    const link = outcome.link ?? (await tx.findLinkByHash(hash));
+    // Only an unlock link tells a request's state: any other token (a request handle, which
+    // whoever types an address gets; a review link) is no link here, whatever it belongs to.
+    const found = outcome.link ?? (await tx.findLinkByHash(hash));
+    const link = found?.purpose === 'unlock' ? found : undefined;
     // The request's state outranks the state of the link: a denied visitor learns that the
     // broker said no, whichever of the request's links was used (the deny mail's own link is
     // revoked from the start, so it never unlocks), and one who asked again that the request
