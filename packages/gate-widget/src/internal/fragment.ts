@@ -7,7 +7,7 @@
 import { UNLOCK_FRAGMENT_KEY, UNLOCK_VIEWPOINT_KEY } from '@tour-gate/shared';
 
 /** An unlock link's token and the viewpoint it opens (`undefined` when it names none). */
-export type UnlockLink = [token: string, viewpoint: string | undefined];
+type UnlockLink = [token: string, viewpoint: string | undefined];
 
 /**
  * Reads the unlock link in the current URL's fragment, if there is one, and removes its two

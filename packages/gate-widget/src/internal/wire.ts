@@ -22,7 +22,7 @@ export type Guard<T> = (value: unknown) => value is T;
 // from the same pieces (object, optional, enum, array), and refuses what that schema refuses;
 // `wire.test.ts` holds both to the same answers. Like zod's objects, `shape` lets keys it does
 // not know through: a newer server may add some.
-export type Check = (v: unknown) => boolean;
+type Check = (v: unknown) => boolean;
 const isStr: Check = (v) => typeof v === 'string';
 const isBool: Check = (v) => typeof v === 'boolean';
 const isNum: Check = (v) => typeof v === 'number';
@@ -56,7 +56,7 @@ export const guard =
 
 const optStr = opt(isStr);
 const localized = opt(shape({ de: isStr, en: isStr }));
-export const assetGrant = opt(shape({ query: isStr, expiresAt: isStr }));
+const assetGrant = opt(shape({ query: isStr, expiresAt: isStr }));
 
 const field = shape({
   key: isStr,
