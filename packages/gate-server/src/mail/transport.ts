@@ -63,14 +63,17 @@ export class SmtpTransport implements MailTransport {
     // The URL's settings (host, port, smtps, user, ?options) with ours on top. (Given the URL
     // itself, nodemailer takes its second argument as defaults for every message, not as the
     // transport's settings: the pool and timeouts would be ignored.)
+    const fromUrl = parseConnectionUrl(url) as ReturnType<typeof parseConnectionUrl> & Record<string, unknown>;
     this.transporter = nodemailer.createTransport({
-      ...parseConnectionUrl(url),
+      ...fromUrl,
       // Connections reused mail after mail instead of a handshake per mail.
       pool: true,
-      // As many as the outbox worker's deliveries at a time (SMTP_CONNECTIONS).
-      maxConnections: options.maxConnections ?? SMTP_CONNECTIONS,
-      // A connection is renewed after this many mails (some servers cap a session's mails).
-      maxMessages: options.maxMessages ?? 500,
+      // As many as the outbox worker's deliveries at a time (SMTP_CONNECTIONS); a mail server
+      // that allows fewer: `?maxConnections=4` on GATE_SMTP_URL.
+      maxConnections: Number(fromUrl.maxConnections) || options.maxConnections || SMTP_CONNECTIONS,
+      // A connection is renewed after this many mails (some servers cap a session's mails;
+      // `?maxMessages=100` on the URL).
+      maxMessages: Number(fromUrl.maxMessages) || options.maxMessages || 500,
       connectionTimeout: timeout,
       greetingTimeout: timeout,
       socketTimeout: timeout * 2,
