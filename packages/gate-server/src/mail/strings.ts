@@ -200,7 +200,7 @@ const en = {
       invalidText: 'It may be incomplete, or it is not a review link. Please open the link from the email again.',
       expiredTitle: 'This review link has expired',
       expiredText: (days: number) =>
-        `Review links are valid for ${days} days. Nothing was changed. The request is still in your dashboard.`,
+        `Review links are valid for ${days === 1 ? '1 day' : `${new Intl.NumberFormat('en').format(days)} days`}. Nothing was changed. The request is still in your dashboard.`,
       revokedTitle: 'This review link is no longer valid',
       revokedText: 'It was withdrawn. Nothing was changed.',
       nonceTitle: 'This form has expired',
@@ -399,7 +399,7 @@ const de: MailStrings = {
         'Er ist vielleicht unvollständig, oder es ist kein Prüf-Link. Bitte öffnen Sie den Link aus der E-Mail noch einmal.',
       expiredTitle: 'Dieser Prüf-Link ist abgelaufen',
       expiredText: (days: number) =>
-        `Prüf-Links gelten ${days} Tage. Es wurde nichts geändert. Die Anfrage finden Sie weiterhin in Ihrem Dashboard.`,
+        `Prüf-Links gelten ${days === 1 ? 'einen Tag' : `${new Intl.NumberFormat('de').format(days)} Tage`}. Es wurde nichts geändert. Die Anfrage finden Sie weiterhin in Ihrem Dashboard.`,
       revokedTitle: 'Dieser Prüf-Link gilt nicht mehr',
       revokedText: 'Er wurde zurückgezogen. Es wurde nichts geändert.',
       nonceTitle: 'Dieses Formular ist abgelaufen',

@@ -429,6 +429,9 @@ function migrator<DB>(db: Kysely<DB>): Migrator {
     db,
     provider: new InCodeProvider(),
     migrationTableName: 'tour_gate_migrations',
+    // The migrations are independent additions (tables, columns, indexes): a database that ran
+    // some of a release's migrations in another order still takes the rest.
+    allowUnorderedMigrations: true,
     migrationLockTableName: 'tour_gate_migrations_lock',
   });
 }
