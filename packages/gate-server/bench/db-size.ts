@@ -74,6 +74,18 @@ try {
       last = now;
     }
   };
+  // CPU time of this database's server processes (PostgreSQL on this machine): pid → ms.
+  const backends = async () => {
+    const { rows } = await stats.query<{ pid: number }>(
+      'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+    );
+    return new Map(rows.map((r) => [r.pid, cpuTimeMs(r.pid) ?? 0]));
+  };
+  const backendCpuSince = async (then: Map<number, number>) => {
+    let sum = 0;
+    for (const [pid, ms] of await backends()) sum += ms - (then.get(pid) ?? 0);
+    return sum;
+  };
   const perRegistration = (a: Record<string, number>, b: Record<string, number>) =>
     Object.entries(b)
       .map(([k, v]) => `${k} ${((v - a[k]!) / N).toFixed(1)}`)
@@ -82,6 +94,7 @@ try {
   // then the mails' own when it is back.
   await smtp.stop();
   const before = await settled();
+  let pgCpu = await backends();
   let cpu = cpuTimeMs(pid)!;
   let started = performance.now();
   await pool(N, async (i) => {
@@ -94,6 +107,7 @@ try {
   });
   const registerSecs = (performance.now() - started) / 1000;
   const registerCpu = busy(cpuTimeMs(pid)! - cpu, registerSecs);
+  const registerPgCpu = await backendCpuSince(pgCpu);
   const afterRegistrations = await settled();
   // The visitor's mail and the broker's notification for each.
   cpu = cpuTimeMs(pid)!;
@@ -121,6 +135,7 @@ try {
 
   // Each token's first access check after ACCESS_RECHECK_MS: JWT and one database read each.
   await new Promise((r) => setTimeout(r, 2_100));
+  pgCpu = await backends();
   cpu = cpuTimeMs(pid)!;
   started = performance.now();
   await pool(accessTokens.length, async (i) => {
@@ -132,9 +147,33 @@ try {
   });
   const accessSecs = (performance.now() - started) / 1000;
   const accessCpu = busy(cpuTimeMs(pid)! - cpu, accessSecs);
+  const accessPgCpu = await backendCpuSince(pgCpu);
+
+  // A tour view's funnel events: one POST with `tour-view` (a page load) per token here.
+  pgCpu = await backends();
+  cpu = cpuTimeMs(pid)!;
+  started = performance.now();
+  await pool(accessTokens.length, async (i) => {
+    const res = await fetch(`${gate.url}/v1/tours/${BENCH_TOUR}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: BENCH_ORIGIN, 'x-forwarded-for': `198.51.100.${i % 250}` },
+      body: JSON.stringify({ events: [{ type: 'tour-view' }] }),
+    });
+    if (res.status !== 204) throw new Error(`events ${i}: ${res.status} ${await res.text()}`);
+  });
+  const eventsSecs = (performance.now() - started) / 1000;
+  const eventsCpu = busy(cpuTimeMs(pid)! - cpu, eventsSecs);
+  const eventsPgCpu = await backendCpuSince(pgCpu);
 
   console.log(
-    `PostgreSQL per registration (its transaction, the mails still queued): ${perRegistration(before, afterRegistrations)}`,
+    `PostgreSQL per registration (its transaction, the mails still queued): ${perRegistration(before, afterRegistrations)}; ` +
+      `server processes' CPU ${((registerPgCpu * 1000) / N).toFixed(0)} µs per registration, ` +
+      `${((accessPgCpu * 1000) / accessTokens.length).toFixed(0)} µs per access check that reads, ` +
+      `${((eventsPgCpu * 1000) / accessTokens.length).toFixed(0)} µs per events POST`,
+  );
+  console.log(
+    `events POST (one tour-view): ${((eventsCpu * 1000) / accessTokens.length).toFixed(0)} µs server CPU ` +
+      `(${(accessTokens.length / eventsSecs).toFixed(0)}/s)`,
   );
   await stats.end();
   const client = new pg.Client({ connectionString: db.url });
