@@ -9,7 +9,7 @@ import type { Registration } from '../../store/schema.ts';
 import type { TourStats } from '../../store/statistics.ts';
 import type { Html } from '../../util/html.ts';
 import type { DashLocale, DashStrings } from '../strings.ts';
-import { nameOf, when } from './format.ts';
+import { nameOf, num, when } from './format.ts';
 
 export interface OverviewRow {
   tour: Tour;
@@ -45,13 +45,13 @@ export function overviewView(s: DashStrings, rows: OverviewRow[], l: DashLocale 
       </th>
       <td data-label="${s.overview.mode}">${s.modes[tour.config.mode]}</td>
       <td class="n" data-label="${s.overview.registrations}">
-        <a href="${leads}" data-metric="registrations">${stats.funnel.registrations}</a>
+        <a href="${leads}" data-metric="registrations">${num(stats.funnel.registrations, l)}</a>
       </td>
       <td class="n" data-label="${s.overview.pending}">
-        <a href="${leads}?status=pending" data-metric="pending">${stats.status.pending}</a>
+        <a href="${leads}?status=pending" data-metric="pending">${num(stats.status.pending, l)}</a>
       </td>
       <td class="n" data-label="${s.overview.opened}">
-        <a href="${leads}?opened=1" data-metric="opened">${stats.funnel.opened}</a>
+        <a href="${leads}?opened=1" data-metric="opened">${num(stats.funnel.opened, l)}</a>
       </td>
     </tr>`;
   });

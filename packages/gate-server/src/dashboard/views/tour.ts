@@ -93,7 +93,7 @@ function funnel(v: TourViewInput): Html {
   const prev = v.previous?.funnel;
   const rows = FUNNEL.filter(([k]) => !other.includes(k) || f[k] > 0 || (prev?.[k] ?? 0) > 0).map(([k]) => {
     const status = STEP_STATUS[k];
-    const count = html`<span data-metric="${k}">${f[k]}</span>`;
+    const count = html`<span data-metric="${k}">${num(f[k], l)}</span>`;
     const linked =
       k === 'registrations'
         ? html`<a href="${leadsLink(v)}">${count}</a>`
@@ -141,7 +141,7 @@ function states(v: TourViewInput): Html {
   const st = v.stats.status;
   const items = STATUSES.filter((k) => st[k] > 0 || (k === 'pending' && v.tour.config.mode === 'manual')).map(
     (k) => html`<li><a href="${leadsLink(v, { status: k })}"
-        ><span class="badge ${k}">${v.s.status[k]}</span> <strong data-state="${k}">${st[k]}</strong></a></li>`,
+        ><span class="badge ${k}">${v.s.status[k]}</span> <strong data-state="${k}">${num(st[k], v.locale)}</strong></a></li>`,
   );
   return html`<div class="card">
     <h2>${v.s.tour.stateHeading}</h2>
@@ -155,10 +155,10 @@ function viewpoints(v: TourViewInput): Html {
   const rows = v.stats.perViewpoint.map(
     (p) => html`<tr data-viewpoint="${p.viewpoint}">
       <th scope="row" data-label="${s.tour.viewpoint}">${viewpointName(v.tour, p.viewpoint, l)}</th>
-      <td class="n" data-label="${s.tour.vpLockedClicks}" data-vp="lockedClicks">${p.lockedClicks}</td>
-      <td class="n" data-label="${s.tour.vpMasks}" data-vp="masksShown">${p.masksShown}</td>
-      <td class="n" data-label="${s.tour.vpRegistrations}" data-vp="registrations">${p.registrations}</td>
-      <td class="n" data-label="${s.tour.vpViews}" data-vp="views">${p.views}</td>
+      <td class="n" data-label="${s.tour.vpLockedClicks}" data-vp="lockedClicks">${num(p.lockedClicks, l)}</td>
+      <td class="n" data-label="${s.tour.vpMasks}" data-vp="masksShown">${num(p.masksShown, l)}</td>
+      <td class="n" data-label="${s.tour.vpRegistrations}" data-vp="registrations">${num(p.registrations, l)}</td>
+      <td class="n" data-label="${s.tour.vpViews}" data-vp="views">${num(p.views, l)}</td>
     </tr>`,
   );
   return html`<div class="card" id="viewpoints"><h2>${s.tour.viewpoints}</h2>
@@ -199,7 +199,7 @@ function pendingList(v: TourViewInput): Html {
   );
   return html`<div class="card" id="pending">
   <h2>${v.s.tour.pending}
-    <a class="badge pending" href="${base}?status=pending" data-metric="pending">${v.stats.status.pending}</a></h2>
+    <a class="badge pending" href="${base}?status=pending" data-metric="pending">${num(v.stats.status.pending, v.locale)}</a></h2>
   ${items.length ? html`<table class="cards">${items}</table>` : html`<p class="muted">${v.s.tour.noPending}</p>`}
 </div>`;
 }
