@@ -49,10 +49,8 @@ const arrayOf =
   (check: Check): Check =>
   (v) =>
     Array.isArray(v) && v.every(check);
-export const guard =
-  <T>(check: Check): Guard<T> =>
-  (v): v is T =>
-    check(v);
+/** A check, typed as the guard of a `T` (no wrapper function: one fewer call per answer, fewer bytes). */
+export const guard = <T>(check: Check) => check as Guard<T>;
 
 const optStr = opt(isStr);
 const localized = opt(shape({ de: isStr, en: isStr }));
