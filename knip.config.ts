@@ -28,8 +28,9 @@ const config: KnipConfig = {
       // Resolved at run time with createRequire(…).resolve('@tour-gate/gate-widget/package.json')
       // (src/config/widget-dist.ts): the server serves the widget's built files.
       ignoreDependencies: ['@tour-gate/gate-widget'],
-      // The fault suite runs PostgreSQL's tools as the postgres user when started as root.
-      ignoreBinaries: ['runuser'],
+      // The fault suite runs PostgreSQL's tools as the postgres user when started as root;
+      // bench/two-instances.ts installs nginx with apt-get when it is missing.
+      ignoreBinaries: ['runuser', 'apt-get'],
     },
     'packages/gate-widget': {
       entry: [

@@ -25,7 +25,7 @@ import { API_HEADERS } from './security-headers.ts';
  * The gate config may be reused for a minute (a broker's change shows within it) and served
  * stale for ten while it is revalidated, which costs a 304.
  */
-export const GATE_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=600';
+const GATE_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=600';
 
 /**
  * Header objects made once per answer body and CORS headers (the hot lane hands the same object
