@@ -174,7 +174,9 @@ forEachBackend('statistics', (backend) => {
     });
     for (const p of s.perViewpoint) {
       for (const k of ['lockedClicks', 'masksShown', 'registrations', 'views'] as const) {
-        const cell = new RegExp(`data-viewpoint="${p.viewpoint}"[\\s\\S]*?data-vp="${k}">(\\d+)<`).exec(page);
+        const cell = new RegExp(
+          `data-viewpoint="${p.viewpoint}"[\\s\\S]*?data-vp="${k}"\\s*>(?:<a [^>]*>)?(\\d+)<`,
+        ).exec(page);
         expect(Number(cell?.[1]), `${p.viewpoint} ${k}`).toBe(p[k]);
       }
     }
@@ -196,6 +198,11 @@ forEachBackend('statistics', (backend) => {
     expect(s.funnel.opened).toBe(1);
     expect(await count(`${list}&amp;status=released`)).toBe(s.status.released);
     expect((await client.get(`/dashboard/tours/${TOUR}/leads?opened=yes`)).status).toBe(422);
+    // A room's registrations link to the leads who asked for it.
+    expect(page).toContain(`${list}&amp;viewpoint=bad"`);
+    expect(await count(`${list}&amp;viewpoint=bad`)).toBe(2);
+    expect(await count(`${list}&amp;viewpoint=schlafzimmer`)).toBe(3);
+    expect((await client.get(`/dashboard/tours/${TOUR}/leads?viewpoint=%01`)).status).toBe(422);
 
     const key = (await createBrokerKey(server.store, 'mueller', 'test', server.clock.now)).key;
     const api = (await (

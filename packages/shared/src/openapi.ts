@@ -759,6 +759,12 @@ export const OPERATIONS: readonly Operation[] = [
         schema: z.enum(['1']),
         description: 'Only leads who opened their unlock link.',
       },
+      {
+        name: 'viewpoint',
+        in: 'query',
+        schema: z.string(),
+        description: 'Only leads who asked for this viewpoint (its id).',
+      },
       ...periodParams,
     ],
     security: 'admin',

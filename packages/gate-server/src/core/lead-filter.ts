@@ -1,5 +1,5 @@
 /** Reads a lead filter and a period from query parameters (dashboard, admin API, CLI). */
-import { GateError } from '@tour-gate/shared';
+import { GateError, viewpointIdSchema } from '@tour-gate/shared';
 import type { LeadFilter } from '../store/leads.ts';
 import type { RegistrationStatus } from '../store/schema.ts';
 import { STATUSES } from '../store/statistics.ts';
@@ -21,7 +21,16 @@ export function parseFilter(get: (key: string) => string | undefined): LeadFilte
   const q = get('q')?.trim().slice(0, 200) || undefined;
   const openedParam = get('opened')?.trim();
   if (openedParam && openedParam !== '1') fields.opened = 'invalid';
+  const viewpoint = get('viewpoint') || undefined;
+  if (viewpoint !== undefined && !viewpointIdSchema.safeParse(viewpoint).success) fields.viewpoint = 'invalid';
   if (Object.keys(fields).length) throw new GateError('VALIDATION_FAILED', { fields });
   const opened = openedParam === '1' ? true : undefined;
-  return { from, to, status: status as RegistrationStatus | undefined, q, ...(opened ? { opened } : {}) };
+  return {
+    from,
+    to,
+    status: status as RegistrationStatus | undefined,
+    q,
+    ...(opened ? { opened } : {}),
+    ...(viewpoint ? { viewpoint } : {}),
+  };
 }

@@ -13,6 +13,8 @@ export interface LeadFilter extends Period {
   status?: RegistrationStatus | undefined;
   /** Only leads who opened their unlock link (`first_opened_at` set). */
   opened?: boolean | undefined;
+  /** Only leads who asked for this viewpoint. */
+  viewpoint?: string | undefined;
 }
 
 const PAGE_SIZE = 50;
@@ -28,6 +30,7 @@ function filtered(
   let q = db.selectFrom('registrations').where('tour_id', '=', tourId);
   if (f.status) q = q.where('status', '=', f.status);
   if (f.opened) q = q.where('first_opened_at', 'is not', null);
+  if (f.viewpoint) q = q.where('viewpoint', '=', f.viewpoint);
   if (f.from) q = q.where('day', '>=', f.from);
   if (f.to) q = q.where('day', '<=', f.to);
   const text = f.q?.trim();

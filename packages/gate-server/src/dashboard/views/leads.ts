@@ -29,6 +29,7 @@ function query(filter: LeadFilter, extra: Record<string, string>): string {
     from: filter.from,
     to: filter.to,
     opened: filter.opened ? '1' : undefined,
+    viewpoint: filter.viewpoint,
     ...extra,
   })) {
     if (v) p.set(k, v);
@@ -60,6 +61,12 @@ export function leadsView(v: LeadsViewInput): Html {
   ${
     filter.opened
       ? html`<div><label><input type="checkbox" name="opened" value="1" checked> ${s.leads.openedOnly}</label></div>`
+      : ''
+  }
+  ${
+    filter.viewpoint
+      ? html`<div><label><input type="checkbox" name="viewpoint" value="${filter.viewpoint}" checked>
+          ${s.lead.viewpoint}: ${viewpointName(v.tour, filter.viewpoint, v.locale)}</label></div>`
       : ''
   }
   <div><button class="plain" type="submit">${s.leads.apply}</button></div>

@@ -157,7 +157,8 @@ function viewpoints(v: TourViewInput): Html {
       <th scope="row" data-label="${s.tour.viewpoint}">${viewpointName(v.tour, p.viewpoint, l)}</th>
       <td class="n" data-label="${s.tour.vpLockedClicks}" data-vp="lockedClicks">${num(p.lockedClicks, l)}</td>
       <td class="n" data-label="${s.tour.vpMasks}" data-vp="masksShown">${num(p.masksShown, l)}</td>
-      <td class="n" data-label="${s.tour.vpRegistrations}" data-vp="registrations">${num(p.registrations, l)}</td>
+      <td class="n" data-label="${s.tour.vpRegistrations}" data-vp="registrations"
+        ><a href="${leadsLink(v, { viewpoint: p.viewpoint })}">${num(p.registrations, l)}</a></td>
       <td class="n" data-label="${s.tour.vpViews}" data-vp="views">${num(p.views, l)}</td>
     </tr>`,
   );
