@@ -164,7 +164,7 @@ describe('<tour-gate> click guard', () => {
 describe('<tour-gate> funnel counters', () => {
   afterEach(cleanUp);
 
-  it('sends anonymous counters in one batch, at the latest when the page goes away', async () => {
+  it('sends anonymous counters (a tour view, then clicks) in one batch, at the latest when the page goes away', async () => {
     const tour = uniqueTour();
     await serveTour(tour);
     const gate = await mountGate(tour);
@@ -176,6 +176,8 @@ describe('<tour-gate> funnel counters', () => {
     expect(batch?.valid, JSON.stringify(batch?.issues)).to.equal(true);
     expect(batch?.body).to.deep.equal({
       events: [
+        // One view of the tour per page, once its config has arrived.
+        { type: 'tour-view' },
         { type: 'viewpoint-view', viewpoint: 'living' },
         { type: 'locked-click', viewpoint: 'bedroom' },
         { type: 'mask-shown', viewpoint: 'bedroom' },

@@ -305,7 +305,11 @@ export class TourGate extends LitElement {
     this.#configValue = undefined;
     const endpoint = this.#endpoint;
     this.#loadConfig().then(
-      () => (window.requestIdleCallback ?? setTimeout)(() => void loadMask().catch(() => {})),
+      () => {
+        // One anonymous tour view per page (and tour) for the broker's statistics.
+        this.#funnel.count('tour-view');
+        (window.requestIdleCallback ?? setTimeout)(() => void loadMask().catch(() => {}));
+      },
       (error: unknown) => {
         const code = configCode(error);
         this.#emitError(code);
