@@ -81,7 +81,7 @@ forEachBackend('marketing consent', (backend) => {
     const columns = exportColumns(tour, 'de');
     const cells = exportValues(columns, after.row);
     const cell = (header: string) => cells[columns.findIndex((c) => c.header === header)];
-    expect(cell('Werbeeinwilligung')).toBe('ja, E-Mail-Adresse bestätigt');
+    expect(cell('Werbeeinwilligung')).toBe('Ja, E-Mail-Adresse bestätigt');
     // A date cell in Berlin time (CET in November: UTC + 1 h), as the export's other dates.
     expect(cell('Werbeeinwilligung bestätigt am')).toEqual(new Date(clickedAt + 3_600_000));
   });
@@ -113,6 +113,6 @@ forEachBackend('marketing consent', (backend) => {
     expect(review.parsed.text).toMatch(/nicht abgefragt/);
     expect(review.parsed.text).not.toMatch(/Werbung\s*:?\s*nein/i);
     const columns = exportColumns(server.deps.tours.find('gartenweg-3')!.config, 'en');
-    expect(exportValues(columns, row)[columns.findIndex((c) => c.header === 'Marketing consent')]).toBe('not asked');
+    expect(exportValues(columns, row)[columns.findIndex((c) => c.header === 'Marketing consent')]).toBe('Not asked');
   });
 });

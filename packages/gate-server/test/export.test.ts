@@ -189,7 +189,7 @@ forEachBackend('lead exports', (backend) => {
     expect(first.Anrede).toBe('Frau');
     expect(first.Status).toBe('Automatisch freigegeben');
     expect(first['Angefragter Standpunkt']).toBe('Schlafzimmer');
-    expect(first.Werbeeinwilligung).toMatch(/^ja\b/); // in words, never `true`
+    expect(first.Werbeeinwilligung).toMatch(/^Ja\b/); // in words, never `true`
     expect(first['Version der Einwilligungstexte']).toBe('2026-01');
     // Leading zero and plus kept, as text formulas a spreadsheet shows without an apostrophe.
     expect(first.Postleitzahl).toBe('="01067"');

@@ -229,12 +229,15 @@ export function exportColumns(tour: TourConfig | undefined, l: Locale): ExportCo
       header: w.consentMarketing,
       kind: 'text',
       width: 22,
-      value: (r) => MARKETING_CONSENT_LABELS[l][marketingOf(r, Boolean(tour?.consent.marketing))],
+      // A cell of its own, like the Ja/Nein beside it: capitalised.
+      value: (r) => capitalised(MARKETING_CONSENT_LABELS[l][marketingOf(r, Boolean(tour?.consent.marketing))]),
     },
     date(w.marketingConfirmedAt, (r) => r.consent_marketing_confirmed_at),
     { header: w.id, kind: 'text', width: 38, value: (r) => r.id },
   ];
 }
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** One registration's cells, in the order of `columns`. */
 export function exportValues(columns: readonly ExportColumn[], r: Registration): (string | Date | null)[] {
