@@ -13,7 +13,7 @@ import { MAX_BODY_BYTES } from './body.ts';
 import type { GateEnv } from './context.ts';
 import { tourCors } from './cors.ts';
 import { notFound, onError } from './errors.ts';
-import { hotAccessCheck, hotGateConfig } from './hot-paths.ts';
+import { hotLane } from './hot-paths.ts';
 import { devMailboxRoutes } from './routes/dev-mailbox.ts';
 import { embedRoutes } from './routes/embed.ts';
 import { logoRoutes } from './routes/logo.ts';
@@ -31,10 +31,6 @@ const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function createApp(deps: GateDeps): Hono<GateEnv> {
   const app = new Hono<GateEnv>();
-  // The hot lane (hot-paths.ts): what goes right on the two requests of every page view and
-  // returning visitor is answered here, whole; everything else goes on below.
-  app.get('/v1/tours/:tour/gate', hotGateConfig(deps));
-  app.get('/v1/tours/:tour/access', hotAccessCheck(deps));
   app.use(async (c, next) => {
     c.set('deps', deps);
     c.header('X-Content-Type-Options', 'nosniff');
@@ -82,5 +78,8 @@ export function createApp(deps: GateDeps): Hono<GateEnv> {
   if (deps.transport.kind === 'dev-mailbox' && deps.env.devMailbox && !deps.env.production) {
     app.route('/dev', devMailboxRoutes);
   }
+  // The hot lane (hot-paths.ts) in front of the router: what goes right on the two requests of
+  // every page view and returning visitor is answered there, whole; everything else comes here.
+  app.fetch = hotLane(deps, app.fetch);
   return app;
 }

@@ -1,6 +1,6 @@
 /**
  * The two requests every page view and every returning visitor make, answered ahead of the
- * general middleware: `GET /v1/tours/:tour/gate` (the gate config) and
+ * router and all middleware: `GET /v1/tours/:tour/gate` (the gate config) and
  * `GET /v1/tours/:tour/access` (the access check). `pnpm bench` holds them against a bare Hono
  * app, where each middleware layer, each WHATWG `Headers` and each database read shows.
  *
@@ -8,17 +8,19 @@
  * a token that holds. Anything else (`next()`) takes the general way through app.ts (security
  * headers, CORS with its refusals, the routes in routes/tours.ts, the error handler), which
  * answers exactly as before; both ways build their answers with `gateAnswer` / `accessAnswer`.
- * The hot lane records its requests in the metrics as the general way does.
+ * The hot lane records its requests in the metrics as the general way does. It builds no Hono
+ * context, no WHATWG `Headers` and (through @hono/node-server) no `Request` body or signal.
  */
+import type { IncomingMessage } from 'node:http';
 import type { AccessResponse } from '@tour-gate/shared';
-import type { Context, MiddlewareHandler, Next } from 'hono';
+import type { Hono } from 'hono';
 import type { Tour } from '../config/tours.ts';
 import { checkAccess } from '../core/access.ts';
 import type { GateDeps } from '../core/deps.ts';
 import { bearerOf } from './bearer.ts';
 import type { GateEnv } from './context.ts';
 import { allowedCors } from './cors.ts';
-import { completeResponse, etagMatches, requestHeader } from './fast.ts';
+import { completeResponse, etagMatches } from './fast.ts';
 import { API_HEADERS } from './security-headers.ts';
 
 /**
@@ -98,49 +100,59 @@ export function accessAnswer(answer: AccessResponse, cors: Readonly<Record<strin
 
 const GATE_ROUTE = '/v1/tours/:tour/gate';
 const ACCESS_ROUTE = '/v1/tours/:tour/access';
+const PREFIX = '/v1/tours/';
 
-/** The tour and the CORS headers of a request the hot lane may answer, or undefined (go the general way). */
-function admit(
-  c: Context<GateEnv>,
-  deps: GateDeps,
-): { tour: Tour; cors: Readonly<Record<string, string>> } | undefined {
-  const tour = deps.tours.find(c.req.param('tour') ?? '');
-  if (!tour) return undefined;
-  const origin = requestHeader(c, 'origin');
-  const cors = allowedCors(tour, origin);
-  return cors ? { tour, cors } : undefined;
+type Fetch = Hono<GateEnv>['fetch'];
+
+/** A request header by lower-case name: from Node's parsed headers when the request came through @hono/node-server. */
+function headerOf(req: Request, env: unknown, name: Lowercase<string>): string | undefined {
+  const incoming = (env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (!incoming) return req.headers.get(name) ?? undefined;
+  const value = incoming.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
-export function hotGateConfig(deps: GateDeps): MiddlewareHandler<GateEnv> {
-  return (c: Context<GateEnv>, next: Next) => {
+/**
+ * The hot lane, in front of the router: `GET /v1/tours/<id>/gate` and `…/access` for a known
+ * tour, without an `Origin` or with one the tour allows, are answered here (the access check
+ * when its token holds); everything else, and anything unusual about these (a `%` in the id,
+ * another method), goes to `general`, the Hono app. `createApp` puts it in front of `app.fetch`,
+ * so `app.request()` in tests goes through it too.
+ */
+export function hotLane(deps: GateDeps, general: Fetch): Fetch {
+  return (req, env, executionCtx) => {
+    if (req.method !== 'GET') return general(req, env, executionCtx);
+    const url = req.url;
+    const pathStart = url.indexOf('/', url.indexOf('//') + 2);
+    if (pathStart === -1 || !url.startsWith(PREFIX, pathStart)) return general(req, env, executionCtx);
+    const idStart = pathStart + PREFIX.length;
+    const slash = url.indexOf('/', idStart);
+    if (slash <= idStart) return general(req, env, executionCtx);
+    const query = url.indexOf('?', slash);
+    const what = url.slice(slash + 1, query === -1 ? undefined : query);
+    if (what !== 'gate' && what !== 'access') return general(req, env, executionCtx);
+    const id = url.slice(idStart, slash);
+    const tour = id.includes('%') ? undefined : deps.tours.find(id);
+    if (!tour) return general(req, env, executionCtx);
+    const origin = headerOf(req, env, 'origin');
+    const cors = allowedCors(tour, origin);
+    if (!cors) return general(req, env, executionCtx);
     const started = performance.now();
-    c.set('deps', deps);
-    const admitted = admit(c, deps);
-    if (!admitted) return next();
-    const origin = requestHeader(c, 'origin');
-    // Counted for the embed page, as the general way counts it (embed-check.ts: an allowed origin).
-    if (origin !== undefined) deps.embedOrigins.note(admitted.tour.config.id, origin, true);
-    const res = gateAnswer(admitted.tour, admitted.cors, requestHeader(c, 'if-none-match'));
-    deps.metrics.record('GET', GATE_ROUTE, res.status, (performance.now() - started) / 1000);
-    return Promise.resolve(res);
-  };
-}
-
-export function hotAccessCheck(deps: GateDeps): MiddlewareHandler<GateEnv> {
-  return async (c: Context<GateEnv>, next: Next) => {
-    const started = performance.now();
-    c.set('deps', deps);
-    const admitted = admit(c, deps);
-    if (!admitted) return next();
-    let answer: AccessResponse;
-    try {
-      answer = await checkAccess(deps, admitted.tour.config.id, bearerOf(requestHeader(c, 'authorization')));
-    } catch {
-      // The general way answers the refusal (checkAccess remembers it: no second database read).
-      return next();
+    if (what === 'gate') {
+      // Counted for the embed page, as the general way counts it (embed-check.ts: an allowed origin).
+      if (origin !== undefined) deps.embedOrigins.note(tour.config.id, origin, true);
+      const res = gateAnswer(tour, cors, headerOf(req, env, 'if-none-match'));
+      deps.metrics.record('GET', GATE_ROUTE, res.status, (performance.now() - started) / 1000);
+      return res;
     }
-    const res = accessAnswer(answer, admitted.cors);
-    deps.metrics.record('GET', ACCESS_ROUTE, res.status, (performance.now() - started) / 1000);
-    return res;
+    return checkAccess(deps, tour.config.id, bearerOf(headerOf(req, env, 'authorization'))).then(
+      (answer) => {
+        const res = accessAnswer(answer, cors);
+        deps.metrics.record('GET', ACCESS_ROUTE, res.status, (performance.now() - started) / 1000);
+        return res;
+      },
+      // The general way answers the refusal (checkAccess remembers it: no second database read).
+      () => general(req, env, executionCtx),
+    );
   };
 }
