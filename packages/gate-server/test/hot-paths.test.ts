@@ -134,6 +134,32 @@ forEachBackend('hot paths', (backend: Backend) => {
       expect(((await after.json()) as { title: string }).title).toBe('Loft am Rhein');
     });
 
+    it('is answered on the hot lane when all is well, the general way otherwise', async () => {
+      // The general route looks the tour up with tours.get; the hot lane with find.
+      const tours = server.deps.tours;
+      const get = tours.get.bind(tours);
+      let general = 0;
+      tours.get = (id) => {
+        general++;
+        return get(id);
+      };
+      try {
+        for (const [way, fetchOn] of ways(server, () => base)) {
+          expect((await fetchOn(`/v1/tours/${TOUR}/gate`, { origin: TOUR_ORIGIN })).status).toBe(200);
+          expect({ way, general }).toEqual({ way, general: 0 });
+        }
+        // A page the tour doesn't allow: the general way, whose answer the widget can read.
+        const foreign = await server.get(`/v1/tours/${TOUR}/gate`, { origin: 'https://elsewhere.example' });
+        expect(foreign.status).toBe(403);
+        expect(await codeOf(foreign)).toBe('ORIGIN_NOT_ALLOWED');
+        // An access check without a token: the general way, down to the route.
+        expect((await server.get(`/v1/tours/${TOUR}/access`)).status).toBe(401);
+        expect(general).toBeGreaterThan(0);
+      } finally {
+        tours.get = get;
+      }
+    });
+
     it('counts its requests in the metrics like every other route', async () => {
       const count = async (status: string) => {
         const { body } = await server.deps.metrics.render();
