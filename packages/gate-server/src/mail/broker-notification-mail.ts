@@ -1,8 +1,14 @@
 import type { BrokerConfig, TourConfig } from '@tour-gate/shared/config';
 import { html } from 'hono/html';
-import type { Registration } from '../store/schema.ts';
 import { brokerMail, paragraph, plainLink, type RenderedMail } from './layout.ts';
-import { detailsTable, detailsText, roomOf, visitorDetails, visitorLabel } from './review-request-mail.ts';
+import {
+  detailsTable,
+  detailsText,
+  type LeadRecord,
+  roomOf,
+  visitorDetails,
+  visitorLabel,
+} from './review-request-mail.ts';
 import { brokerAddressName } from './salutation.ts';
 import { mailStrings } from './strings.ts';
 
@@ -15,17 +21,7 @@ export type LeadEvent = 'registered' | 'opened';
 export interface BrokerNotificationMailInput {
   tour: TourConfig;
   broker: BrokerConfig;
-  registration: Pick<
-    Registration,
-    | 'fields'
-    | 'email'
-    | 'viewpoint'
-    | 'consent_at'
-    | 'consent_version'
-    | 'consent_marketing'
-    | 'consent_marketing_offered'
-    | 'consent_marketing_confirmed_at'
-  >;
+  registration: LeadRecord;
   /** The lead's page in the broker's dashboard. */
   leadLink?: string;
 }

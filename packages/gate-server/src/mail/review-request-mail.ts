@@ -18,23 +18,25 @@ export interface DetailRow {
   value: string;
 }
 
+/** What `visitorDetails` reads of a registration: the visitor's fields and the consent record. */
+export type VisitorRecord = Pick<
+  Registration,
+  | 'fields'
+  | 'consent_at'
+  | 'consent_version'
+  | 'consent_marketing'
+  | 'consent_marketing_offered'
+  | 'consent_marketing_confirmed_at'
+>;
+
+/** A lead as the broker's mails show it: the visitor's details, address and the room asked for. */
+export type LeadRecord = VisitorRecord & Pick<Registration, 'email' | 'viewpoint'>;
+
 /**
  * The visitor's data as label/value rows in the tour's field order, then the consent record.
  * Values are returned raw; every renderer escapes them.
  */
-export function visitorDetails(
-  tour: TourConfig,
-  reg: Pick<
-    Registration,
-    | 'fields'
-    | 'consent_at'
-    | 'consent_version'
-    | 'consent_marketing'
-    | 'consent_marketing_offered'
-    | 'consent_marketing_confirmed_at'
-  >,
-  locale: 'de' | 'en',
-): DetailRow[] {
+export function visitorDetails(tour: TourConfig, reg: VisitorRecord, locale: 'de' | 'en'): DetailRow[] {
   const s: MailStrings = mailStrings[locale];
   const values = decodeFields(reg.fields);
   const custom = new Map(tour.customFields.map((f) => [f.key, f]));
@@ -88,17 +90,7 @@ export interface ReviewRequestMailInput {
   tour: TourConfig;
   broker: BrokerConfig;
   /** The visitor's registration (its fields are escaped here). */
-  registration: Pick<
-    Registration,
-    | 'fields'
-    | 'email'
-    | 'viewpoint'
-    | 'consent_at'
-    | 'consent_version'
-    | 'consent_marketing'
-    | 'consent_marketing_offered'
-    | 'consent_marketing_confirmed_at'
-  >;
+  registration: LeadRecord;
   requestedAt: number;
   link: string;
   expiresAt: number;

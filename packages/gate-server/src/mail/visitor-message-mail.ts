@@ -9,7 +9,7 @@ import { html } from 'hono/html';
 import type { Registration, RegistrationStatus } from '../store/schema.ts';
 import { formatDate } from '../util/time.ts';
 import { brokerMail, button, linkFallback, paragraph, type RenderedMail } from './layout.ts';
-import { detailsTable, detailsText, visitorDetails, visitorLabel } from './review-request-mail.ts';
+import { detailsTable, detailsText, type VisitorRecord, visitorDetails, visitorLabel } from './review-request-mail.ts';
 import { brokerAddressName } from './salutation.ts';
 import { mailStrings } from './strings.ts';
 
@@ -53,18 +53,7 @@ const STRINGS = {
 export interface VisitorMessageMailInput {
   tour: TourConfig;
   broker: BrokerConfig;
-  registration: Pick<
-    Registration,
-    | 'fields'
-    | 'email'
-    | 'status'
-    | 'created_at'
-    | 'consent_at'
-    | 'consent_version'
-    | 'consent_marketing'
-    | 'consent_marketing_offered'
-    | 'consent_marketing_confirmed_at'
-  >;
+  registration: VisitorRecord & Pick<Registration, 'email' | 'status' | 'created_at'>;
   message: string;
   /** The review link, while the request is open. */
   link?: string | undefined;
