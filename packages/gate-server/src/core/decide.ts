@@ -7,15 +7,11 @@
  * pages, not to this use case.
  */
 import { GateError } from '@tour-gate/shared';
-import { renderDenyMail } from '../mail/deny-mail.ts';
-import { visitorAddressName } from '../mail/salutation.ts';
 import type { Registration, RegistrationStatus } from '../store/schema.ts';
 import { dayOf } from '../util/time.ts';
 import { forgetAccessHolds } from './access.ts';
 import type { GateDeps } from './deps.ts';
-import { issueStatusLink, issueUnlockLink } from './links.ts';
-import { queueRegistrationMail } from './mail.ts';
-import { brokerReplyTo, localeOf } from './registration.ts';
+import { issueUnlockLink, queueDenyMail } from './links.ts';
 import { queueLeadEvent } from './webhooks.ts';
 
 /**
@@ -121,26 +117,9 @@ export async function decide(deps: GateDeps, input: DecideInput): Promise<Decide
         await tx.log(reg.id, t.id, now, 'denied', { by, ...(via ? { via } : {}), links });
         await tx.bumpStat(t.id, day, 'denied');
         await queueLeadEvent(deps, tx, tour, reg, ['lead.denied'], now);
-        const locale = localeOf(reg);
         // A link of the request (issue 10): on the tour page it shows the denial, and "erneut
         // anfragen" where the tour allows it.
-        const url = await issueStatusLink(tx, tour, reg, now);
-        const mail = renderDenyMail({
-          tour: t,
-          broker: tour.broker,
-          locale,
-          name: visitorAddressName(reg, locale),
-          link: { url, repeat: t.allowRepeatRequests },
-        });
-        await queueRegistrationMail(tx, {
-          tour,
-          reg,
-          kind: 'deny',
-          recipient: reg.email,
-          replyTo: brokerReplyTo(tour),
-          mail,
-          now,
-        });
+        await queueDenyMail(tx, tour, reg, now);
         break;
       }
       case 'revoke': {

@@ -6,13 +6,14 @@
 import { PAGE_URL_MAX, UNLOCK_FRAGMENT_KEY, UNLOCK_VIEWPOINT_KEY } from '@tour-gate/shared';
 import type { ServerEnv } from '../config/env.ts';
 import type { Tour } from '../config/tours.ts';
+import { renderDenyMail } from '../mail/deny-mail.ts';
 import { visitorAddressName } from '../mail/salutation.ts';
 import { renderUnlockMail } from '../mail/unlock-mail.ts';
 import { hashToken, newLinkToken } from '../security/tokens.ts';
 import type { LinkPurpose, Registration } from '../store/schema.ts';
 import type { StoreOps } from '../store/store.ts';
 import { DAY_MS } from '../util/time.ts';
-import { queueRegistrationMail } from './mail.ts';
+import { queueRegistrationMail, type RegistrationMail } from './mail.ts';
 import { brokerReplyTo, localeOf } from './registration.ts';
 
 export interface LinkToIssue {
@@ -142,6 +143,56 @@ export async function issueStatusLink(
     revoked: true,
   });
   return unlockUrl(tour, token, landing ?? { pageUrl: reg.page_url ?? null, viewpoint: reg.viewpoint });
+}
+
+/**
+ * A review link for one registration (the broker's decision page), valid the tour's
+ * `reviewValidityDays`. The caller mails it.
+ */
+export async function issueReviewToken(
+  tx: StoreOps,
+  tour: Tour,
+  registrationId: string,
+  now: number,
+): Promise<{ token: string; expiresAt: number }> {
+  return issueLink(tx, {
+    purpose: 'review',
+    tourId: tour.config.id,
+    subjectId: registrationId,
+    now,
+    validMs: tour.config.reviewValidityDays * DAY_MS,
+  });
+}
+
+/**
+ * The deny notice to the visitor with its status link (`issueStatusLink`); it offers "erneut
+ * anfragen" where the tour allows repeat requests.
+ */
+export async function queueDenyMail(
+  tx: StoreOps,
+  tour: Tour,
+  reg: Registration,
+  now: number,
+  opts: { landing?: Landing; log?: RegistrationMail['log'] } = {},
+): Promise<void> {
+  const locale = localeOf(reg);
+  const url = await issueStatusLink(tx, tour, reg, now, opts.landing);
+  await queueRegistrationMail(tx, {
+    tour,
+    reg,
+    kind: 'deny',
+    recipient: reg.email,
+    replyTo: brokerReplyTo(tour),
+    mail: renderDenyMail({
+      tour: tour.config,
+      broker: tour.broker,
+      locale,
+      name: visitorAddressName(reg, locale),
+      link: { url, repeat: tour.config.allowRepeatRequests },
+    }),
+    now,
+    ...(opts.log ? { log: opts.log } : {}),
+  });
 }
 
 /**

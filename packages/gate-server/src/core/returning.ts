@@ -15,7 +15,6 @@
 
 import { GateError, type MessageRequest, type RepeatRequest, type RepeatResponse } from '@tour-gate/shared';
 import type { Tour } from '../config/tours.ts';
-import { renderDenyMail } from '../mail/deny-mail.ts';
 import { renderRevokedNoticeMail } from '../mail/revoked-notice-mail.ts';
 import { visitorAddressName } from '../mail/salutation.ts';
 import { renderVisitorMessageMail } from '../mail/visitor-message-mail.ts';
@@ -23,15 +22,14 @@ import { hashToken } from '../security/tokens.ts';
 import { decodeFields } from '../store/codecs.ts';
 import type { LinkToken, Registration } from '../store/schema.ts';
 import type { StoreOps } from '../store/store.ts';
-import { DAY_MS } from '../util/time.ts';
 import type { GateDeps } from './deps.ts';
 import {
-  issueLink,
   issueRequestHandle,
-  issueStatusLink,
+  issueReviewToken,
   issueUnlockLink,
   type Landing,
   landingPage,
+  queueDenyMail,
   reviewUrl,
 } from './links.ts';
 import { queueRegistrationMail } from './mail.ts';
@@ -69,13 +67,7 @@ async function queueVisitorMessage(
   const t = tour.config;
   let link: string | undefined;
   if (reg.status === 'pending') {
-    const { token } = await issueLink(tx, {
-      purpose: 'review',
-      tourId: t.id,
-      subjectId: reg.id,
-      now,
-      validMs: t.reviewValidityDays * DAY_MS,
-    });
+    const { token } = await issueReviewToken(tx, tour, reg.id, now);
     link = reviewUrl(deps.env, token);
   }
   await tx.log(reg.id, t.id, now, 'message-added', { via, message });
@@ -245,24 +237,8 @@ export async function registeredAgain(
         messageSent = (await askAgain(deps, tx, tour, reg, now, { via: 'registration', message })) !== undefined;
         break;
       }
-      const locale = localeOf(reg);
-      const url = await issueStatusLink(tx, tour, reg, now, landing);
-      await queueRegistrationMail(tx, {
-        tour,
-        reg,
-        kind: 'deny',
-        recipient: reg.email,
-        replyTo: brokerReplyTo(tour),
-        mail: renderDenyMail({
-          tour: t,
-          broker: tour.broker,
-          locale,
-          name: visitorAddressName(reg, locale),
-          link: { url, repeat: false },
-        }),
-        now,
-        log: { detail: { reason: 'registered-again' } },
-      });
+      // Repeat requests are off here, so the notice offers none.
+      await queueDenyMail(tx, tour, reg, now, { landing, log: { detail: { reason: 'registered-again' } } });
       break;
     }
     case 'revoked': {

@@ -9,10 +9,9 @@ import { renderReviewRequestMail } from '../mail/review-request-mail.ts';
 import { visitorAddressName } from '../mail/salutation.ts';
 import type { LinkToken, Registration } from '../store/schema.ts';
 import type { StoreOps } from '../store/store.ts';
-import { DAY_MS } from '../util/time.ts';
 import type { GateDeps } from './deps.ts';
 import { openImmoAttachment } from './export/openimmo.ts';
-import { issueLink, leadUrl, reviewUrl } from './links.ts';
+import { issueReviewToken, leadUrl, reviewUrl } from './links.ts';
 import { queueRegistrationMail } from './mail.ts';
 import { brokerReplyTo, localeOf, visitorReplyTo } from './registration.ts';
 
@@ -77,13 +76,7 @@ async function issueReviewLink(
   extra: ReviewExtra = {},
 ): Promise<{ token: string; expiresAt: number }> {
   const t = tour.config;
-  const { token, expiresAt } = await issueLink(tx, {
-    purpose: 'review',
-    tourId: t.id,
-    subjectId: reg.id,
-    now,
-    validMs: t.reviewValidityDays * DAY_MS,
-  });
+  const { token, expiresAt } = await issueReviewToken(tx, tour, reg.id, now);
   const review = renderReviewRequestMail({
     tour: t,
     broker: tour.broker,
