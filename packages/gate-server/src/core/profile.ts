@@ -194,29 +194,28 @@ export async function currentProfile(
     const a = appearanceOf(row, deps.env.publicUrl);
     if (a) {
       return {
-        profile: {
-          name: a.name,
-          company: a.company ?? '',
-          phone: a.phone ?? '',
-          address: a.address ?? '',
-          website: a.website ?? '',
-          salutation: a.salutation ?? '',
-        },
+        profile: profileForm(a, a.salutation ?? ''),
         ...(a.logoUrl ? { logo: { url: a.logoUrl } } : {}),
       };
     }
   }
   const b = deps.tours.broker(brokerId);
   if (!b) throw new GateError('NOT_FOUND');
+  return { profile: profileForm(b, '') };
+}
+
+/** The profile form's values from a saved appearance or a broker record (absent fields empty). */
+function profileForm(
+  from: Pick<BrokerAppearance, 'name' | 'company' | 'phone' | 'address' | 'website'>,
+  salutation: Profile['salutation'],
+): Profile {
   return {
-    profile: {
-      name: b.name,
-      company: b.company ?? '',
-      phone: b.phone ?? '',
-      address: b.address ?? '',
-      website: b.website ?? '',
-      salutation: '',
-    },
+    name: from.name,
+    company: from.company ?? '',
+    phone: from.phone ?? '',
+    address: from.address ?? '',
+    website: from.website ?? '',
+    salutation,
   };
 }
 
