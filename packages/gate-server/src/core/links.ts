@@ -127,7 +127,7 @@ async function issueUnlockToken(
  * page, where `POST /v1/unlock` answers with the request's state (`ACCESS_DENIED`), and it
  * proves the mailbox for "erneut anfragen" (`POST …/repeat-requests`).
  */
-export async function issueStatusLink(
+async function issueStatusLink(
   tx: StoreOps,
   tour: Tour,
   reg: Registration,
