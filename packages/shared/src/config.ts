@@ -8,14 +8,48 @@ import { CUSTOM_FIELD_KEY_PATTERN, FIELD_REQUIREMENTS, STANDARD_FIELD_KEYS } fro
 import { LOCALES } from './locale.ts';
 import { isCountryCode } from './postal-codes.ts';
 
+/**
+ * The longest texts and lists a tour or broker may hold — the same for the config file, the
+ * admin API and the dashboard's forms, so whatever one of them accepts the others do too.
+ */
+export const CONFIG_LIMITS = {
+  /** A tour's title, a broker's name or company. */
+  title: 200,
+  /** A label in one language: a custom field's, a choice's, a viewpoint's name. */
+  label: 200,
+  /** The text a refused visitor receives, per language. */
+  denyText: 2000,
+  /** A web address (tour page, privacy page, viewer, website). */
+  url: 2000,
+  /** An allowed origin (scheme, host, port). */
+  origin: 300,
+  /** Entries of a list: allowed origins. */
+  origins: 100,
+  /** Custom fields of a tour. */
+  customFields: 30,
+  /** Choices of one select field. */
+  options: 50,
+  /** Protected viewpoints, and named viewpoints. */
+  viewpoints: 500,
+  /** Other short texts (phone, captcha site key, a postal-code pattern). */
+  short: 200,
+  /** A broker's postal address, a folder on the server. */
+  long: 1000,
+} as const;
+
 const locale = z.enum(LOCALES);
-const localized = z.object({ de: z.string().min(1), en: z.string().min(1) }).strict();
+/** A text in German and English, each at most `max` characters. */
+const localizedText = (max: number) =>
+  z.object({ de: z.string().min(1).max(max), en: z.string().min(1).max(max) }).strict();
+const localized = localizedText(CONFIG_LIMITS.label);
 const httpUrl = z
   .string()
+  .max(CONFIG_LIMITS.url)
   .url()
   .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
 const origin = z
   .string()
+  .max(CONFIG_LIMITS.origin)
   .regex(
     /^https?:\/\/[^/\s]+$/,
     'must be an origin like https://www.example.com (scheme, host, optional port; no path)',
@@ -38,12 +72,12 @@ const requirement = z.enum(FIELD_REQUIREMENTS);
 export const brokerConfigSchema = z
   .object({
     id,
-    name: z.string().min(1).describe('Name shown to visitors and in mails'),
-    company: z.string().optional(),
-    email: z.string().email().describe('Where review requests and notifications go'),
-    phone: z.string().optional(),
+    name: z.string().min(1).max(CONFIG_LIMITS.title).describe('Name shown to visitors and in mails'),
+    company: z.string().max(CONFIG_LIMITS.title).optional(),
+    email: z.string().max(254).email().describe('Where review requests and notifications go'),
+    phone: z.string().max(CONFIG_LIMITS.short).optional(),
     website: httpUrl.optional(),
-    address: z.string().optional(),
+    address: z.string().max(CONFIG_LIMITS.long).optional(),
     locale: locale.default('de').describe('Language of mails to the broker'),
     retentionDays: z.number().int().positive().default(365).describe('Leads are purged after this many days'),
   })
@@ -56,7 +90,10 @@ export const customFieldConfigSchema = z
     type: z.enum(['text', 'textarea', 'select', 'checkbox', 'tel']).default('text'),
     requirement: requirement.default('optional'),
     maxLength: z.number().int().positive().max(5000).default(200),
-    options: z.array(z.object({ value: z.string().min(1), label: localized.optional() }).strict()).optional(),
+    options: z
+      .array(z.object({ value: z.string().min(1).max(CONFIG_LIMITS.label), label: localized.optional() }).strict())
+      .max(CONFIG_LIMITS.options)
+      .optional(),
   })
   .strict();
 
@@ -64,7 +101,7 @@ export const tourConfigSchema = z
   .object({
     id,
     broker: id.describe('id of a broker in `brokers`'),
-    title: z.string().min(1),
+    title: z.string().min(1).max(CONFIG_LIMITS.title),
     oobjId: z
       .string()
       .min(1)
@@ -74,7 +111,11 @@ export const tourConfigSchema = z
         "The broker's object number (OpenImmo `oobj_id`) of the property the tour shows; OpenImmo-Feedback documents carry it, so a CRM files the lead under the object",
       ),
     pageUrl: httpUrl.describe('The tour page; unlock links point here, with the token in the fragment'),
-    allowedOrigins: z.array(origin).default([]).describe('Origins of pages that may embed the gate'),
+    allowedOrigins: z
+      .array(origin)
+      .max(CONFIG_LIMITS.origins)
+      .default([])
+      .describe('Origins of pages that may embed the gate'),
     mode: z.enum(['email', 'manual']).default('email'),
     embedUrl: embedUrl
       .optional()
@@ -86,7 +127,7 @@ export const tourConfigSchema = z
       .partialRecord(z.enum(STANDARD_FIELD_KEYS), requirement)
       .default({})
       .describe('required / optional / hidden per standard field; email is always required'),
-    customFields: z.array(customFieldConfigSchema).default([]),
+    customFields: z.array(customFieldConfigSchema).max(CONFIG_LIMITS.customFields).default([]),
     defaultCountry: z
       .string()
       .refine(isCountryCode, 'not a country code (ISO 3166-1 alpha-2, upper case, like "DE")')
@@ -96,15 +137,22 @@ export const tourConfigSchema = z
       ),
     postalCodePattern: z
       .string()
+      .max(CONFIG_LIMITS.short)
       .optional()
       .describe('Regular expression for postal codes, instead of the format of the chosen country'),
     viewpoints: z
-      .object({ protect: z.enum(['list', 'all-except']), ids: z.array(z.string().min(1).max(128)) })
+      .object({
+        protect: z.enum(['list', 'all-except']),
+        ids: z.array(z.string().min(1).max(128)).max(CONFIG_LIMITS.viewpoints),
+      })
       .strict()
       .default({ protect: 'all-except', ids: [] })
       .describe('Protected viewpoints: a list, or all except a list'),
     viewpointLabels: z
       .record(z.string().min(1).max(128), localized)
+      .refine((v) => Object.keys(v).length <= CONFIG_LIMITS.viewpoints, {
+        message: `at most ${CONFIG_LIMITS.viewpoints} viewpoint names`,
+      })
       .optional()
       .describe(
         'Names of the viewpoints for people (German and English), by viewpoint id: "Schlafzimmer", not "schlafzimmer"',
@@ -112,6 +160,7 @@ export const tourConfigSchema = z
     assetsDir: z
       .string()
       .min(1)
+      .max(CONFIG_LIMITS.long)
       .optional()
       .describe(
         'Folder of protected panorama files, served at /v1/tours/:tour/assets/* to unlocked visitors only (relative to the config file)',
@@ -141,7 +190,9 @@ export const tourConfigSchema = z
       })
       .strict()
       .default({ broker: 'each-lead', digest: false, visitorConfirmation: true, openimmoAttachment: false }),
-    denyText: localized.optional().describe('Text of the polite notice a denied visitor receives'),
+    denyText: localizedText(CONFIG_LIMITS.denyText)
+      .optional()
+      .describe('Text of the polite notice a denied visitor receives'),
     allowRepeatRequests: z
       .boolean()
       .default(true)
@@ -149,7 +200,7 @@ export const tourConfigSchema = z
         'manual release: a denied visitor may ask again ("erneut anfragen"); the broker gets a new review request marked as a repeat',
       ),
     captcha: z
-      .object({ siteKey: z.string().min(1) })
+      .object({ siteKey: z.string().min(1).max(CONFIG_LIMITS.short) })
       .strict()
       .optional(),
     consent: z

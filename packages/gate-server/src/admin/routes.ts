@@ -12,7 +12,7 @@ import type { Tour } from '../config/tours.ts';
 import { createBrokerKey, type Principal, principalOf, revokeBrokerKey } from '../core/api-keys.ts';
 import { isExportFormat } from '../core/export/stream.ts';
 import { parseFilter } from '../core/lead-filter.ts';
-import { actorOf, checkTourWrite, parseBroker, parseTour, saveBroker, saveTour } from '../core/managed.ts';
+import { actorOf, checkTourWrite, idTaken, parseBroker, parseTour, saveBroker, saveTour } from '../core/managed.ts';
 import {
   createWebhook,
   deleteWebhook,
@@ -181,8 +181,10 @@ export const adminRoutes = new Hono<AdminEnv>()
   .post('/tours', async (c) => {
     const deps = c.get('deps');
     const tour = await tourToWrite(c, await readJson(c, anyJson));
-    if (deps.tours.find(tour.id)) throw new GateError('CONFLICT', { message: 'A tour with this id exists.' });
-    await saveTour(deps.store, deps.tours, tour, deps.clock(), actorOf(c.get('principal')));
+    if (deps.tours.find(tour.id)) throw idTaken();
+    // `create`: the database decides, so a tour another instance is creating at this moment
+    // under the same id is not taken over (409 for the one that came second).
+    await saveTour(deps.store, deps.tours, tour, deps.clock(), actorOf(c.get('principal')), { create: true });
     return c.json(tourJson(c, deps.tours.get(tour.id)), 201);
   })
   .put('/tours/:id', async (c) => {

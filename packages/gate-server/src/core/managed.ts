@@ -113,24 +113,91 @@ function settingChanges(before: TourConfig | undefined, after: TourConfig): Sett
   return out;
 }
 
+/** How a tour is saved (`saveTour`). */
+export interface SaveTourOptions {
+  /**
+   * A new tour only: an id that is taken — on the database, by anyone, also by a tour another
+   * instance is creating at this moment — is CONFLICT at `id`, and nothing is saved.
+   */
+  create?: boolean;
+  /**
+   * The version (`settingsVersion`) of the settings the change was made from. If another
+   * version is stored by now, nothing is saved: CONFLICT (the dashboard's "changed meanwhile").
+   * Without it, a save that lost a race is made again on top of what won (the admin API's PUT
+   * replaces the whole tour), with the change log counted from that.
+   */
+  base?: string;
+}
+
+/** Tries of a save that keeps losing the race to other saves, before it gives up (CONFLICT). */
+const SAVE_TRIES = 8;
+
+/** The CONFLICT of a taken id, shown at the id field. */
+export const idTaken = (): GateError =>
+  new GateError('CONFLICT', { fields: { id: 'invalid' }, message: 'A tour with this id exists.' });
+
+/** The CONFLICT of a save made from a version that is no longer the stored one. */
+const changedMeanwhile = (): GateError =>
+  new GateError('CONFLICT', { message: 'The tour was changed meanwhile; nothing was saved.' });
+
+/** A CONFLICT of `idTaken` (rather than `changedMeanwhile` or a read-only tour). */
+export const isIdTaken = (err: unknown): boolean =>
+  err instanceof GateError && err.code === 'CONFLICT' && err.fields?.id !== undefined;
+
 /**
- * Saves a tour with its change-log entry (the settings that changed since the version this
- * instance serves), tells the other instances, and serves it here at once.
+ * The settings that reach into the server (a folder, a regular expression) are the platform's:
+ * a broker's save keeps them as they are (as `before`).
  */
-export async function saveTour(
+function platformSettingsChanged(before: TourConfig | undefined, after: TourConfig): Record<string, FieldErrorCode> {
+  const fields: Record<string, FieldErrorCode> = {};
+  if (after.assetsDir !== before?.assetsDir) fields.assetsDir = 'unknown';
+  if (after.postalCodePattern !== before?.postalCodePattern) fields.postalCodePattern = 'unknown';
+  return fields;
+}
+
+/** A stored tour's settings, or undefined if they fail today's checks. */
+function parsedRow(json: string): TourConfig | undefined {
+  try {
+    const r = checkedTourSchema.safeParse(JSON.parse(json));
+    return r.success ? r.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Serves `tour` here if this instance still serves another version (another instance's save). */
+function catchUp(tours: TourDirectory, tour: TourConfig): void {
+  if (tours.inConfigFile('tour', tour.id) || !tours.broker(tour.broker)) return;
+  if (!sameValue(tours.find(tour.id)?.config, tour)) tours.upsert(tour);
+}
+
+/**
+ * The tour's settings as stored on the database now (undefined: none stored, e.g. a tour of
+ * the config file, or settings that fail today's checks), served here from now on if this
+ * instance was still behind.
+ */
+export async function storedTour(store: GateStore, tours: TourDirectory, id: string): Promise<TourConfig | undefined> {
+  const row = await store.managed.tour(id);
+  const tour = row ? parsedRow(row.config) : undefined;
+  if (tour) catchUp(tours, tour);
+  return tour;
+}
+
+/**
+ * One try of a save against the row as read (`row`): a new tour is inserted unless its id is
+ * taken, an existing one replaced only if it still holds what was read and stays its broker's
+ * (`store.managed.updateTour`). Undefined: another save came first, look again.
+ */
+async function saveOnce(
   store: GateStore,
   tours: TourDirectory,
+  row: { broker_id: string; config: string } | undefined,
   tour: TourConfig,
   now: number,
-  actor: Actor = { kind: 'platform' },
-): Promise<SettingChange[]> {
-  if (tours.inConfigFile('tour', tour.id))
-    throw new GateError('CONFLICT', { message: 'This tour is defined in the config file and is read-only here.' });
-  const existing = tours.find(tour.id)?.config;
-  const changes = settingChanges(existing, tour);
-  // Saving what is saved already changes nothing: no write, no note, no change-log entry.
-  if (existing && !changes.length) return changes;
-  await store.managed.saveTour(tour.id, tour.broker, JSON.stringify(tour), now, {
+  actor: Actor,
+  o: SaveTourOptions,
+): Promise<SettingChange[] | undefined> {
+  const audit = (changes: SettingChange[]) => ({
     tourId: tour.id,
     brokerId: tour.broker,
     actorKind: actor.kind,
@@ -138,8 +205,96 @@ export async function saveTour(
     at: now,
     changes,
   });
+  const json = JSON.stringify(tour);
+  if (!row) {
+    if (actor.kind !== 'platform') {
+      const fields = platformSettingsChanged(undefined, tour);
+      if (Object.keys(fields).length) throw new GateError('FORBIDDEN', { fields });
+    }
+    const changes = settingChanges(undefined, tour);
+    if (!(await store.managed.createTour(tour.id, tour.broker, json, now, audit(changes)))) {
+      if (o.create) throw idTaken();
+      return undefined;
+    }
+    tours.upsert(tour);
+    return changes;
+  }
+  if (o.create) throw idTaken();
+  // A tour stays its broker's: another broker's id is not found, and the platform can't move it.
+  if (row.broker_id !== tour.broker) {
+    if (actor.kind !== 'platform') throw new GateError('TOUR_NOT_FOUND');
+    throw new GateError('CONFLICT', { fields: { broker: 'invalid' }, message: 'A tour keeps its broker.' });
+  }
+  const current = parsedRow(row.config);
+  if (current) catchUp(tours, current);
+  if (o.base !== undefined && (!current || settingsVersion(current) !== o.base)) throw changedMeanwhile();
+  if (actor.kind !== 'platform') {
+    const fields = platformSettingsChanged(current, tour);
+    if (Object.keys(fields).length) throw new GateError('FORBIDDEN', { fields });
+  }
+  const changes = settingChanges(current, tour);
+  // Saving what is saved already changes nothing: no write, no note, no change-log entry.
+  if (current && !changes.length) return changes;
+  if (!(await store.managed.updateTour(tour.id, row.broker_id, json, now, row.config, audit(changes)))) {
+    return undefined;
+  }
   tours.upsert(tour);
   return changes;
+}
+
+/**
+ * Saves a tour with its change-log entry (the settings that changed since the version stored on
+ * the database), tells the other instances, and serves it here at once. The database decides
+ * every race: a new id is taken by whoever inserts it first (`create`), and a change replaces
+ * only the version it was counted from (`base`; without it the change is made again on top of
+ * a save that came first). A tour never changes its broker. Returns the settings that changed.
+ */
+export async function saveTour(
+  store: GateStore,
+  tours: TourDirectory,
+  tour: TourConfig,
+  now: number,
+  actor: Actor = { kind: 'platform' },
+  o: SaveTourOptions = {},
+): Promise<SettingChange[]> {
+  if (tours.inConfigFile('tour', tour.id))
+    throw new GateError('CONFLICT', { message: 'This tour is defined in the config file and is read-only here.' });
+  for (let tries = 1; ; tries++) {
+    const row = await store.managed.tour(tour.id);
+    const changes = await saveOnce(store, tours, row, tour, now, actor, o);
+    if (changes) return changes;
+    if (o.base !== undefined || tries >= SAVE_TRIES) throw changedMeanwhile();
+  }
+}
+
+/**
+ * Changes a stored tour by `change`, applied to the version stored now; if another save lands
+ * in between, it is applied again to that one (so two changes made at once both count).
+ * `change` returns undefined when there is nothing to change. Returns the settings that changed.
+ */
+export async function changeTour(
+  store: GateStore,
+  tours: TourDirectory,
+  id: string,
+  change: (current: TourConfig) => TourConfig | undefined,
+  now: number,
+  actor: Actor,
+): Promise<SettingChange[]> {
+  if (tours.inConfigFile('tour', id))
+    throw new GateError('CONFLICT', { message: 'This tour is defined in the config file and is read-only here.' });
+  for (let tries = 1; ; tries++) {
+    const row = await store.managed.tour(id);
+    const current = row ? parsedRow(row.config) : undefined;
+    if (!row || !current) throw new GateError('TOUR_NOT_FOUND');
+    const next = change(current);
+    if (!next) {
+      catchUp(tours, current);
+      return [];
+    }
+    const changes = await saveOnce(store, tours, row, next, now, actor, {});
+    if (changes) return changes;
+    if (tries >= SAVE_TRIES) throw changedMeanwhile();
+  }
 }
 
 /**
@@ -266,14 +421,14 @@ export async function checkTourWrite(deps: GateDeps, p: Principal, tour: TourCon
   // A folder on the server and a regular expression run on every registration are the
   // platform's to set: a broker could otherwise read any file or stall the process.
   // What the platform set stays as it is when a broker saves the tour's other settings.
-  const fields: Record<string, FieldErrorCode> = {};
-  if (tour.assetsDir !== existing?.config.assetsDir) fields.assetsDir = 'unknown';
-  if (tour.postalCodePattern !== existing?.config.postalCodePattern) fields.postalCodePattern = 'unknown';
+  // (Checked here against what this instance serves, and again by `saveTour` against the
+  // version stored on the database, which decides.)
+  const fields = platformSettingsChanged(existing?.config, tour);
   if (Object.keys(fields).length) throw new GateError('FORBIDDEN', { fields });
   // The leads of a removed tour stay with their id until purged; a new tour under that id
   // would hand them to whoever made it.
   if (!existing && (await deps.store.hasRegistrations(tour.id))) {
-    throw new GateError('CONFLICT', { message: 'This tour id is taken.' });
+    throw idTaken();
   }
   return tour;
 }
@@ -318,22 +473,25 @@ export function settingsVersion(tour: TourConfig): string {
 
 /**
  * A broker saves a tour from the dashboard: the same checks as a broker key's write through the
- * admin API (`checkTourWrite`), a new tour's id must be free, and the change log names the
- * broker's account. Returns the settings that changed.
+ * admin API (`checkTourWrite`), a new tour's id must be free (on the database: two brokers
+ * creating one id at once can't both get it), a change is saved only over the version it was
+ * made from (`base`, the form's `settingsVersion`), and the change log names the broker's
+ * account. Returns the settings that changed.
  */
 export async function saveBrokerTour(
   deps: GateDeps,
   broker: { id: string; email: string },
   tour: TourConfig,
-  o: { create: boolean },
+  o: { create: boolean; base?: string },
 ): Promise<SettingChange[]> {
-  if (o.create && (deps.tours.find(tour.id) || deps.tours.inConfigFile('tour', tour.id))) {
-    throw new GateError('CONFLICT', { fields: { id: 'invalid' }, message: 'This tour id is taken.' });
-  }
+  if (o.create && (deps.tours.find(tour.id) || deps.tours.inConfigFile('tour', tour.id))) throw idTaken();
   const checked = await checkTourWrite(deps, { kind: 'broker', brokerId: broker.id }, tour);
-  return saveTour(deps.store, deps.tours, checked, deps.clock(), {
-    kind: 'broker',
-    brokerId: broker.id,
-    email: broker.email,
-  });
+  return saveTour(
+    deps.store,
+    deps.tours,
+    checked,
+    deps.clock(),
+    { kind: 'broker', brokerId: broker.id, email: broker.email },
+    { create: o.create, ...(o.base !== undefined ? { base: o.base } : {}) },
+  );
 }

@@ -6,11 +6,13 @@
  * found. Allowing goes through the same write path as the settings form (`saveBrokerTour`:
  * the shared schema, the broker-write rules, the change log, the change feed to every
  * instance); only an origin the check lists can be allowed here, anything else changes nothing.
+ * The origin is added to the settings as stored when it is saved (`changeTour`): two origins
+ * allowed at once are both kept, also when made on two instances.
  */
 import { GateError } from '@tour-gate/shared';
 import { type Context, Hono } from 'hono';
 import type { Tour } from '../config/tours.ts';
-import { checkTour, saveBrokerTour } from '../core/managed.ts';
+import { changeTour, checkTour } from '../core/managed.ts';
 import type { GateEnv } from '../http/context.ts';
 import { readForm } from '../http/form.ts';
 import { styleNonce } from '../http/security-headers.ts';
@@ -19,6 +21,7 @@ import { DAY_MS, dayOf } from '../util/time.ts';
 import { localeOf, page } from './page.ts';
 import { profileEmbedStrings } from './profile-embed-strings.ts';
 import type { Session } from './session.ts';
+import type { DashLocale } from './strings.ts';
 import { embedView } from './views/embed.ts';
 
 type DashEnv = { Variables: GateEnv['Variables'] & { session: Session } };
@@ -64,13 +67,20 @@ async function embedPage(c: C, tour: Tour, shown: { notice?: string; problem?: s
   });
 }
 
+const changedMeanwhile: Record<DashLocale, string> = {
+  de: 'Die Einstellungen dieses Rundgangs wurden gerade mehrmals anderweitig geändert. Bitte versuchen Sie es noch einmal.',
+  en: "This tour's settings were just changed several times elsewhere. Please try again.",
+};
+
 export const embedRoutes = new Hono<DashEnv>()
   .get('/tours/:tour/embed', (c) => {
     const tour = ownTour(c);
     const e = profileEmbedStrings(localeOf(c, c.get('session'))).embed;
+    // Said only of an origin the tour allows now: the address bar can't put words in our mouth.
     const allowed = c.req.query('allowed');
     const already = c.req.query('already');
-    const notice = allowed ? e.allowed(allowed) : already ? e.alreadyAllowed(already) : undefined;
+    const allows = (o: string | undefined): o is string => o !== undefined && tour.origins.includes(o);
+    const notice = allows(allowed) ? e.allowed(allowed) : allows(already) ? e.alreadyAllowed(already) : undefined;
     return embedPage(c, tour, { notice });
   })
   .post('/tours/:tour/embed/allow', async (c) => {
@@ -86,8 +96,36 @@ export const embedRoutes = new Hono<DashEnv>()
     await deps.embedOrigins.flush();
     const seen = await deps.store.embedOrigins.recent(id, sinceDay(deps.clock()));
     if (!seen.some((o) => o.origin === origin)) return embedPage(c, tour, { problem: e.notSeen, status: 422 });
-    const check = checkTour({ ...tour.config, allowedOrigins: [...tour.config.allowedOrigins, origin] });
-    if (!check.ok) return embedPage(c, tour, { problem: e.invalidOrigin, status: 422 });
-    await saveBrokerTour(deps, c.get('session').broker, check.tour, { create: false });
+    if (!checkTour({ ...tour.config, allowedOrigins: [...tour.config.allowedOrigins, origin] }).ok) {
+      return embedPage(c, tour, { problem: e.invalidOrigin, status: 422 });
+    }
+    // Added to the settings as stored at the moment of saving, not as this instance last saw
+    // them: an origin allowed at the same time (here or on another instance) stays allowed.
+    const session = c.get('session');
+    let refused = false;
+    try {
+      await changeTour(
+        deps.store,
+        deps.tours,
+        id,
+        (current) => {
+          if (current.broker !== session.broker.id) throw new GateError('NOT_FOUND');
+          const page = new URL(current.pageUrl).origin;
+          if (page === origin || current.allowedOrigins.includes(origin)) return undefined;
+          const check = checkTour({ ...current, allowedOrigins: [...current.allowedOrigins, origin] });
+          if (!check.ok) {
+            refused = true;
+            return undefined;
+          }
+          return check.tour;
+        },
+        deps.clock(),
+        { kind: 'broker', brokerId: session.broker.id, email: session.broker.email },
+      );
+    } catch (err) {
+      if (!(err instanceof GateError) || err.code !== 'CONFLICT') throw err;
+      return embedPage(c, ownTour(c), { problem: changedMeanwhile[localeOf(c, session)], status: 409 });
+    }
+    if (refused) return embedPage(c, ownTour(c), { problem: e.invalidOrigin, status: 422 });
     return c.redirect(`/dashboard/tours/${id}/embed?allowed=${encodeURIComponent(origin)}`, 303);
   });

@@ -40,7 +40,13 @@ import {
   type Session,
   setSessionCookie,
 } from './session.ts';
-import { newTourLink, settingsRoutes, tourSettingsSection } from './settings-routes.ts';
+import {
+  isSettingsForm,
+  newTourLink,
+  settingsBodyLimit,
+  settingsRoutes,
+  tourSettingsSection,
+} from './settings-routes.ts';
 import { leadView } from './views/lead.ts';
 import { leadsView } from './views/leads.ts';
 import { loginConfirm, loginForm, loginProblem } from './views/login.ts';
@@ -134,8 +140,11 @@ function csrfForPre(c: GateContext): string {
   return csrfFor(c.get('deps').env.secret, preSession(c));
 }
 
+const formLimit = bodyLimit({ maxSize: 16 * 1024 });
+
 const app = new Hono<DashEnv>()
-  .use(bodyLimit({ maxSize: 16 * 1024 }))
+  // The settings and new-tour forms have a larger limit of their own (settings-routes.ts).
+  .use((c, next) => (isSettingsForm(c.req.path) ? settingsBodyLimit(c, next) : formLimit(c, next)))
   .use(async (c, next) => {
     const session = await currentSession(c);
     if (!session) {

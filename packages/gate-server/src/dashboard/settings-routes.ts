@@ -5,21 +5,26 @@
  * token. A tour is looked up through the signed-in broker's own tours, so another broker's id is
  * simply not found. Every save goes through the shared tour schema (`core/managed.ts`
  * `checkTour`) and the broker-write rules (`checkTourWrite`); a refused one changes nothing and
- * shows the form again with the reasons at the fields (422).
+ * shows the form again with the reasons at the fields (422). The database decides races: a new
+ * tour's id goes to whoever inserts it first (the other sees "id taken" at the id field), and a
+ * change is saved only over the version its form was filled from (else 409, "changed
+ * meanwhile", with the current settings). Both forms have their own body limit (64 KB, above the
+ * dashboard's 16 KB); a larger body is answered with the page and a notice, never bare JSON.
  */
 import { GateError } from '@tour-gate/shared';
 import { type TourConfig, tourConfigSchema } from '@tour-gate/shared/config';
-import { type Context, Hono } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { html } from 'hono/html';
 import type { Tour } from '../config/tours.ts';
-import { checkTour, saveBrokerTour, settingsVersion } from '../core/managed.ts';
+import { checkTour, isIdTaken, saveBrokerTour, settingsVersion, storedTour } from '../core/managed.ts';
 import type { GateContext, GateEnv } from '../http/context.ts';
 import { readForm } from '../http/form.ts';
 import { styleNonce } from '../http/security-headers.ts';
 import type { Html } from '../util/html.ts';
 import { localeOf, page } from './page.ts';
 import { profileEmbedStrings } from './profile-embed-strings.ts';
-import type { Session } from './session.ts';
+import { currentSession, type Session } from './session.ts';
 import { settingsStrings } from './settings-strings.ts';
 import type { DashLocale } from './strings.ts';
 import { auditSection } from './views/audit.ts';
@@ -110,6 +115,7 @@ function newTourPage(c: C, shown: Shown) {
     values: shown.values,
     errors: shown.errors ?? {},
     seen: [],
+    notice: shown.notice,
   });
   return page(c, { locale: l, title: s.newHeading, body, session, status: shown.status ?? 200 });
 }
@@ -118,7 +124,7 @@ function newTourPage(c: C, shown: Shown) {
 function writeErrors(c: C, err: unknown): Record<string, string> {
   if (!(err instanceof GateError)) throw err;
   const s = settingsStrings(localeOf(c, c.get('session')));
-  if (err.code === 'CONFLICT') return { id: s.idTaken };
+  if (isIdTaken(err)) return { id: s.idTaken };
   if (err.code === 'VALIDATION_FAILED' || err.code === 'FORBIDDEN') {
     const fields = Object.keys(err.fields ?? {});
     if (fields.length) return Object.fromEntries(fields.map((f) => [f === 'id' ? 'id' : 'title', s.errors.invalid]));
@@ -135,12 +141,60 @@ function checkForm(c: C, f: FormValues, base: TourConfig | undefined, id: string
   const check = checkTour(draft);
   const errors: Record<string, string> = { ...problems };
   if (!check.ok) {
+    // Too many entries in a list (choices, fields, addresses …): said as entries, not characters.
+    const l = localeOf(c, c.get('session'));
+    for (const issue of check.issues) {
+      if (issue.code !== 'too_big' || issue.origin !== 'array' || issue.maximum === undefined) continue;
+      for (const name of Object.keys(explainIssues([issue], s))) errors[name] ??= tooMany[l](Number(issue.maximum));
+    }
     for (const [name, text] of Object.entries(explainIssues(check.issues, s))) errors[name] ??= text;
     if (check.issues.some((i) => i.path[0] === 'id')) errors.id = s.errors.id;
   }
   if (Object.keys(errors).length || !check.ok) return { errors, echo } as const;
   return { tour: check.tour, echo } as const;
 }
+
+const tooMany: Record<DashLocale, (n: number) => string> = {
+  de: (n) => `Bitte geben Sie höchstens ${n} Einträge an.`,
+  en: (n) => `Please enter at most ${n} entries.`,
+};
+
+/** The body limit of the settings and new-tour forms: room for long texts in both languages. */
+const SETTINGS_FORM_LIMIT = 64 * 1024;
+
+const tooLarge: Record<DashLocale, string> = {
+  de: 'Ihre Eingaben waren zu umfangreich (mehr als 64 KB) und wurden nicht gespeichert. Bitte kürzen Sie lange Texte, etwa den Ablehnungstext, und versuchen Sie es erneut.',
+  en: 'What you entered was too large (more than 64 KB) and was not saved. Please shorten long texts, such as the text for a refusal, and try again.',
+};
+
+const SETTINGS_FORM_PATH = /^\/dashboard\/(?:new-tour|tours\/([^/]+)\/settings)\/?$/;
+
+/** Whether a request goes to the settings form or the new-tour form (their own body limit). */
+export const isSettingsForm = (path: string): boolean => SETTINGS_FORM_PATH.test(path);
+
+/**
+ * The body limit of the two forms (`SETTINGS_FORM_LIMIT`). It runs before the session check
+ * (which reads the form), so a body over it finds the session itself: a signed-in broker sees
+ * the form again (the saved settings) with a notice in their language, status 413; without a
+ * session the answer is the same as for a small form (UNAUTHORIZED), for another broker's tour
+ * NOT_FOUND.
+ */
+export const settingsBodyLimit: MiddlewareHandler<DashEnv> = bodyLimit({
+  maxSize: SETTINGS_FORM_LIMIT,
+  onError: async (c) => {
+    const session = await currentSession(c);
+    if (!session) throw new GateError('UNAUTHORIZED');
+    c.set('session', session);
+    const notice = tooLarge[localeOf(c, session)];
+    const tourId = SETTINGS_FORM_PATH.exec(c.req.path)?.[1];
+    if (tourId === undefined) {
+      return newTourPage(c, { values: { ...formValuesOf(blankTour(c)), id: '' }, notice, status: 413 });
+    }
+    const tour = c.get('deps').tours.find(decodeURIComponent(tourId));
+    if (!tour || tour.broker.id !== session.broker.id) throw new GateError('NOT_FOUND');
+    return settingsPage(c, tour, { values: formValuesOf(tour.config), notice, status: 413 });
+  },
+});
 
 const done = (c: C): string | undefined => {
   const s = settingsStrings(localeOf(c, c.get('session')));
@@ -181,6 +235,9 @@ export const settingsRoutes = new Hono<DashEnv>()
     try {
       await saveBrokerTour(c.get('deps'), c.get('session').broker, result.tour, { create: true });
     } catch (err) {
+      // Taken (perhaps a moment ago, by someone else): the id that was tried, with the reason.
+      if (isIdTaken(err))
+        return newTourPage(c, { values: { ...values, id }, errors: writeErrors(c, err), status: 422 });
       return newTourPage(c, { values, errors: writeErrors(c, err), status: 422 });
     }
     return c.redirect(`/dashboard/tours/${id}/settings?done=created`, 303);
@@ -197,19 +254,26 @@ export const settingsRoutes = new Hono<DashEnv>()
       return settingsPage(c, tour, { values: formValuesOf(tour.config), notice: s.fileManaged, status: 409 });
     }
     const f = await readForm(c);
-    // Filled from another version than the one saved now: show the current one, save nothing.
-    if (f.base !== settingsVersion(tour.config)) {
-      return settingsPage(c, tour, { values: formValuesOf(tour.config), notice: s.stale, status: 409 });
-    }
-    const result = checkForm(c, f, tour.config, tour.config.id);
+    // Filled from another version than the one stored now (also one saved on another instance
+    // this one hasn't heard of yet): show the current one, save nothing.
+    const stale = () => {
+      const now = ownTour(c);
+      return settingsPage(c, now, { values: formValuesOf(now.config), notice: s.stale, status: 409 });
+    };
+    const stored = await storedTour(deps.store, deps.tours, tour.config.id);
+    if (!stored || f.base !== settingsVersion(stored)) return stale();
+    const result = checkForm(c, f, stored, stored.id);
     if (!('tour' in result) || !result.tour) {
-      return settingsPage(c, tour, { values: result.echo, errors: result.errors, status: 422 });
+      return settingsPage(c, ownTour(c), { values: result.echo, errors: result.errors, status: 422 });
     }
     let changed: number;
     try {
-      changed = (await saveBrokerTour(deps, c.get('session').broker, result.tour, { create: false })).length;
+      // Saved only over the version the form was filled from, checked in the write itself.
+      const base = f.base;
+      changed = (await saveBrokerTour(deps, c.get('session').broker, result.tour, { create: false, base })).length;
     } catch (err) {
-      return settingsPage(c, tour, { values: result.echo, errors: writeErrors(c, err), status: 422 });
+      if (err instanceof GateError && err.code === 'CONFLICT') return stale();
+      return settingsPage(c, ownTour(c), { values: result.echo, errors: writeErrors(c, err), status: 422 });
     }
     return c.redirect(`/dashboard/tours/${tour.config.id}/settings?done=${changed ? 'saved' : 'unchanged'}`, 303);
   });

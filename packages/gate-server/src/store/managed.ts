@@ -46,14 +46,22 @@ export class ManagedStore {
     this.audit = new AuditStore(db);
   }
 
-  /** Runs `write` in a transaction and tells every instance about `note` once it is committed. */
-  async #withNote(note: Omit<ManagedNote, 'from'>, write: (trx: Kysely<Database>) => Promise<void>): Promise<void> {
+  /**
+   * Runs `write` in a transaction and, if it wrote something, tells every instance about `note`
+   * once it is committed. Returns what `write` returned: whether it wrote.
+   */
+  async #withNote(
+    note: Omit<ManagedNote, 'from'>,
+    write: (trx: Kysely<Database>) => Promise<boolean>,
+  ): Promise<boolean> {
     const payload = JSON.stringify({ ...note, from: this.instance });
-    await this.db.transaction().execute(async (trx) => {
-      await write(trx);
+    const wrote = await this.db.transaction().execute(async (trx) => {
+      if (!(await write(trx))) return false;
       if (this.feed.transactional) await this.feed.publish(CHANNELS.managed, payload, trx);
+      return true;
     });
-    if (!this.feed.transactional) await this.feed.publish(CHANNELS.managed, payload);
+    if (wrote && !this.feed.transactional) await this.feed.publish(CHANNELS.managed, payload);
+    return wrote;
   }
 
   async saveBroker(id: string, config: string, now: number): Promise<void> {
@@ -63,18 +71,75 @@ export class ManagedStore {
         .values({ id, config, updated_at: now })
         .onConflict((oc) => oc.column('id').doUpdateSet({ config, updated_at: now }))
         .execute();
+      return true;
     });
   }
 
-  /** Saves a tour; with `audit`, its change-log entry in the same transaction. */
-  async saveTour(id: string, brokerId: string, config: string, now: number, audit?: AuditInput): Promise<void> {
-    await this.#withNote({ kind: 'tour', id }, async (trx) => {
-      await trx
+  /**
+   * A new tour, with its change-log entry in the same transaction. False, and nothing written,
+   * if the id is taken already — also by a tour another instance is creating at this moment: the
+   * database's key decides, never a look at what this instance knows.
+   */
+  async createTour(id: string, brokerId: string, config: string, now: number, audit?: AuditInput): Promise<boolean> {
+    return this.#withNote({ kind: 'tour', id }, async (trx) => {
+      const made = await trx
         .insertInto('managed_tours')
         .values({ id, broker_id: brokerId, config, updated_at: now })
-        .onConflict((oc) => oc.column('id').doUpdateSet({ broker_id: brokerId, config, updated_at: now }))
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning('id')
         .execute();
+      if (!made.length) return false;
       if (audit?.changes.length) await new AuditStore(trx).add(audit);
+      return true;
+    });
+  }
+
+  /**
+   * Replaces a tour's settings if it still belongs to `brokerId` and still holds exactly
+   * `expected` (the stored text the change was made from): a compare-and-swap, so two saves
+   * made from the same version cannot both win and one silently undo the other. Its broker never
+   * changes here. False, and nothing written, if the row is not (any more) as expected.
+   */
+  async updateTour(
+    id: string,
+    brokerId: string,
+    config: string,
+    now: number,
+    expected: string,
+    audit?: AuditInput,
+  ): Promise<boolean> {
+    return this.#withNote({ kind: 'tour', id }, async (trx) => {
+      const done = await trx
+        .updateTable('managed_tours')
+        .set({ config, updated_at: now })
+        .where('id', '=', id)
+        .where('broker_id', '=', brokerId)
+        .where('config', '=', expected)
+        .returning('id')
+        .execute();
+      if (!done.length) return false;
+      if (audit?.changes.length) await new AuditStore(trx).add(audit);
+      return true;
+    });
+  }
+
+  /**
+   * Stores a tour as it is (for seeding and tests): a new one, or the settings of the same
+   * broker's tour under that id; never another broker's. False if the id is another broker's.
+   */
+  async saveTour(id: string, brokerId: string, config: string, now: number, audit?: AuditInput): Promise<boolean> {
+    if (await this.createTour(id, brokerId, config, now, audit)) return true;
+    return this.#withNote({ kind: 'tour', id }, async (trx) => {
+      const done = await trx
+        .updateTable('managed_tours')
+        .set({ config, updated_at: now })
+        .where('id', '=', id)
+        .where('broker_id', '=', brokerId)
+        .returning('id')
+        .execute();
+      if (!done.length) return false;
+      if (audit?.changes.length) await new AuditStore(trx).add(audit);
+      return true;
     });
   }
 

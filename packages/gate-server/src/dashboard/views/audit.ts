@@ -1,6 +1,8 @@
 /**
  * A tour's change log ("Änderungsprotokoll"): each save with its time, who made it and each
  * changed setting by its name, before and after, in words (never the stored codes), newest first.
+ * The settings only the platform sets (a folder on the server, a postal-code pattern) are named
+ * as changed by the platform, without their values: they are the server's, not the broker's.
  */
 import { countryName, DEFAULT_FIELD_REQUIREMENTS, FIELD_LABELS, isStandardFieldKey } from '@tour-gate/shared';
 import { html } from 'hono/html';
@@ -11,6 +13,14 @@ import type { DashLocale } from '../strings.ts';
 import { when } from './format.ts';
 
 const MAX_TEXT = 300;
+
+/** Settings only the platform sets: their values stay out of the broker's view. */
+const PLATFORM_ONLY = new Set(['assetsDir', 'postalCodePattern']);
+
+const byPlatform: Record<DashLocale, { set: string; changed: string }> = {
+  de: { set: 'von der Plattform festgelegt', changed: 'von der Plattform geändert' },
+  en: { set: 'set by the platform', changed: 'changed by the platform' },
+};
 
 /** The name of a setting path as the settings page calls it. */
 function settingName(path: string, s: SettingsStrings, l: DashLocale): string {
@@ -127,6 +137,9 @@ export function auditSection(entries: readonly AuditEntry[], l: DashLocale): Htm
   const list = (e: AuditEntry, created: boolean) =>
     html`<ul class="audit-changes">${e.changes.map((c) => {
       const name = settingName(c.setting, s, l);
+      if (PLATFORM_ONLY.has(c.setting)) {
+        return html`<li><strong>${name}</strong>: ${created ? byPlatform[l].set : byPlatform[l].changed}</li>`;
+      }
       const after = valueText(c.setting, c.after, s, l);
       return created
         ? html`<li><strong>${name}</strong>: ${after}</li>`
