@@ -234,7 +234,8 @@ forEachBackend('manual release with a real SMTP server', (backend) => {
     expect(smtp.to('dora@example.org').some((m) => mailKind(m) === 'unlock')).toBe(false);
 
     expect((await unlock(server, stale)).body).toMatchObject({ error: { code: 'ACCESS_DENIED' } });
-    expect((await unlock(server, token)).body).toMatchObject({ error: { code: 'ACCESS_DENIED' } });
+    // The broker's review link is no unlock link: it tells nobody the request's state.
+    expect((await unlock(server, token)).body).toMatchObject({ error: { code: 'LINK_INVALID' } });
 
     // The page of a denied request only offers "Doch freigeben"; a replayed grant form changes
     // nothing and shows the decision.
