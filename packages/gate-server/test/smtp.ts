@@ -23,6 +23,8 @@ export class TestSmtp extends EventEmitter<{ mail: [ReceivedMail] }> {
   refuse: (address: string) => boolean = () => false;
   /** Awaited after a mail is in `mails`, before it is acknowledged (to stall, or to act just then). */
   beforeAck: ((mail: ReceivedMail) => Promise<void>) | undefined;
+  /** Connections that ended in an error (a client reset in the middle of a mail), by code. */
+  readonly connectionErrors: string[] = [];
   /** Awaited before a MAIL FROM is answered: a slow server that still acknowledges data at once. */
   beforeMail: (() => Promise<void>) | undefined;
 
@@ -56,6 +58,11 @@ export class TestSmtp extends EventEmitter<{ mail: [ReceivedMail] }> {
           this.emit('mail', mail);
         });
       },
+    });
+    // A client that dies in the middle of a mail (an instance killed) resets its connection;
+    // smtp-server reports that as an 'error' of the server, and a mail server carries on.
+    server.on('error', (err: Error & { code?: string }) => {
+      this.connectionErrors.push(err.code ?? err.message);
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readEnv } from '../../src/config/env.ts';
+import { SMTP_CONNECTIONS } from '../../src/mail/transport.ts';
 import { createGateServer, type GateServer } from '../../src/server.ts';
 import type { MailKind } from '../../src/store/schema.ts';
 import { newId } from '../../src/util/ids.ts';
@@ -108,6 +109,7 @@ async function measure(
   ctx: BenchContext,
   databaseUrl: string,
   flood: number,
+  connections: number | undefined,
   worker?: Record<string, number>,
 ): Promise<MailFigures> {
   const sink = await startSink();
@@ -115,7 +117,7 @@ async function measure(
     GATE_PUBLIC_URL: 'http://gate.bench',
     GATE_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
     GATE_DATABASE_URL: databaseUrl,
-    GATE_SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
+    GATE_SMTP_URL: `smtp://127.0.0.1:${sink.port}${connections ? `?maxConnections=${connections}` : ''}`,
     GATE_MAIL_FROM: 'tour-gate <no-reply@gate.bench>',
   });
   const server = await createGateServer({
@@ -187,13 +189,14 @@ function until(sink: Sink, done: () => boolean, timeoutMs: number): Promise<void
   });
 }
 
-function rows(backend: string, f: MailFigures, flood: number): Row[] {
+function rows(backend: string, f: MailFigures, flood: number, connections: number | undefined): Row[] {
   const sorted = [...f.delays].sort((a, b) => a - b);
   const worst = sorted.at(-1) ?? Number.NaN;
   const median = sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN;
+  const how = connections ? `, ?maxConnections=${connections}` : `, ${SMTP_CONNECTIONS} connections (default)`;
   return [
     {
-      path: `mail to SMTP (${flood.toLocaleString('en-US')} queued)`,
+      path: `mail to SMTP (${flood.toLocaleString('en-US')} queued${how})`,
       backend,
       rate: f.rate,
       goal: `≥ ${RATE_GOAL} mails/s`,
@@ -201,7 +204,7 @@ function rows(backend: string, f: MailFigures, flood: number): Row[] {
       note: 'rate = mails/s from queued to the last one acknowledged by a local SMTP server',
     },
     {
-      path: `other broker's mail under a ${flood.toLocaleString('en-US')}-mail flood`,
+      path: `other broker's mail under a ${flood.toLocaleString('en-US')}-mail flood${how}`,
       backend,
       p99: worst,
       goal: `≤ ${DELAY_GOAL_MS} ms`,
@@ -215,20 +218,21 @@ export async function run(ctx: BenchContext): Promise<Row[]> {
   const flood = ctx.quick ? 1_000 : 2_000;
   const out: Row[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'tg-bench-mail-'));
-  try {
-    ctx.log('SQLite (a file, synchronous = FULL)');
-    out.push(...rows('SQLite', await measure(ctx, join(dir, 'gate.sqlite'), flood), flood));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  // The default pool, and eight connections (more deliveries at a time; see transport.ts).
+  for (const connections of [undefined, 8]) {
+    ctx.log(`SQLite (a file, synchronous = FULL), ${connections ?? SMTP_CONNECTIONS} connections`);
+    const file = join(dir, `gate-${connections ?? 'default'}.sqlite`);
+    out.push(...rows('SQLite', await measure(ctx, file, flood, connections), flood, connections));
+    if (process.env.BENCH_MAIL_SQLITE_ONLY) continue;
+    ctx.log(`PostgreSQL, ${connections ?? SMTP_CONNECTIONS} connections`);
+    const pg = await tempPostgres();
+    try {
+      out.push(...rows('PostgreSQL', await measure(ctx, pg.url, flood, connections), flood, connections));
+    } finally {
+      await pg.drop();
+    }
   }
-  if (process.env.BENCH_MAIL_SQLITE_ONLY) return out;
-  ctx.log('PostgreSQL');
-  const pg = await tempPostgres();
-  try {
-    out.push(...rows('PostgreSQL', await measure(ctx, pg.url, flood), flood));
-  } finally {
-    await pg.drop();
-  }
+  rmSync(dir, { recursive: true, force: true });
   return out;
 }
 

@@ -10,7 +10,7 @@
  *   renewed, and written first thing once the database answers: the mail is not sent twice.
  * - After failed attempts, a delivery that works (or a probe of the mail server) makes the whole
  *   backlog due at once instead of each mail waiting out its grown backoff (probe every 5 s).
- * - `concurrency` deliveries at a time (8; the SMTP transport pools as many connections), each
+ * - `concurrency` deliveries at a time (as many as the SMTP transport pools connections: 4), each
  *   lane taking the next claimed mail as soon as it is done; sent marks are written in groups
  *   (one transaction with their logbook lines), so a flood goes out at SMTP speed.
  * - Fair: a claim deals the due mails in turns, one mail of each tour per turn, a tour's mails
@@ -42,7 +42,7 @@ export interface OutboxWorkerOptions {
   heartbeatMs?: number;
   /** After failures, how often the mail server is probed to find it back (if the transport can). */
   probeMs?: number;
-  /** Deliveries at a time (default `SMTP_CONNECTIONS`, 8: the SMTP transport pools as many connections). */
+  /** Deliveries at a time (default: the transport's pooled connections, `SMTP_CONNECTIONS` = 4). */
   concurrency?: number;
   /** How long `stop()` lets a delivery under way finish before it closes the transport. */
   stopGraceMs?: number;
@@ -122,7 +122,7 @@ export class OutboxWorker {
       leaseMs: OUTBOX_LEASE_MS,
       heartbeatMs: 0,
       probeMs: 5_000,
-      concurrency: SMTP_CONNECTIONS,
+      concurrency: transport.connections ?? SMTP_CONNECTIONS,
       stopGraceMs: 4_000,
       onOutcome: () => {},
       // With the one-hour cap: about three days of trying before a mail counts as failed.

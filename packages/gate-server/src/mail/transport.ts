@@ -13,6 +13,8 @@ import { plainDisplayName } from '../util/display-name.ts';
 
 export interface MailTransport {
   readonly kind: 'smtp' | 'dev-mailbox';
+  /** Deliveries it takes at a time (the SMTP pool's connections); the outbox worker runs as many. */
+  readonly connections?: number;
   deliver(mail: OutboxMail): Promise<void>;
   /** Does the mail server answer (after failures: is it back)? Rejects if not. */
   verify?(): Promise<void>;
@@ -26,8 +28,13 @@ export interface MailTransport {
  */
 const headerSafeName = (name: string): string => plainDisplayName(name);
 
-/** Pooled SMTP connections by default, and the outbox worker's deliveries at a time. */
-export const SMTP_CONNECTIONS = 8;
+/**
+ * Pooled SMTP connections by default, and so the outbox worker's deliveries at a time. Four keep
+ * what an instance killed mid-delivery can send twice (mails the server took, their marks not yet
+ * written: one per connection at most) where it was; `?maxConnections=8` on the URL nearly
+ * doubles the rate to a local mail server (README, Mail at SMTP speed).
+ */
+export const SMTP_CONNECTIONS = 4;
 
 /**
  * The TCP connection to the mail server, opened with Nagle's algorithm off. nodemailer writes a
@@ -49,6 +56,7 @@ function noDelaySocket(
 
 export class SmtpTransport implements MailTransport {
   readonly kind = 'smtp' as const;
+  readonly connections: number;
   private readonly transporter: nodemailer.Transporter;
   private readonly domain: string;
 
@@ -64,13 +72,18 @@ export class SmtpTransport implements MailTransport {
     // itself, nodemailer takes its second argument as defaults for every message, not as the
     // transport's settings: the pool and timeouts would be ignored.)
     const fromUrl = parseConnectionUrl(url) as ReturnType<typeof parseConnectionUrl> & Record<string, unknown>;
+    this.connections = Number(fromUrl.maxConnections) || options.maxConnections || SMTP_CONNECTIONS;
     this.transporter = nodemailer.createTransport({
       ...fromUrl,
       // Connections reused mail after mail instead of a handshake per mail.
       pool: true,
       // As many as the outbox worker's deliveries at a time (SMTP_CONNECTIONS); a mail server
       // that allows fewer: `?maxConnections=4` on GATE_SMTP_URL.
-      maxConnections: Number(fromUrl.maxConnections) || options.maxConnections || SMTP_CONNECTIONS,
+      maxConnections: this.connections,
+      // A connection lost in the middle of a mail fails that delivery (the outbox retries it with
+      // backoff and counts the attempt) instead of nodemailer sending it again at once on its own:
+      // the server may have taken it already.
+      maxRequeues: 0,
       // A connection is renewed after this many mails (some servers cap a session's mails;
       // `?maxMessages=100` on the URL).
       maxMessages: Number(fromUrl.maxMessages) || options.maxMessages || 500,
