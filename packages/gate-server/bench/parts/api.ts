@@ -14,6 +14,7 @@ import {
   BENCH_TOUR,
   type BenchContext,
   benchEnv,
+  cannon,
   LIFTED_LIMITS,
   type Proc,
   type Row,
@@ -86,8 +87,11 @@ async function readPaths(ctx: BenchContext, backend: string, databaseUrl: string
   return rows;
 }
 
-/** Registrations offered at this rate for the p99 goal: 8.6 million a day, 430 × the platform's peak day. */
-const REGISTRATION_RATE = 100;
+/**
+ * Registrations offered at these rates for the p99 goal, 50 connections sharing each: 25/s is
+ * ten times docs/scaling.md's platform at its peak second, 100/s forty times.
+ */
+const REGISTRATION_RATES = [25, 100];
 
 async function registrationPath(ctx: BenchContext, dir: string): Promise<Row[]> {
   const sink = new SmtpSink();
@@ -115,19 +119,28 @@ async function registrationPath(ctx: BenchContext, dir: string): Promise<Row[]> 
     const about =
       'durable (SQLite WAL, synchronous=FULL), rate limits lifted in the config file, REGISTRATION_MIN_MS padding 0 ' +
       '(in production every registration answer takes at least 250 ms on purpose)';
-    ctx.log(`SQLite: POST registration at ${REGISTRATION_RATE}/s (limits lifted, no padding)`);
-    const paced = await alternate(ctx, target(gate, REGISTRATION_RATE), target(bare, REGISTRATION_RATE));
+    // Warm-up at full speed first: the first registrations compile the mail templates, the
+    // queries and the JIT's code, which would otherwise be the paced rounds' slowest answers.
+    ctx.log('SQLite: warming up the registration path');
+    await cannon(target(gate), ctx.quick ? 2 : 5, ctx.connections);
+    await cannon(target(bare), ctx.quick ? 2 : 5, ctx.connections);
+    const rows: Row[] = [];
+    for (const rate of REGISTRATION_RATES) {
+      ctx.log(`SQLite: POST registration at ${rate}/s (limits lifted, no padding)`);
+      const paced = await alternate(ctx, target(gate, rate), target(bare, rate));
+      rows.push({
+        ...ratioRow(`POST …/registrations, ${rate}/s offered`, 'SQLite', paced),
+        ratio: undefined,
+        goal: 'p99 ≤ 25 ms',
+        met: paced.gate.p99 <= 25 && paced.gate.errors + paced.gate.unexpected === 0,
+        note: `${about}; ${ctx.connections} connections sharing ${rate} requests/s`,
+      });
+    }
     ctx.log('SQLite: POST registration as fast as it goes');
     const mailsBefore = sink.count;
     const flat = await alternate(ctx, target(gate), target(bare));
     return [
-      {
-        ...ratioRow(`POST …/registrations, ${REGISTRATION_RATE}/s offered`, 'SQLite', paced),
-        ratio: undefined,
-        goal: 'p99 ≤ 25 ms',
-        met: paced.gate.p99 <= 25 && paced.gate.errors + paced.gate.unexpected === 0,
-        note: `${about}; ${ctx.connections} connections sharing ${REGISTRATION_RATE} requests/s`,
-      },
+      ...rows,
       {
         ...ratioRow('POST …/registrations, saturated', 'SQLite', flat),
         note: `${about}; ${sink.count - mailsBefore} mails delivered to a local SMTP server meanwhile`,
