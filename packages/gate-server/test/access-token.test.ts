@@ -6,7 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { GateError } from '@tour-gate/shared';
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { errors as joseErrors, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { AccessTokens, deriveKey } from '../src/security/access-token.ts';
 
