@@ -261,7 +261,9 @@ forEachBackend('admin API', (backend) => {
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-disposition')).toBe('attachment; filename="gartenweg-3-leads.csv"');
     const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await csv.arrayBuffer());
-    expect(text.startsWith('\uFEFFid;tour;status')).toBe(true);
+    // The semicolon file is for German Excel: German headers (the broker's language), values in words.
+    expect(text.startsWith('\uFEFFRegistriert am;Status;')).toBe(true);
+    expect(text).toContain(';Abgelehnt;');
     expect(text.trim().split('\r\n')).toHaveLength(3);
     const json = (await (await server.get('/v1/admin/tours/musterstrasse-12/leads', as(PLATFORM))).json()) as {
       consent: { version: string };
