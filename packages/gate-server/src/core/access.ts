@@ -1,5 +1,6 @@
 /** `GET /v1/tours/:tour/access`: does this access token still hold (signature, expiry, revocation)? */
 import { type AccessResponse, type ErrorCode, GateError } from '@tour-gate/shared';
+import type { AccessClaims } from '../security/access-token.ts';
 import type { AccessToken, Registration } from '../store/schema.ts';
 import type { GateDeps } from './deps.ts';
 import { statusError } from './redeem.ts';
@@ -57,9 +58,8 @@ export function forgetAccessHolds(deps: GateDeps): void {
  * token and instance: the answer for a token that held a moment ago comes from memory.
  */
 export async function checkAccess(deps: GateDeps, tourId: string, bearer: string | undefined): Promise<AccessResponse> {
-  if (!bearer) throw new GateError('TOKEN_INVALID');
   const now = deps.clock();
-  const claims = deps.accessTokens.verifyNow(bearer, tourId, now);
+  const claims = verified(deps, tourId, bearer, now);
   const map = holdsOf(deps);
   const mono = performance.now();
   let hold = map.get(claims.jti);
@@ -75,6 +75,28 @@ export async function checkAccess(deps: GateDeps, tourId: string, bearer: string
     }
     map.set(claims.jti, hold);
   }
+  return answerOf(hold, claims, tourId);
+}
+
+/**
+ * `checkAccess` without waiting: the answer when this instance read the token within the
+ * bound, undefined when it must look (then `checkAccess`). Throws what `checkAccess` throws for
+ * a token that fails its JWT or was refused on that read.
+ */
+export function checkAccessNow(deps: GateDeps, tourId: string, bearer: string | undefined): AccessResponse | undefined {
+  const now = deps.clock();
+  const claims = verified(deps, tourId, bearer, now);
+  const hold = holds.get(deps)?.get(claims.jti);
+  if (!hold || stale(hold, performance.now(), now)) return undefined;
+  return answerOf(hold, claims, tourId);
+}
+
+function verified(deps: GateDeps, tourId: string, bearer: string | undefined, now: number): AccessClaims {
+  if (!bearer) throw new GateError('TOKEN_INVALID');
+  return deps.accessTokens.verifyNow(bearer, tourId, now);
+}
+
+function answerOf(hold: Hold, claims: AccessClaims, tourId: string): AccessResponse {
   if ('refused' in hold) throw new GateError(hold.refused);
   if (hold.registrationId !== claims.registrationId || hold.tour !== tourId) throw new GateError('TOKEN_INVALID');
   return hold.answer;

@@ -15,7 +15,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AccessResponse } from '@tour-gate/shared';
 import type { Hono } from 'hono';
 import type { Tour } from '../config/tours.ts';
-import { checkAccess } from '../core/access.ts';
+import { checkAccess, checkAccessNow } from '../core/access.ts';
 import type { GateDeps } from '../core/deps.ts';
 import { bearerOf } from './bearer.ts';
 import type { GateEnv } from './context.ts';
@@ -145,7 +145,19 @@ export function hotLane(deps: GateDeps, general: Fetch): Fetch {
       deps.metrics.record('GET', GATE_ROUTE, res.status, (performance.now() - started) / 1000);
       return res;
     }
-    return checkAccess(deps, tour.config.id, bearerOf(headerOf(req, env, 'authorization'))).then(
+    const bearer = bearerOf(headerOf(req, env, 'authorization'));
+    let held: AccessResponse | undefined;
+    try {
+      held = checkAccessNow(deps, tour.config.id, bearer);
+    } catch {
+      return general(req, env, executionCtx);
+    }
+    if (held) {
+      const res = accessAnswer(held, cors);
+      deps.metrics.record('GET', ACCESS_ROUTE, res.status, (performance.now() - started) / 1000);
+      return res;
+    }
+    return checkAccess(deps, tour.config.id, bearer).then(
       (answer) => {
         const res = accessAnswer(answer, cors);
         deps.metrics.record('GET', ACCESS_ROUTE, res.status, (performance.now() - started) / 1000);
