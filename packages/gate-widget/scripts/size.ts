@@ -48,7 +48,10 @@ const entry = join(dist, 'widget.js');
 const gzipped = new Map<string, number>();
 const gzip = (file: string) => {
   let size = gzipped.get(file);
-  if (size === undefined) gzipped.set(file, (size = gzipSync(readFileSync(file), { level: 9 }).length));
+  if (size === undefined) {
+    size = gzipSync(readFileSync(file), { level: 9 }).length;
+    gzipped.set(file, size);
+  }
   return size;
 };
 const kb = (bytes: number) => `${(bytes / KB).toFixed(2)} KB`;

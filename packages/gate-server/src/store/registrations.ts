@@ -9,6 +9,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Sealer } from '../security/seal.ts';
 import { newId } from '../util/ids.ts';
 import type { Dialect } from './connect.ts';
+import { DigestStore } from './digest.ts';
 import type {
   AccessToken,
   Database,
@@ -23,7 +24,6 @@ import type {
   RegistrationPatch,
   RegistrationStatus,
 } from './schema.ts';
-import { DigestStore } from './digest.ts';
 import { WebhookStore } from './webhooks.ts';
 
 export type DbLike = Kysely<Database> | Transaction<Database>;

@@ -224,7 +224,7 @@ describe('<tour-gate cover>', () => {
     await serveEmbed(tour, VIEWER);
     const gate = await mountCover(tour);
     await waitUntil(() => coverOf(gate)?.querySelector('button'), 'no cover', { timeout: 5000 });
-    (coverOf(gate)?.querySelector('button') as HTMLButtonElement).click();
+    (coverOf(gate)!.querySelector('button') as HTMLButtonElement).click();
     const mask = await openMask(gate);
     fillValid(mask);
     submit(mask);
@@ -237,7 +237,7 @@ describe('<tour-gate cover>', () => {
     // The broker granted; the mailed link opens the tour.
     location.hash = `${UNLOCK_FRAGMENT_KEY}=${await linkToken(tour)}`;
     await waitUntil(() => coverOf(gate)?.querySelector('iframe'), 'no iframe after the grant', { timeout: 5000 });
-    expect((coverOf(gate)?.querySelector('iframe') as HTMLIFrameElement).src).to.equal(VIEWER);
+    expect((coverOf(gate)!.querySelector('iframe') as HTMLIFrameElement).src).to.equal(VIEWER);
   });
 
   it('goes straight to the tour for a visitor already unlocked, and back to the cover when the access is revoked', async () => {
