@@ -4,6 +4,7 @@
  */
 import { expect } from 'vitest';
 import type { GateServer } from '../src/server.ts';
+import type { TestSmtp } from './smtp.ts';
 
 export class DashClient {
   readonly cookies = new Map<string, string>();
@@ -45,19 +46,34 @@ export class DashClient {
 export const csrfOf = (html: string): string => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
 
 /** The newest login link mailed to `email`. */
-export async function loginLink(server: GateServer, email: string): Promise<string> {
-  const mails = await server.store.outbox.list(50);
-  const mail = mails.find((m) => m.kind === 'login' && m.recipient === email);
-  const url = mail ? /https?:\/\/\S+\/dashboard\/login\/[A-Za-z0-9_-]+/.exec(mail.text_body)?.[0] : undefined;
+/**
+ * The sign-in link mailed to `email`: from the mail server when the test runs one (the outbox's
+ * stored copy has its link cut out once the mail is sent), else from the outbox (dev mailbox).
+ */
+export async function loginLink(server: GateServer, email: string, smtp?: TestSmtp): Promise<string> {
+  const LINK = /https?:\/\/\S+\/dashboard\/login\/[A-Za-z0-9_-]+/;
+  let text: string | undefined;
+  if (smtp) {
+    const mail = await smtp.waitForMatch(
+      (m) => m.envelopeTo.includes(email) && m.parsed.headers.get('x-tour-gate-mail') === 'login',
+      10_000,
+      () => `no login mail for ${email}`,
+    );
+    text = mail.parsed.text;
+  } else {
+    const mails = await server.store.outbox.list(50);
+    text = mails.find((m) => m.kind === 'login' && m.recipient === email)?.text_body;
+  }
+  const url = text ? LINK.exec(text)?.[0] : undefined;
   if (!url) throw new Error(`no login mail for ${email}`);
   return url;
 }
 
-export async function loginAs(server: GateServer, email: string): Promise<DashClient> {
+export async function loginAs(server: GateServer, email: string, smtp?: TestSmtp): Promise<DashClient> {
   const client = new DashClient(server);
   const sent = await client.submit('/dashboard/login', '/dashboard/login', { email });
   expect(sent.status).toBe(200);
-  const path = new URL(await loginLink(server, email)).pathname;
+  const path = new URL(await loginLink(server, email, smtp)).pathname;
   const res = await client.submit(path, path);
   expect(res.status).toBe(303);
   expect(res.headers.get('location')).toBe('/dashboard');

@@ -65,7 +65,7 @@ forEachBackend('decisions with a safety net', (backend) => {
   beforeAll(async () => {
     await smtp.start();
     server = await backend.start({ smtpUrl: smtp.url, config: manualConfig(), limits: GENEROUS_LIMITS });
-    anna = await loginAs(server, BROKER);
+    anna = await loginAs(server, BROKER, smtp);
   });
   afterAll(async () => {
     await server.close();
