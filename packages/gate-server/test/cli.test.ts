@@ -133,5 +133,6 @@ forEachBackend('tour-gate data commands', (backend) => {
     }
     expect((await cli('export', 'gartenweg-3', '--format', 'json')).stdout).toBe(before);
     expect((await cli('--help')).stdout).toContain('Usage: tour-gate <command>');
-  });
+    // Nine starts of the CLI: on a loaded machine each takes seconds.
+  }, 120_000);
 });
