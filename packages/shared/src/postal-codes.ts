@@ -87,25 +87,30 @@ export function postalInputMode(country: string | undefined): 'numeric' | 'text'
  * Switzerland, then all others by their name in `locale`.
  */
 export function countryChoices(locale: string, first?: string): { code: string; name: string }[] {
-  const key = `${locale}:${first ?? ''}`;
-  let choices = choicesCache.get(key);
-  if (!choices) {
-    const names = new Intl.DisplayNames([locale], { type: 'region' });
-    // One collator for the whole sort: `localeCompare` builds one per comparison (measured: the
-    // list took most of the mask's first drawing).
-    const collator = new Intl.Collator(locale);
-    const named = (code: string) => ({ code, name: names.of(code) ?? code });
-    const top = [...new Set([first, ...FIRST_COUNTRIES].filter((c): c is string => !!c && isCountryCode(c)))];
-    const rest = COUNTRY_CODES.filter((c) => !top.includes(c))
-      .map(named)
-      .sort((a, b) => collator.compare(a.name, b.name));
-    choices = [...top.map(named), ...rest];
-    choicesCache.set(key, choices);
-  }
-  return choices;
+  const all = namedCountries(locale);
+  const top = [...new Set([first, ...FIRST_COUNTRIES].filter((c): c is string => !!c && isCountryCode(c)))];
+  return [...top.map((code) => all.find((c) => c.code === code)!), ...all.filter((c) => !top.includes(c.code))];
 }
 
-const choicesCache = new Map<string, { code: string; name: string }[]>();
+/**
+ * Every country named in `locale`, by name; made once per language (naming ~250 countries is
+ * the costly part of a mask's first drawing, so the widget may call this when the page is idle).
+ */
+export function namedCountries(locale: string): readonly { code: string; name: string }[] {
+  let named = namedCache.get(locale);
+  if (!named) {
+    const names = new Intl.DisplayNames([locale], { type: 'region' });
+    // One collator for the whole sort: `localeCompare` builds one per comparison.
+    const collator = new Intl.Collator(locale);
+    named = COUNTRY_CODES.map((code) => ({ code, name: names.of(code) ?? code })).sort((a, b) =>
+      collator.compare(a.name, b.name),
+    );
+    namedCache.set(locale, named);
+  }
+  return named;
+}
+
+const namedCache = new Map<string, { code: string; name: string }[]>();
 
 /** A country's name in `locale` ("Deutschland", "Germany"); the code itself if unknown. */
 export function countryName(code: string, locale: string): string {

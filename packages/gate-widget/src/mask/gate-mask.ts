@@ -12,7 +12,13 @@
  * render function per screen in `screens/`, and the events in `events.ts` that tell
  * `<tour-gate>` what happened. This element only holds which screen is shown.
  */
-import type { GateConfig, Locale, MessageResponse, RepeatResponse } from '@tour-gate/shared';
+import {
+  type GateConfig,
+  type Locale,
+  type MessageResponse,
+  namedCountries,
+  type RepeatResponse,
+} from '@tour-gate/shared';
 import { LitElement, type PropertyValues, type TemplateResult } from 'lit';
 import { loadedTranslation, loadTranslation, type Translation } from '../i18n/index.ts';
 import type { Endpoint, GateErrorCode } from '../internal/api.ts';
@@ -396,6 +402,10 @@ export class GateMask extends LitElement {
 }
 
 customElements.get('tour-gate-mask') ?? customElements.define('tour-gate-mask', GateMask);
+
+// The chunk is preloaded when the page is idle: name the countries for the page's language then
+// too, so the first mask doesn't pay for it on the visitor's click.
+(window.requestIdleCallback ?? setTimeout)(() => namedCountries(resolveLocale(null)));
 
 declare global {
   interface HTMLElementTagNameMap {
