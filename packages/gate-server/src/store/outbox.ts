@@ -59,7 +59,10 @@ export class OutboxStore {
     if (limit <= 0) return [];
     const bulk = sql.join(BULK_MAIL_KINDS.map((k) => sql.lit(k)));
     const free = sql`status = 'queued' and (locked_until is null or locked_until <= ${now})`;
-    const dealt = sql`select id from (
+    // The due mails in turn order; PostgreSQL deals a few times `limit`, so that two workers
+    // claiming at once, which see the same first turns, each still find `limit` rows the other
+    // has not locked (SKIP LOCKED can't stand in a query with a window function).
+    const dealt = (take: number) => sql`select id from (
         select id, next_attempt_at, bulk, row_number() over (
           partition by tour_id order by bulk, next_attempt_at, id
         ) as turn
@@ -69,17 +72,27 @@ export class OutboxStore {
         ) due
       ) dealt
       order by turn, bulk, next_attempt_at, id
-      limit ${limit}`;
-    // PostgreSQL: `= any(array(…))` makes each subquery run once (an InitPlan); as `in (…)` the
-    // planner may run it again for every outbox row (minutes with a few thousand queued).
-    const picked =
-      this.dialect === 'postgres'
-        ? sql`select id from outbox where id = any(array(${dealt})) and ${free} for update skip locked`
-        : dealt;
-    const chosen = this.dialect === 'postgres' ? sql`id = any(array(${picked}))` : sql`id in (${picked})`;
+      limit ${take}`;
+    if (this.dialect === 'postgres') {
+      // `= any(…)` over arrays makes each subquery run once (an InitPlan); as `in (…)` the planner
+      // may run it again for every outbox row (minutes with a few thousand queued). The turn
+      // order is kept through the array's positions.
+      const { rows } = await sql<OutboxMail>`with turns as (select array(${dealt(limit * 4)}) as ids)
+        update outbox
+        set locked_until = ${now + leaseMs}, attempts = attempts + 1
+        where id = any(array(
+          select outbox.id from outbox, turns
+          where outbox.id = any(turns.ids) and ${free}
+          order by array_position(turns.ids, outbox.id)
+          limit ${limit}
+          for update of outbox skip locked
+        )) and ${free}
+        returning *`.execute(this.db);
+      return rows.map((m) => this.opened(m));
+    }
     const { rows } = await sql<OutboxMail>`update outbox
       set locked_until = ${now + leaseMs}, attempts = attempts + 1
-      where ${chosen} and ${free}
+      where id in (${dealt(limit)}) and ${free}
       returning *`.execute(this.db);
     return rows.map((m) => this.opened(m));
   }
