@@ -13,6 +13,7 @@
  *   node --import tsx bench/parts/mail.ts      (this part alone; BENCH_MAIL_SQLITE_ONLY=1: no PostgreSQL)
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -115,7 +116,7 @@ async function measure(
   const sink = await startSink();
   const env = readEnv({
     GATE_PUBLIC_URL: 'http://gate.bench',
-    GATE_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
+    GATE_SECRET: randomBytes(32).toString('base64url'),
     GATE_DATABASE_URL: databaseUrl,
     GATE_SMTP_URL: `smtp://127.0.0.1:${sink.port}${connections ? `?maxConnections=${connections}` : ''}`,
     GATE_MAIL_FROM: 'tour-gate <no-reply@gate.bench>',
