@@ -74,14 +74,14 @@ forEachBackend('dashboard webhooks', (backend) => {
     expect(shown).toContain('Ein Testereignis ist unterwegs.');
     // 2026-11-21 09:00 UTC is 10:00 in Berlin.
     expect(shown).toMatch(
-      /<td>Testereignis<\/td>\s*<td>21\. November 2026 um 10:00<\/td>\s*<td>500<\/td>\s*<td class="n">1<\/td>\s*<td>fehlgeschlagen<\/td>/,
+      /<td>Testereignis<\/td>\s*<td>21\.11\.2026, 10:00<\/td>\s*<td>500<\/td>\s*<td class="n">1<\/td>\s*<td>fehlgeschlagen<\/td>/,
     );
     const resent = await anna.submit(page, `${page}/deliveries/${delivery!.id}/resend`);
     expect(resent.headers.get('location')).toBe(`${page}?done=resent`);
     expect(await server.store.webhooks.deliveries('mueller', hook!.id)).toHaveLength(2);
     const english = await (await anna.get(`${page}?lang=en`)).text();
     expect(english).toContain('Send a test event');
-    expect(english).toMatch(/<td>Test event<\/td>\s*<td>21 November 2026 at 10:00<\/td>\s*<td>–<\/td>/);
+    expect(english).toMatch(/<td>Test event<\/td>\s*<td>21 Nov 2026, 10:00<\/td>\s*<td>–<\/td>/);
     expect(english).toContain('being sent');
 
     // Edit: bad input keeps the stored values.
@@ -103,7 +103,7 @@ forEachBackend('dashboard webhooks', (backend) => {
     expect(now!.secret).not.toBe(hook!.secret);
     expect(now!.previous_secret).toBe(hook!.secret);
     expect(rotatedHtml).toContain(now!.secret);
-    expect(rotatedHtml).toContain('signiert noch bis 22. November 2026 um 10:00 mit');
+    expect(rotatedHtml).toContain('signiert noch bis 22.11.2026, 10:00 mit');
     const retired = await anna.submit(page, `${page}/retire`);
     expect(retired.headers.get('location')).toBe(`${page}?done=retired`);
     expect((await server.store.webhooks.get('mueller', hook!.id))?.previous_secret).toBeNull();
