@@ -7,6 +7,14 @@ import { expect, waitUntil } from '@open-wc/testing';
 import { addToPage, cleanUp, requestsOf, serveTour, uniqueTour } from '../test/harness.ts';
 import type { TourGate } from './tour-gate.ts';
 
+/** The chunks a built chunk imports statically (`from"./x.js"`), as paths. */
+async function staticImportsOf(path: string): Promise<string[]> {
+  const source = await (await fetch(path)).text();
+  return [...source.matchAll(/from\s*"(\.\/[\w.-]+\.js)"/g)].map(
+    (match) => new URL(match[1] as string, new URL(path, location.origin)).pathname,
+  );
+}
+
 describe('preload', () => {
   afterEach(cleanUp);
 
@@ -29,8 +37,18 @@ describe('preload', () => {
     );
     const gateRequests = (await requestsOf(tour)).filter((r) => r.path.endsWith('/gate'));
     expect(gateRequests).to.have.length(1);
-    // Whatever the mask chunk brings along (its language) has arrived too before the click.
-    await new Promise((resolve) => win.requestIdleCallback(resolve));
+    // Whatever the mask chunk brings along (its language, and what that imports) has arrived
+    // too before the click: every chunk loaded so far has all its static imports loaded.
+    await waitUntil(
+      async () => {
+        const loaded = resources().filter((path) => path.includes('/dist/widget-chunks/'));
+        if (!loaded.some((path) => /\/(de|en)-[\w-]+\.js$/.test(path))) return false;
+        const wanted = (await Promise.all(loaded.map(staticImportsOf))).flat();
+        return wanted.every((path) => resources().includes(path));
+      },
+      'the language of the mask (or a chunk it imports) was not preloaded',
+      { timeout: 5000 },
+    );
     const before = resources();
     const requestsBefore = (await requestsOf(tour)).length;
 
