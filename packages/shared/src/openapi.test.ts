@@ -65,7 +65,14 @@ describe('openApiDocument', () => {
         const errorStatuses = Object.keys(op.responses).filter((s) => Number(s) >= 400);
         expect(errorStatuses, `${method} ${path}`).toContain('500');
         for (const status of errorStatuses) {
-          const codes = errorSchemaOf(op.responses[status] as Node).properties.error.properties.code.enum;
+          const reply = op.responses[status] as Node;
+          // `HEAD` has no body to name a code in; the asset's `416` is a reply of its own, no error code's.
+          if (!reply.content) {
+            const codeStatus = ERROR_CODE_LIST.some((c) => ERROR_CODES[c].status === Number(status));
+            expect(method === 'head' || !codeStatus, `${method} ${path} ${status} without a body`).toBe(true);
+            continue;
+          }
+          const codes = errorSchemaOf(reply).properties.error.properties.code.enum;
           expect(codes.length).toBeGreaterThan(0);
           for (const code of codes)
             expect(ERROR_CODES[code as ErrorCode].status, `${method} ${path} ${code}`).toBe(Number(status));
@@ -90,6 +97,48 @@ describe('openApiDocument', () => {
     }
     const ids = OPERATIONS.map((op) => op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('documents the asset files as served: GET and HEAD, conditional and range requests, 200/206/304/416', () => {
+    const ops = doc.paths['/v1/tours/{tour}/assets/{file}'] as Record<
+      string,
+      Node & { responses: Record<string, Node> }
+    >;
+    const get = ops.get!;
+    const head = ops.head!;
+    expect([get.operationId, head.operationId]).toEqual(['getAsset', 'headAsset']);
+    expect(head.parameters).toEqual(get.parameters);
+    const headerParams = (get.parameters as Node[]).filter((p) => p.in === 'header').map((p) => p.name);
+    expect(headerParams.sort()).toEqual(['If-Modified-Since', 'If-None-Match', 'If-Range', 'Range']);
+    expect(Object.keys(get.responses)).toEqual(['200', '206', '304', '401', '403', '404', '416', '500', '503']);
+    expect(Object.keys(head.responses)).toEqual(Object.keys(get.responses));
+    const headerNames = (reply: Node | undefined) => Object.keys((reply?.headers ?? {}) as Node).sort();
+    const required = (reply: Node | undefined) =>
+      Object.entries((reply?.headers ?? {}) as Record<string, Node>)
+        .filter(([, h]) => h.required)
+        .map(([name]) => name)
+        .sort();
+    const file = [
+      'Accept-Ranges',
+      'Cache-Control',
+      'Content-Length',
+      'Cross-Origin-Resource-Policy',
+      'ETag',
+      'Last-Modified',
+    ];
+    for (const op of [get, head]) {
+      expect(required(op.responses['200'])).toEqual(file);
+      expect(required(op.responses['206'])).toEqual([...file, 'Content-Range'].sort());
+      expect(required(op.responses['416'])).toEqual([...file, 'Content-Range'].sort());
+      expect(required(op.responses['304'])).toEqual(['Cache-Control', 'ETag', 'Last-Modified']);
+      expect(headerNames(op.responses['304'])).toEqual(['Cache-Control', 'ETag', 'Last-Modified']);
+      for (const s of ['304', '416']) expect(op.responses[s], `${s} has no body`).not.toHaveProperty('content');
+    }
+    expect(Object.keys(get.responses['206']?.content as Node)).toEqual(
+      Object.keys(get.responses['200']?.content as Node),
+    );
+    // HEAD: no body in any answer, its errors included.
+    for (const [status, reply] of Object.entries(head.responses)) expect(reply, status).not.toHaveProperty('content');
   });
 
   it('reads request bodies as zod input and answers as output', () => {

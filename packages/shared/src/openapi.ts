@@ -214,7 +214,7 @@ export const openApiOutlineSchema = z.looseObject({
 // ---------------------------------------------------------------------------------------------
 
 type Schema = z.core.$ZodType;
-type Method = 'get' | 'post' | 'put' | 'delete';
+type Method = 'get' | 'head' | 'post' | 'put' | 'delete';
 type HeaderName = keyof typeof HEADERS;
 
 /** Named bodies: each becomes `#/components/schemas/<name>`. Requests are read as zod's input. */
@@ -283,7 +283,28 @@ const HEADERS = {
     schema: z.string(),
     description: 'A download: `attachment; filename="<tour>-leads.<csv|json|xml>"`.',
   },
-  'Content-Length': { schema: z.string().check(z.regex(/^[0-9]+$/)), description: 'Size in bytes.' },
+  'Content-Length': {
+    schema: z.string().check(z.regex(/^[0-9]+$/)),
+    description: 'Size of the body in bytes (`HEAD`: of the body the `GET` would carry).',
+  },
+  'Last-Modified': {
+    schema: z.string(),
+    description:
+      'When the file last changed (HTTP date, whole seconds). Send it back as `If-Modified-Since` to get `304` while nothing changed.',
+  },
+  'Accept-Ranges': {
+    schema: z.literal('bytes'),
+    description: 'One byte range of the file can be asked for with `Range`.',
+  },
+  'Content-Range': {
+    schema: z.string().check(z.regex(/^bytes ([0-9]+-[0-9]+|\*)\/[0-9]+$/)),
+    description:
+      '`206`: the bytes sent and the file size, `bytes <first>-<last>/<size>`; `416`: the file size only, `bytes */<size>`.',
+  },
+  'Cross-Origin-Resource-Policy': {
+    schema: z.literal('cross-origin'),
+    description: "A page of another origin (the broker's) may show the file.",
+  },
   'Access-Control-Allow-Origin': { schema: z.string(), description: 'Readable from any origin.' },
 } satisfies Record<string, { schema: Schema; description: string }>;
 
@@ -300,6 +321,8 @@ interface Reply {
   /** A JSON body by component name, or media types (a missing schema: any bytes). */
   body?: ResponseName | Record<string, Schema | null>;
   headers?: HeaderName[];
+  /** Headers of `headers` always sent, besides `ETag` and `Cache-Control` (always required). */
+  required?: HeaderName[];
 }
 
 interface Operation {
@@ -363,6 +386,112 @@ const CAPTCHA: ErrorCode[] = ['CAPTCHA_REQUIRED', 'CAPTCHA_FAILED', 'CAPTCHA_UNA
 const ACCESS_STATE: ErrorCode[] = ['ACCESS_EXPIRED', 'ACCESS_REVOKED', 'ACCESS_DENIED', 'ACCESS_PENDING'];
 
 const noStore: HeaderName[] = ['Cache-Control'];
+
+// ---- protected asset files (gate-server's http/routes/assets.ts), GET and HEAD alike -------------
+
+const ASSET_PARAMS: Param[] = [
+  tourParam,
+  {
+    name: 'file',
+    in: 'path',
+    schema: z.string(),
+    description: "The file's path under the tour's assets folder; may contain `/`.",
+    required: true,
+  },
+  { name: 't', in: 'query', schema: z.string(), description: 'Signed query: the grant.' },
+  {
+    name: 'exp',
+    in: 'query',
+    schema: z.string().check(z.regex(/^\d{1,12}$/)),
+    description: 'Signed query: expiry (Unix seconds).',
+  },
+  { name: 'sig', in: 'query', schema: z.string(), description: 'Signed query: the signature.' },
+  {
+    name: 'If-None-Match',
+    in: 'header',
+    schema: z.string(),
+    description:
+      "Entity tags of earlier answers (comma-separated, or `*`), compared weakly with the file's `ETag`: a match → `304`. When sent, `If-Modified-Since` is not looked at.",
+  },
+  {
+    name: 'If-Modified-Since',
+    in: 'header',
+    schema: z.string(),
+    description:
+      'An HTTP date, looked at only without `If-None-Match`: the file not changed after it (whole seconds) → `304`. A date the server cannot read is ignored.',
+  },
+  {
+    name: 'Range',
+    in: 'header',
+    schema: z.string(),
+    description:
+      'One byte range, `bytes=<first>-<last>`, `bytes=<first>-` or `bytes=-<suffix length>` → `206` (a last byte past the end is the end). A first byte at or past the end of the file, a suffix of length 0, or a suffix of an empty file → `416`. Several ranges, a last byte before the first, or anything else are ignored: `200` with the whole file. A `304` wins over the range.',
+  },
+  {
+    name: 'If-Range',
+    in: 'header',
+    schema: z.string(),
+    description:
+      "With `Range` only: the range is served only if this is the file's current `ETag` (strong comparison: a weak tag never matches) or exactly its `Last-Modified`; otherwise `200` with the whole file.",
+  },
+];
+
+/** The media types the server serves asset files as (by file extension); a body of any bytes. */
+const ASSET_TYPES: Record<string, null> = {
+  'image/jpeg': null,
+  'image/png': null,
+  'image/webp': null,
+  'image/avif': null,
+  'video/mp4': null,
+  'application/json': null,
+};
+const ASSET_VALIDATORS: HeaderName[] = ['ETag', 'Last-Modified', 'Cache-Control'];
+const ASSET_FILE_HEADERS: HeaderName[] = [
+  ...ASSET_VALIDATORS,
+  'Accept-Ranges',
+  'Content-Length',
+  'Cross-Origin-Resource-Policy',
+];
+const ASSET_ERRORS: ErrorCode[] = ['TOUR_NOT_FOUND', 'NOT_FOUND', 'TOKEN_INVALID', ...ACCESS_STATE];
+
+/** The answers of `GET`, or of `HEAD` (the same status and headers, never a body). */
+function assetReplies(head: boolean): Record<number, Reply> {
+  const body = head ? {} : { body: ASSET_TYPES };
+  const fileHeaders = { headers: ASSET_FILE_HEADERS, required: ASSET_FILE_HEADERS };
+  const rangeHeaders: HeaderName[] = [...ASSET_FILE_HEADERS, 'Content-Range'];
+  return {
+    200: {
+      description: head
+        ? 'The headers of the whole file.'
+        : 'The whole file. Privately cacheable; never by a shared cache.',
+      ...body,
+      ...fileHeaders,
+    },
+    206: {
+      description: head
+        ? 'The headers of the one byte range asked for with `Range`.'
+        : 'The one byte range asked for with `Range`; `Content-Range` names it and the file size.',
+      ...body,
+      headers: rangeHeaders,
+      required: rangeHeaders,
+    },
+    304: {
+      description:
+        'Not changed (`If-None-Match` or `If-Modified-Since`): no body, only the validators and `Cache-Control`.',
+      headers: ASSET_VALIDATORS,
+      required: ASSET_VALIDATORS,
+    },
+    416: {
+      description:
+        'The range lies past the end of the file: no body (`Content-Length: 0`), `Content-Range: bytes */<size>` names the size.',
+      headers: rangeHeaders,
+      required: rangeHeaders,
+    },
+  };
+}
+
+const ASSET_ACCESS =
+  "A file from the tour's `assetsDir`, for a visitor whose access holds: with `Authorization: Bearer <access token>`, or with the short-lived signed query (`t`, `exp`, `sig`) from `assets.query` of the unlock or access answer, where a viewer can't send headers. The access check comes first: a request without access gets its error below, never a `304`.";
 
 export const OPERATIONS: readonly Operation[] = [
   {
@@ -530,43 +659,23 @@ export const OPERATIONS: readonly Operation[] = [
     operationId: 'getAsset',
     tag: 'gate',
     summary: 'A protected panorama file',
-    description:
-      "A file from the tour's `assetsDir`, for a visitor whose access holds: with `Authorization: Bearer <access token>`, or with the short-lived signed query (`t`, `exp`, `sig`) from `assets.query` of the unlock or access answer, where a viewer can't send headers.",
-    params: [
-      tourParam,
-      {
-        name: 'file',
-        in: 'path',
-        schema: z.string(),
-        description: "The file's path under the tour's assets folder; may contain `/`.",
-        required: true,
-      },
-      { name: 't', in: 'query', schema: z.string(), description: 'Signed query: the grant.' },
-      {
-        name: 'exp',
-        in: 'query',
-        schema: z.string().check(z.regex(/^\d{1,12}$/)),
-        description: 'Signed query: expiry (Unix seconds).',
-      },
-      { name: 'sig', in: 'query', schema: z.string(), description: 'Signed query: the signature.' },
-    ],
+    description: `${ASSET_ACCESS} Then answered like a static file server: \`ETag\` (strong, from modification time and size) and \`Last-Modified\`, \`If-None-Match\`/\`If-Modified-Since\` → \`304\`, one \`Range\` → \`206\` (past the end \`416\`), \`If-Range\`.`,
+    params: ASSET_PARAMS,
     security: 'access-or-signed-query',
-    replies: {
-      200: {
-        description: 'The file. Privately cacheable; never by a shared cache.',
-        // The media types the server serves asset files as (by file extension).
-        body: {
-          'image/jpeg': null,
-          'image/png': null,
-          'image/webp': null,
-          'image/avif': null,
-          'video/mp4': null,
-          'application/json': null,
-        },
-        headers: ['Cache-Control', 'Content-Length'],
-      },
-    },
-    errors: ['TOUR_NOT_FOUND', 'NOT_FOUND', 'TOKEN_INVALID', ...ACCESS_STATE],
+    replies: assetReplies(false),
+    errors: ASSET_ERRORS,
+  },
+  {
+    method: 'head',
+    path: '/v1/tours/{tour}/assets/{file}',
+    operationId: 'headAsset',
+    tag: 'gate',
+    summary: 'The headers of a protected panorama file',
+    description: `What \`GET\` answers, without a body: the same access check, status and headers (\`Content-Type\` and \`Content-Length\` of the file or range included), so a viewer can learn a file's size and validators; the file itself is not opened. ${ASSET_ACCESS}`,
+    params: ASSET_PARAMS,
+    security: 'access-or-signed-query',
+    replies: assetReplies(true),
+    errors: ASSET_ERRORS,
   },
   {
     method: 'post',
@@ -957,13 +1066,17 @@ function errorReplies(op: Operation): Record<string, Json> {
     // Required where every code of the status carries it (not `CAPTCHA_UNAVAILABLE`, also a 503).
     if (retry.length) headers['Retry-After'] = header('Retry-After', retry.length === codes.length);
     if (codes.includes('UNAUTHORIZED')) headers['WWW-Authenticate'] = header('WWW-Authenticate', true);
-    out[String(status)] = {
-      description: describeCodes(codes),
-      headers,
-      content: {
-        'application/json': { schema: inline(errorBodyOf(codes as [ErrorCode, ...ErrorCode[]]), 'output') },
-      },
-    };
+    // `HEAD` answers the status and headers of the `GET`, never the body that names the code.
+    out[String(status)] =
+      op.method === 'head'
+        ? { description: `No body; the \`GET\` would name one of: ${describeCodes(codes)}`, headers }
+        : {
+            description: describeCodes(codes),
+            headers,
+            content: {
+              'application/json': { schema: inline(errorBodyOf(codes as [ErrorCode, ...ErrorCode[]]), 'output') },
+            },
+          };
   }
   return out;
 }
@@ -977,7 +1090,8 @@ function header(name: HeaderName, required: boolean): Json {
 function reply(r: Reply): Json {
   const out: Json = { description: r.description };
   if (r.headers?.length) {
-    out.headers = Object.fromEntries(r.headers.map((h) => [h, header(h, h === 'ETag' || h === 'Cache-Control')]));
+    const required = (h: HeaderName) => h === 'ETag' || h === 'Cache-Control' || (r.required?.includes(h) ?? false);
+    out.headers = Object.fromEntries(r.headers.map((h) => [h, header(h, required(h))]));
   }
   if (typeof r.body === 'string') out.content = { 'application/json': { schema: { $ref: `${REF}${r.body}` } } };
   else if (r.body) {
