@@ -5,13 +5,14 @@
  */
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, Server as NetServer } from 'node:net';
-import { type ServerType, serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { DEFAULT_HTTP_LIMITS, readEnv } from './config/env.ts';
 import { type ComposeOptions, composeCore } from './core/compose.ts';
 import type { GateDeps } from './core/deps.ts';
 import { createApp } from './http/app.ts';
 import type { GateEnv } from './http/context.ts';
+import { nodeHotLane } from './http/hot-paths.ts';
 import type { OutboxWorker } from './mail/outbox-worker.ts';
 import type { GateStore } from './store/store.ts';
 
@@ -56,12 +57,14 @@ export async function createGateServer(options: GateServerOptions = {}): Promise
   const app = createApp(deps);
   core.start({ worker: startWorker !== false });
 
-  let server: ServerType | undefined;
+  let server: Server | undefined;
   let metricsServer: Server | undefined;
   let closing = false;
   // While shutting down every answer closes its connection: no keep-alive request slips in.
-  const fetch: typeof app.fetch = async (req, ...rest) => {
-    const res = await app.fetch(req, ...rest);
+  // Not async, and `res.headers` untouched unless closing: @hono/node-server writes an answer
+  // made with a plain header object straight to Node when it gets it back synchronously; reading
+  // `.headers` would turn that object into a WHATWG `Headers` first.
+  const closeIfClosing = (res: Response): Response => {
     if (closing && !res.headers.has('connection')) {
       try {
         res.headers.set('Connection', 'close');
@@ -70,6 +73,10 @@ export async function createGateServer(options: GateServerOptions = {}): Promise
       }
     }
     return res;
+  };
+  const fetch: typeof app.fetch = (req, ...rest) => {
+    const res = app.fetch(req, ...rest);
+    return res instanceof Promise ? res.then(closeIfClosing) : closeIfClosing(res);
   };
   let metricsPort = 0;
   return {
@@ -98,28 +105,36 @@ export async function createGateServer(options: GateServerOptions = {}): Promise
           m.listen(env.metricsPort, '127.0.0.1', () => resolve((m.address() as AddressInfo).port));
         });
       }
-      return new Promise((resolve) => {
-        server = serve(
-          {
-            fetch,
-            port,
-            hostname,
-            serverOptions: {
-              headersTimeout: limits.headersTimeoutMs,
-              requestTimeout: limits.requestTimeoutMs,
-              // How often Node looks for requests past those timeouts (default 30 s).
-              connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
-              keepAliveTimeout: 5_000,
-            },
-          },
-          (info: AddressInfo) => resolve(info.port),
-        );
-        server.maxConnections = limits.maxConnections;
+      // Node's server hands each request to the hot lane first (hot-paths.ts: the gate config and
+      // the access check, answered on Node's own response), then to the adapter; not while
+      // closing, whose answers must say `Connection: close`.
+      const adapter = getRequestListener(fetch);
+      const hot = nodeHotLane(deps, adapter);
+      const s = createServer(
+        {
+          headersTimeout: limits.headersTimeoutMs,
+          requestTimeout: limits.requestTimeoutMs,
+          // How often Node looks for requests past those timeouts (default 30 s).
+          connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+          keepAliveTimeout: 5_000,
+        },
+        (incoming, outgoing) => {
+          if (closing || !hot(incoming, outgoing)) void adapter(incoming, outgoing);
+        },
+      );
+      s.maxConnections = limits.maxConnections;
+      server = s;
+      return new Promise((resolve, reject) => {
+        s.once('error', reject);
+        s.listen(port, hostname, () => {
+          s.off('error', reject);
+          resolve((s.address() as AddressInfo).port);
+        });
       });
     },
     async close(graceMs = SHUTDOWN_GRACE_MS) {
       closing = true;
-      const s = server as Server | undefined;
+      const s = server;
       const stopHttp = s
         ? new Promise<void>((resolve) => {
             // No new connections (net.Server's close: http.Server's would also drop idle

@@ -135,6 +135,18 @@ describe('access token verification', () => {
     expect(new Set(verdicts)).toEqual(new Set(['ok', 'TOKEN_INVALID', 'ACCESS_EXPIRED']));
   });
 
+  it('a token whose signature held is remembered, yet its tour and expiry are checked on every call', async () => {
+    const tokens = await AccessTokens.create(SECRET, ISSUER);
+    const token = compact(HS256, claims);
+    expect(await ours(tokens, token)).toMatchObject({ registrationId: 'reg-1' });
+    expect(await ours(tokens, token, NOW + 7_200_000)).toBe('ACCESS_EXPIRED');
+    await expect(tokens.verify(token, 'gartenweg-3', NOW)).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
+    // One character more or less is another text: verified from scratch, and refused.
+    expect(await ours(tokens, `${token}A`)).toBe('TOKEN_INVALID');
+    expect(await ours(tokens, token.slice(0, -1))).toBe('TOKEN_INVALID');
+    expect(await ours(tokens, token)).toMatchObject({ registrationId: 'reg-1' });
+  });
+
   it('verify (async) gives what verifyNow gives', async () => {
     const tokens = await AccessTokens.create(SECRET, ISSUER);
     const token = compact(HS256, claims);

@@ -49,6 +49,19 @@ forEachBackend('security headers per surface', (backend) => {
     }
     // The gate config stays cacheable: the policy does not touch Cache-Control.
     expect(ok.headers.get('cache-control')).toContain('max-age=');
+    // Headers only a document or an old browser reads are left off JSON (the pages keep them).
+    for (const res of [ok, missing]) {
+      for (const name of [
+        'cross-origin-opener-policy',
+        'origin-agent-cluster',
+        'x-dns-prefetch-control',
+        'x-download-options',
+        'x-permitted-cross-domain-policies',
+        'x-xss-protection',
+      ]) {
+        expect({ name, value: res.headers.get(name) }).toEqual({ name, value: null });
+      }
+    }
   });
 
   it('review page: the stylesheet by its hash, forms only to itself, never framed, cached or indexed', async () => {

@@ -34,6 +34,10 @@ export class EmbedOriginCounter {
   #timer: ReturnType<typeof setInterval> | undefined;
   #flushing: Promise<void> = Promise.resolve();
   #sweptDay = '';
+  /** Bumped whenever `#pending` is handed to the store, so `#last` never counts into a written batch. */
+  #generation = 0;
+  /** The count the last call went to: a page's views come from one origin, one after another. */
+  #last: { tour: string; origin: string; day: string; generation: number; count: EmbedOriginCount } | undefined;
 
   constructor(store: EmbedOriginStore, clock: () => number, warn: (message: string, error: unknown) => void) {
     this.#store = store;
@@ -43,8 +47,20 @@ export class EmbedOriginCounter {
 
   /** A browser on `origin` fetched the gate config of `tour` (`allowed`) or was refused. */
   note(tour: string, origin: string, allowed: boolean): void {
-    if (!ORIGIN.test(origin)) return;
     const day = dayOf(this.#clock());
+    const last = this.#last;
+    if (
+      last !== undefined &&
+      last.origin === origin &&
+      last.tour === tour &&
+      last.day === day &&
+      last.generation === this.#generation
+    ) {
+      if (allowed) last.count.allowed++;
+      else last.count.refused++;
+      return;
+    }
+    if (!ORIGIN.test(origin)) return;
     if (day !== this.#seenDay) {
       this.#seen.clear();
       this.#seenDay = day;
@@ -68,6 +84,7 @@ export class EmbedOriginCounter {
     }
     if (allowed) count.allowed++;
     else count.refused++;
+    this.#last = { tour, origin, day, generation: this.#generation, count };
   }
 
   /** Writes what is counted; a failed write keeps the counts for the next try. */
@@ -79,6 +96,7 @@ export class EmbedOriginCounter {
   async #write(): Promise<void> {
     const batch = [...this.#pending.values()];
     this.#pending = new Map();
+    this.#generation++;
     try {
       await this.#store.add(batch);
     } catch (error) {

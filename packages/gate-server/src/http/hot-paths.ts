@@ -11,7 +11,7 @@
  * The hot lane records its requests in the metrics as the general way does. It builds no Hono
  * context, no WHATWG `Headers` and (through @hono/node-server) no `Request` body or signal.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AccessResponse } from '@tour-gate/shared';
 import type { Hono } from 'hono';
 import type { Tour } from '../config/tours.ts';
@@ -60,7 +60,11 @@ const corsKey = (cors: Readonly<Record<string, string>>) => cors['access-control
  * tour is loaded or changed, so a changed tour answers with a new ETag at once.
  * `If-None-Match` that matches → 304 with ETag, Cache-Control and Vary, and no body.
  */
-export function gateAnswer(tour: Tour, cors: Readonly<Record<string, string>>, ifNoneMatch: string | undefined) {
+export function gateAnswer(
+  tour: Tour,
+  cors: Readonly<Record<string, string>>,
+  ifNoneMatch: string | undefined,
+): HotAnswer {
   const headers = cachedHeaders(tour, corsKey(cors), () => ({
     ...API_HEADERS,
     ...cors,
@@ -72,16 +76,16 @@ export function gateAnswer(tour: Tour, cors: Readonly<Record<string, string>>, i
     'content-length': String(Buffer.byteLength(tour.gateJson)),
   }));
   if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, tour.gateEtag)) {
-    return completeResponse(null, 304, headers);
+    return { status: 304, headers, body: null };
   }
-  return completeResponse(tour.gateJson, 200, headers);
+  return { status: 200, headers, body: tour.gateJson };
 }
 
 /** The JSON of an access check's answer (checkAccess hands out the same object while it holds). */
 const accessJson = new WeakMap<AccessResponse, string>();
 
 /** A holding access check's answer: never stored by a cache. */
-export function accessAnswer(answer: AccessResponse, cors: Readonly<Record<string, string>>): Response {
+export function accessAnswer(answer: AccessResponse, cors: Readonly<Record<string, string>>): HotAnswer {
   let json = accessJson.get(answer);
   if (json === undefined) {
     json = JSON.stringify(answer);
@@ -95,7 +99,7 @@ export function accessAnswer(answer: AccessResponse, cors: Readonly<Record<strin
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(body)),
   }));
-  return completeResponse(json, 200, headers);
+  return { status: 200, headers, body: json };
 }
 
 const GATE_ROUTE = '/v1/tours/:tour/gate';
@@ -112,59 +116,122 @@ function headerOf(req: Request, env: unknown, name: Lowercase<string>): string |
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
+/** A hot lane's answer, whole: what `writeHead` and `end` get, and the route for the metrics. */
+export interface HotAnswer {
+  status: number;
+  headers: Readonly<Record<string, string>>;
+  body: string | null;
+}
+
 /**
- * The hot lane, in front of the router: `GET /v1/tours/<id>/gate` and `…/access` for a known
+ * The hot lane's decision for a GET of `path` (path and query, as Node's `incoming.url`):
+ * the answer when it goes right, a promise of it when the access check has to read the
+ * database, undefined (also from the promise) for everything the general way answers.
+ * `header` reads a request header by its lower-case name.
+ */
+function hotAnswer(
+  deps: GateDeps,
+  path: string,
+  header: (name: Lowercase<string>) => string | undefined,
+): HotAnswer | Promise<HotAnswer | undefined> | undefined {
+  if (!path.startsWith(PREFIX)) return undefined;
+  const slash = path.indexOf('/', PREFIX.length);
+  if (slash <= PREFIX.length) return undefined;
+  const query = path.indexOf('?', slash);
+  const what = path.slice(slash + 1, query === -1 ? undefined : query);
+  if (what !== 'gate' && what !== 'access') return undefined;
+  const id = path.slice(PREFIX.length, slash);
+  const tour = id.includes('%') ? undefined : deps.tours.find(id);
+  if (!tour) return undefined;
+  const origin = header('origin');
+  const cors = allowedCors(tour, origin);
+  if (!cors) return undefined;
+  const started = performance.now();
+  if (what === 'gate') {
+    // Counted for the embed page, as the general way counts it (embed-check.ts: an allowed origin).
+    if (origin !== undefined) deps.embedOrigins.note(tour.config.id, origin, true);
+    const answer = gateAnswer(tour, cors, header('if-none-match'));
+    deps.metrics.record('GET', GATE_ROUTE, answer.status, (performance.now() - started) / 1000);
+    return answer;
+  }
+  const bearer = bearerOf(header('authorization'));
+  let held: AccessResponse | undefined;
+  try {
+    held = checkAccessNow(deps, tour.config.id, bearer);
+  } catch {
+    return undefined;
+  }
+  if (held) {
+    const answer = accessAnswer(held, cors);
+    deps.metrics.record('GET', ACCESS_ROUTE, answer.status, (performance.now() - started) / 1000);
+    return answer;
+  }
+  return checkAccess(deps, tour.config.id, bearer).then(
+    (checked) => {
+      const answer = accessAnswer(checked, cors);
+      deps.metrics.record('GET', ACCESS_ROUTE, answer.status, (performance.now() - started) / 1000);
+      return answer;
+    },
+    // The general way answers the refusal (checkAccess remembers it: no second database read).
+    () => undefined,
+  );
+}
+
+/** A hot answer as a `Response` whose headers are final (the router's routes answer with it too). */
+export const toResponse = (answer: HotAnswer): Response => completeResponse(answer.body, answer.status, answer.headers);
+
+/**
+ * The hot lane in front of the router, for `app.fetch` (`app.request()` in tests and any
+ * runtime other than Node's own server): `GET /v1/tours/<id>/gate` and `…/access` for a known
  * tour, without an `Origin` or with one the tour allows, are answered here (the access check
  * when its token holds); everything else, and anything unusual about these (a `%` in the id,
- * another method), goes to `general`, the Hono app. `createApp` puts it in front of `app.fetch`,
- * so `app.request()` in tests goes through it too.
+ * another method), goes to `general`, the Hono app. `createApp` puts it in front of `app.fetch`.
  */
 export function hotLane(deps: GateDeps, general: Fetch): Fetch {
   return (req, env, executionCtx) => {
     if (req.method !== 'GET') return general(req, env, executionCtx);
     const url = req.url;
     const pathStart = url.indexOf('/', url.indexOf('//') + 2);
-    if (pathStart === -1 || !url.startsWith(PREFIX, pathStart)) return general(req, env, executionCtx);
-    const idStart = pathStart + PREFIX.length;
-    const slash = url.indexOf('/', idStart);
-    if (slash <= idStart) return general(req, env, executionCtx);
-    const query = url.indexOf('?', slash);
-    const what = url.slice(slash + 1, query === -1 ? undefined : query);
-    if (what !== 'gate' && what !== 'access') return general(req, env, executionCtx);
-    const id = url.slice(idStart, slash);
-    const tour = id.includes('%') ? undefined : deps.tours.find(id);
-    if (!tour) return general(req, env, executionCtx);
-    const origin = headerOf(req, env, 'origin');
-    const cors = allowedCors(tour, origin);
-    if (!cors) return general(req, env, executionCtx);
-    const started = performance.now();
-    if (what === 'gate') {
-      // Counted for the embed page, as the general way counts it (embed-check.ts: an allowed origin).
-      if (origin !== undefined) deps.embedOrigins.note(tour.config.id, origin, true);
-      const res = gateAnswer(tour, cors, headerOf(req, env, 'if-none-match'));
-      deps.metrics.record('GET', GATE_ROUTE, res.status, (performance.now() - started) / 1000);
-      return res;
+    if (pathStart === -1) return general(req, env, executionCtx);
+    const answer = hotAnswer(deps, url.slice(pathStart), (name) => headerOf(req, env, name));
+    if (answer === undefined) return general(req, env, executionCtx);
+    if (!(answer instanceof Promise)) return toResponse(answer);
+    return answer.then((a) => (a ? toResponse(a) : general(req, env, executionCtx)));
+  };
+}
+
+/**
+ * The same lane one step earlier, for Node's HTTP server (`server.ts`): it answers on Node's
+ * `ServerResponse` itself, before @hono/node-server builds a request object, a `Response` and
+ * its listeners, which on these small answers cost as much as the answer itself (issue 13).
+ * Returns false, having touched nothing, for what it doesn't answer; then, or when the access
+ * check's database read ends in a refusal, `general` (the adapter's listener) takes the request.
+ */
+export function nodeHotLane(
+  deps: GateDeps,
+  general: (incoming: IncomingMessage, outgoing: ServerResponse) => unknown,
+): (incoming: IncomingMessage, outgoing: ServerResponse) => boolean {
+  const write = (outgoing: ServerResponse, answer: HotAnswer) => {
+    outgoing.writeHead(answer.status, answer.headers);
+    if (answer.body === null) outgoing.end();
+    else outgoing.end(answer.body);
+  };
+  return (incoming, outgoing) => {
+    if (incoming.method !== 'GET' || incoming.url === undefined) return false;
+    const headers = incoming.headers;
+    const answer = hotAnswer(deps, incoming.url, (name) => {
+      const value = headers[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    });
+    if (answer === undefined) return false;
+    if (!(answer instanceof Promise)) {
+      write(outgoing, answer);
+      return true;
     }
-    const bearer = bearerOf(headerOf(req, env, 'authorization'));
-    let held: AccessResponse | undefined;
-    try {
-      held = checkAccessNow(deps, tour.config.id, bearer);
-    } catch {
-      return general(req, env, executionCtx);
-    }
-    if (held) {
-      const res = accessAnswer(held, cors);
-      deps.metrics.record('GET', ACCESS_ROUTE, res.status, (performance.now() - started) / 1000);
-      return res;
-    }
-    return checkAccess(deps, tour.config.id, bearer).then(
-      (answer) => {
-        const res = accessAnswer(answer, cors);
-        deps.metrics.record('GET', ACCESS_ROUTE, res.status, (performance.now() - started) / 1000);
-        return res;
-      },
-      // The general way answers the refusal (checkAccess remembers it: no second database read).
-      () => general(req, env, executionCtx),
+    answer.then(
+      (a) => (a ? write(outgoing, a) : general(incoming, outgoing)),
+      () => general(incoming, outgoing),
     );
+    return true;
   };
 }

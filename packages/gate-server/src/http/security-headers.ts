@@ -42,6 +42,16 @@ const API_OPTIONS = {
   contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
   // Tour assets are images on the broker's page; their route allows that with `cross-origin`.
   crossOriginResourcePolicy: false,
+  // What only a document's browsing context (or a long-gone browser) reads has no effect on JSON
+  // that may not render (CSP `default-src 'none'`, nosniff, X-Frame-Options): off here, as the
+  // OWASP REST cheat sheet lists. Every page view's gate config carries these headers, so each
+  // costs (issue 13). Pages keep them all.
+  crossOriginOpenerPolicy: false,
+  originAgentCluster: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xXssProtection: false,
 } satisfies SecureHeadersOptions;
 
 /**

@@ -76,11 +76,20 @@ export class GateMetrics {
     });
   }
 
+  /** The labelled counter and histogram of each method, route and status seen (prom-client hashes labels on every call otherwise). */
+  readonly #perRequestKind = new Map<string, { count: { inc(): void }; time: { observe(seconds: number): void } }>();
+
   /** One answered request: counted and timed by method, route pattern and status (429s by route too). */
   record(method: string, route: string, status: number, seconds: number): void {
-    const labels = { method, route, status: String(status) };
-    this.requests.inc(labels);
-    this.latency.observe(labels, seconds);
+    const key = `${method} ${status} ${route}`;
+    let kind = this.#perRequestKind.get(key);
+    if (!kind) {
+      const labels = { method, route, status: String(status) };
+      kind = { count: this.requests.labels(labels), time: this.latency.labels(labels) };
+      this.#perRequestKind.set(key, kind);
+    }
+    kind.count.inc();
+    kind.time.observe(seconds);
     if (status === 429) this.rateLimited.inc({ route });
   }
 

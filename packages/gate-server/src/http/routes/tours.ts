@@ -19,7 +19,7 @@ import { clientIp } from '../client.ts';
 import type { GateEnv } from '../context.ts';
 import { corsHeaders } from '../cors.ts';
 import { requestHeader } from '../fast.ts';
-import { accessAnswer, gateAnswer } from '../hot-paths.ts';
+import { accessAnswer, gateAnswer, toResponse } from '../hot-paths.ts';
 import { serveAsset } from './assets.ts';
 
 /** The least time a new-link answer takes. */
@@ -29,7 +29,7 @@ export const tourRoutes = new Hono<GateEnv>()
   // The general way of the gate config (app.ts answers it first on its hot lane: hot-paths.ts).
   .get('/:tour/gate', (c) => {
     const tour = c.get('deps').tours.get(c.req.param('tour'));
-    return gateAnswer(tour, corsHeaders(c), requestHeader(c, 'if-none-match'));
+    return toResponse(gateAnswer(tour, corsHeaders(c), requestHeader(c, 'if-none-match')));
   })
   .post('/:tour/registrations', async (c) => {
     const deps = c.get('deps');
@@ -72,7 +72,7 @@ export const tourRoutes = new Hono<GateEnv>()
     const deps = c.get('deps');
     const tour = deps.tours.get(c.req.param('tour'));
     const answer = await checkAccess(deps, tour.config.id, bearerOf(requestHeader(c, 'authorization')));
-    return accessAnswer(answer, corsHeaders(c));
+    return toResponse(accessAnswer(answer, corsHeaders(c)));
   })
   // Protected panorama files, served like a static file server (routes/assets.ts).
   .get('/:tour/assets/*', serveAsset)
