@@ -115,8 +115,16 @@ const namedCache = new Map<string, { code: string; name: string }[]>();
 /** A country's name in `locale` ("Deutschland", "Germany"); the code itself if unknown. */
 export function countryName(code: string, locale: string): string {
   try {
-    return new Intl.DisplayNames([locale], { type: 'region' }).of(code) ?? code;
+    let names = regionNames.get(locale);
+    if (!names) {
+      names = new Intl.DisplayNames([locale], { type: 'region' });
+      regionNames.set(locale, names);
+    }
+    return names.of(code) ?? code;
   } catch {
     return code;
   }
 }
+
+/** One `Intl.DisplayNames` per language (an export names a country on every row). */
+const regionNames = new Map<string, Intl.DisplayNames>();

@@ -13,25 +13,17 @@ import { GateError } from '@tour-gate/shared';
 import { type Context, Hono } from 'hono';
 import type { Tour } from '../config/tours.ts';
 import { changeTour, checkTour } from '../core/managed.ts';
-import type { GateEnv } from '../http/context.ts';
 import { readForm } from '../http/form.ts';
 import { styleNonce } from '../http/security-headers.ts';
 import { EMBED_ORIGIN_DAYS } from '../store/embed-origins.ts';
 import { DAY_MS, dayOf } from '../util/time.ts';
 import { localeOf, page } from './page.ts';
 import { profileEmbedStrings } from './profile-embed-strings.ts';
-import type { Session } from './session.ts';
+import { type DashEnv, ownTour } from './session.ts';
 import type { DashLocale } from './strings.ts';
 import { embedView } from './views/embed.ts';
 
-type DashEnv = { Variables: GateEnv['Variables'] & { session: Session } };
 type C = Context<DashEnv>;
-
-function ownTour(c: C): Tour {
-  const tour = c.get('deps').tours.find(c.req.param('tour') ?? '');
-  if (!tour || tour.broker.id !== c.get('session').broker.id) throw new GateError('NOT_FOUND');
-  return tour;
-}
 
 /** The first day of the check's period (Europe/Berlin), today the last of `EMBED_ORIGIN_DAYS`. */
 function sinceDay(now: number): string {

@@ -4,7 +4,7 @@
  * through the signed-in broker's own tours, so another broker's id is simply not found.
  */
 import { GateError } from '@tour-gate/shared';
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import { html } from 'hono/html';
@@ -33,11 +33,12 @@ import {
   csrfFor,
   csrfValid,
   currentSession,
+  type DashEnv,
   endSession,
+  ownTour,
   PRE_COOKIE,
   preSession,
   SESSION_COOKIE,
-  type Session,
   setSessionCookie,
 } from './session.ts';
 import {
@@ -54,20 +55,10 @@ import { overviewView } from './views/overview.ts';
 import { PERIODS, tourView } from './views/tour.ts';
 import { webhookRoutes } from './webhook-routes.ts';
 
-type DashEnv = { Variables: GateEnv['Variables'] & { session: Session } };
-type C = Context<DashEnv>;
-
 const form = readForm;
 
 function checkCsrf<E extends GateEnv>(c: GateContext<E>, cookie: string, f: Record<string, string>): void {
   if (!csrfValid(c.get('deps').env.secret, getCookie(c, cookie), f.csrf)) throw new GateError('NONCE_INVALID');
-}
-
-/** The signed-in broker's tour, or NOT_FOUND — the same for another broker's tour as for none. */
-function ownTour(c: C): Tour {
-  const tour = c.get('deps').tours.find(c.req.param('tour') ?? '');
-  if (!tour || tour.broker.id !== c.get('session').broker.id) throw new GateError('NOT_FOUND');
-  return tour;
 }
 
 const login = new Hono<GateEnv>()

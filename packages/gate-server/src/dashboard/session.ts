@@ -8,8 +8,11 @@
  * log a broker into someone else's account either.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { GateError } from '@tour-gate/shared';
 import type { BrokerConfig } from '@tour-gate/shared/config';
+import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Tour } from '../config/tours.ts';
 import { endSession as endBrokerSession, sessionBroker } from '../core/broker-access.ts';
 import type { GateContext, GateEnv } from '../http/context.ts';
 import { deriveKey } from '../security/access-token.ts';
@@ -51,6 +54,16 @@ export function preSession<E extends GateEnv>(c: GateContext<E>): string {
 export function setSessionCookie<E extends GateEnv>(c: GateContext<E>, session: { token: string; maxAgeMs: number }) {
   setCookie(c, SESSION_COOKIE, session.token, cookieOptions(c, session.maxAgeMs / 1000));
   deleteCookie(c, PRE_COOKIE, { path: '/dashboard' });
+}
+
+/** A dashboard route's environment: the app's, with the signed-in broker's session. */
+export type DashEnv = { Variables: GateEnv['Variables'] & { session: Session } };
+
+/** The signed-in broker's tour named by the `:tour` parameter, or NOT_FOUND — the same for another broker's tour as for none. */
+export function ownTour(c: Context<DashEnv>): Tour {
+  const tour = c.get('deps').tours.find(c.req.param('tour') ?? '');
+  if (!tour || tour.broker.id !== c.get('session').broker.id) throw new GateError('NOT_FOUND');
+  return tour;
 }
 
 export interface Session {

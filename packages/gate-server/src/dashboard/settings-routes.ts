@@ -18,13 +18,13 @@ import { bodyLimit } from 'hono/body-limit';
 import { html } from 'hono/html';
 import type { Tour } from '../config/tours.ts';
 import { checkTour, isIdTaken, saveBrokerTour, settingsVersion, storedTour } from '../core/managed.ts';
-import type { GateContext, GateEnv } from '../http/context.ts';
+import type { GateContext } from '../http/context.ts';
 import { readForm } from '../http/form.ts';
 import { styleNonce } from '../http/security-headers.ts';
 import type { Html } from '../util/html.ts';
 import { localeOf, page } from './page.ts';
 import { profileEmbedStrings } from './profile-embed-strings.ts';
-import { currentSession, type Session } from './session.ts';
+import { currentSession, type DashEnv, ownTour } from './session.ts';
 import { settingsStrings } from './settings-strings.ts';
 import type { DashLocale } from './strings.ts';
 import { auditSection } from './views/audit.ts';
@@ -37,15 +37,7 @@ import {
   readSettingsForm,
 } from './views/settings-registry.ts';
 
-type DashEnv = { Variables: GateEnv['Variables'] & { session: Session } };
 type C = Context<DashEnv>;
-
-/** The signed-in broker's tour, or NOT_FOUND — the same for another broker's tour as for none. */
-function ownTour(c: C): Tour {
-  const tour = c.get('deps').tours.find(c.req.param('tour') ?? '');
-  if (!tour || tour.broker.id !== c.get('session').broker.id) throw new GateError('NOT_FOUND');
-  return tour;
-}
 
 /** A new tour's settings before the broker wrote any: the schema's defaults. */
 function blankTour(c: C): TourConfig {

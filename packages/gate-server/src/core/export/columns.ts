@@ -11,6 +11,7 @@
  * Fixed before the first row, so a streamed file has one header for every page.
  */
 import {
+  countryName,
   FIELD_LABELS,
   MARKETING_CONSENT_LABELS,
   type MarketingConsent,
@@ -157,11 +158,6 @@ function berlinWallClock(ms: number | null): Date | null {
   return new Date(Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!));
 }
 
-const regionNames: Record<Locale, Intl.DisplayNames> = {
-  de: new Intl.DisplayNames(['de'], { type: 'region' }),
-  en: new Intl.DisplayNames(['en'], { type: 'region' }),
-};
-
 /** A mask value as people read it: salutation and country by name, options by label, Ja/Nein. */
 function displayValue(tour: TourConfig | undefined, key: string, value: unknown, l: Locale): string | null {
   if (value === null || value === undefined || value === '') return null;
@@ -171,13 +167,7 @@ function displayValue(tour: TourConfig | undefined, key: string, value: unknown,
     const labels = SALUTATION_LABELS[l] as Record<string, string>;
     return Object.hasOwn(labels, v) ? (labels[v] as string) : v;
   }
-  if (key === 'country' && /^[A-Z]{2}$/.test(v)) {
-    try {
-      return regionNames[l].of(v) ?? v;
-    } catch {
-      return v;
-    }
-  }
+  if (key === 'country' && /^[A-Z]{2}$/.test(v)) return countryName(v, l);
   const custom = tour?.customFields.find((f) => f.key === key);
   if (custom?.type === 'checkbox') return v === 'true' || v === 'on' || v === '1' ? WORDS[l].yes : WORDS[l].no;
   const option = custom?.options?.find((o) => o.value === v);
