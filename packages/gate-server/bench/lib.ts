@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
+import { Pool } from 'undici';
 
 /** One line of the table. Figures a part did not measure stay undefined and print as `–`. */
 export interface Row {
@@ -225,6 +226,71 @@ export async function cannon(target: CannonTarget, seconds: number, connections:
   };
 }
 
+/**
+ * `rate` requests a second, sent at evenly spaced moments over `connections` kept-alive
+ * connections whatever the answers do (an open loop: a slow answer doesn't hold back the next
+ * request), for `seconds`. Each latency counts from the moment its request was due, so time a
+ * request spent waiting for a free connection counts too. autocannon's `overallRate` instead
+ * sends each connection's share at the start of every second: 25/s on 25 connections is a burst
+ * of 25 at once, and its p99 is how long the last of a burst waits.
+ */
+export async function paced(
+  target: CannonTarget & { rate: number },
+  seconds: number,
+  connections: number,
+): Promise<CannonResult> {
+  const url = new URL(target.url);
+  const pool = new Pool(url.origin, { connections, pipelining: 1 });
+  const total = Math.max(1, Math.round(seconds * target.rate));
+  const interval = 1000 / target.rate;
+  const latencies: number[] = [];
+  let errors = 0;
+  let unexpected = 0;
+  const cpuBefore = target.pid === undefined ? undefined : cpuTimeMs(target.pid);
+  const start = performance.now();
+  const answers: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + i * interval;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const body = typeof target.body === 'function' ? target.body() : target.body;
+    answers.push(
+      pool
+        .request({
+          path: url.pathname + url.search,
+          method: target.method ?? 'GET',
+          headers: target.headers,
+          ...(body === undefined ? {} : { body }),
+        })
+        .then(async (res) => {
+          await res.body.dump();
+          latencies.push(performance.now() - due);
+          const ok =
+            target.expect === undefined
+              ? res.statusCode >= 200 && res.statusCode < 300
+              : res.statusCode === target.expect;
+          if (!ok) unexpected++;
+        })
+        .catch(() => {
+          errors++;
+        }),
+    );
+  }
+  await Promise.all(answers);
+  const elapsed = (performance.now() - start) / 1000;
+  const cpuAfter = target.pid === undefined ? undefined : cpuTimeMs(target.pid);
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  return {
+    rate: total / elapsed,
+    p99: latencies[Math.min(latencies.length - 1, Math.ceil(0.99 * latencies.length) - 1)] ?? Number.NaN,
+    errors,
+    unexpected,
+    requests: total,
+    ...(cpuBefore !== undefined && cpuAfter !== undefined ? { cpuMs: cpuAfter - cpuBefore } : {}),
+  };
+}
+
 export interface Alternated {
   gate: CannonResult;
   bare: CannonResult;
@@ -235,19 +301,41 @@ export interface Alternated {
  * Rounds against tour-gate and the baseline in turn (gate, bare, gate, bare, …), after a short
  * warm-up of each; rates are the median round, p99 the worst round, errors summed.
  */
-export async function alternate(ctx: BenchContext, gate: CannonTarget, bare: CannonTarget): Promise<Alternated> {
-  const warm = ctx.quick ? 1 : 2;
-  await cannon(gate, warm, ctx.connections);
-  await cannon(bare, warm, ctx.connections);
-  const g: CannonResult[] = [];
-  const b: CannonResult[] = [];
-  for (let i = 0; i < ctx.rounds; i++) {
-    g.push(await cannon(gate, ctx.duration, ctx.connections));
-    b.push(await cannon(bare, ctx.duration, ctx.connections));
-  }
+export async function alternate(
+  ctx: BenchContext,
+  gate: CannonTarget,
+  bare: CannonTarget,
+  run: (target: CannonTarget, seconds: number, connections: number) => Promise<CannonResult> = cannon,
+): Promise<Alternated> {
+  const { gate: g, bare: b } = await rounds(
+    ctx,
+    (seconds) => run(gate, seconds, ctx.connections),
+    (seconds) => run(bare, seconds, ctx.connections),
+  );
   const gr = combine(g);
   const br = combine(b);
   return { gate: gr, bare: br, ratio: gr.rate / br.rate };
+}
+
+/**
+ * The alternation itself, for any kind of round: a warm-up of each side, then `ctx.rounds`
+ * rounds of `ctx.duration` seconds, gate and bare in turn; every round's result of each side.
+ */
+export async function rounds<T>(
+  ctx: BenchContext,
+  gate: (seconds: number) => Promise<T>,
+  bare: (seconds: number) => Promise<T>,
+): Promise<{ gate: T[]; bare: T[] }> {
+  const warm = ctx.quick ? 1 : 2;
+  await gate(warm);
+  await bare(warm);
+  const g: T[] = [];
+  const b: T[] = [];
+  for (let i = 0; i < ctx.rounds; i++) {
+    g.push(await gate(ctx.duration));
+    b.push(await bare(ctx.duration));
+  }
+  return { gate: g, bare: b };
 }
 
 function combine(results: CannonResult[]): CannonResult {

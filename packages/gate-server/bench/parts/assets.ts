@@ -31,6 +31,7 @@ import {
   cpuTimeMs,
   type Proc,
   type Row,
+  rounds,
   startProcess,
   writeBenchConfig,
 } from '../lib.ts';
@@ -151,15 +152,11 @@ async function sideBySide(
   connections: number,
   run: typeof round = round,
 ) {
-  const warm = ctx.quick ? 1 : 2;
-  await run(gate.base, gate.paths, warm, connections);
-  await run(bare.base, bare.paths, warm, connections);
-  const g: Round[] = [];
-  const b: Round[] = [];
-  for (let i = 0; i < ctx.rounds; i++) {
-    g.push(await run(gate.base, gate.paths, ctx.duration, connections, gate.pid));
-    b.push(await run(bare.base, bare.paths, ctx.duration, connections, bare.pid));
-  }
+  const { gate: g, bare: b } = await rounds(
+    ctx,
+    (seconds) => run(gate.base, gate.paths, seconds, connections, gate.pid),
+    (seconds) => run(bare.base, bare.paths, seconds, connections, bare.pid),
+  );
   const sum = (rs: Round[], f: (r: Round) => number) => rs.reduce((s, r) => s + f(r), 0);
   const cpu = (rs: Round[]) =>
     rs.every((r) => r.cpuMs !== undefined) ? (sum(rs, (r) => r.cpuMs!) * 1000) / sum(rs, (r) => r.requests) : undefined;
