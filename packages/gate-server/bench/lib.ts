@@ -97,9 +97,16 @@ export async function startProcess(
   env: Record<string, string>,
   {
     readyPath = '/healthz',
+    readyOutput,
     port: wanted,
     nodeArgs = [],
-  }: { readyPath?: string; port?: number; nodeArgs?: string[] } = {},
+  }: {
+    readyPath?: string;
+    /** Ready once the process printed this (for one without HTTP), instead of `readyPath` answering. */
+    readyOutput?: string;
+    port?: number;
+    nodeArgs?: string[];
+  } = {},
 ): Promise<Proc> {
   const port = wanted ?? (await freePort());
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], {
@@ -117,13 +124,16 @@ export async function startProcess(
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited ${child.exitCode}:\n${out}`);
-    try {
-      const res = await fetch(url + readyPath);
-      await res.arrayBuffer();
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
+    if (readyOutput !== undefined) {
+      if (out.includes(readyOutput)) break;
+    } else
+      try {
+        const res = await fetch(url + readyPath);
+        await res.arrayBuffer();
+        if (res.ok) break;
+      } catch {
+        // not listening yet
+      }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`${args.join(' ')} not ready after 60 s:\n${out}`);

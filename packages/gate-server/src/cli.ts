@@ -9,13 +9,16 @@ import { GateError } from '@tour-gate/shared';
 import { exportCommand, forgetCommand, purgeCommand, statsCommand, toursCommand } from './cli/commands.ts';
 import { ConfigFileError, loadConfigFile } from './config/config-file.ts';
 import { ENV_VARIABLES, EnvError, readEnv } from './config/env.ts';
-import { openStore } from './core/compose.ts';
+import { composeCore, openStore } from './core/compose.ts';
 import { createGateServer } from './server.ts';
 
 const USAGE = `Usage: tour-gate <command>
 
 Commands:
-  serve           start the server (settings from the environment, tours from GATE_CONFIG)
+  serve           start the server (settings from the environment, tours from GATE_CONFIG);
+                  with GATE_WORKER=0 it answers HTTP only
+  worker          send the mail outbox, webhooks and digests, without HTTP (next to servers
+                  started with GATE_WORKER=0, on the same database)
   migrate         bring the database schema up to date
   check-config    validate the config file and print its tours
   demo            start on embedded defaults with the sample config and the dev mailbox
@@ -92,6 +95,8 @@ async function main(argv: string[]): Promise<number> {
       return forgetCommand(readEnv(), positionals[1], values);
     case 'serve':
       return serveCommand();
+    case 'worker':
+      return workerCommand();
     case 'demo': {
       // The demo serves the repository's example tours: it exists only in a clone of the repository.
       const sample = fileURLToPath(new URL('../../../examples/tour-gate.config.json', import.meta.url));
@@ -162,6 +167,36 @@ async function serveCommand(demo = false): Promise<number> {
       server.deps.log.warn('shutdown: closing failed', { error: String(err) });
     }
     server.deps.log.info('shut down', { ms: Date.now() - started });
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  return new Promise(() => {});
+}
+
+/** `tour-gate worker`: the core's background work (outbox, webhooks, digests), no HTTP server. */
+async function workerCommand(): Promise<number> {
+  const core = await composeCore();
+  core.start({ worker: true });
+  const { deps } = core;
+  deps.log.info('worker started', {
+    database: deps.store.description,
+    mail: deps.transport.kind === 'smtp' ? 'SMTP' : 'no SMTP server (GATE_SMTP_URL): mails stay in the outbox',
+  });
+  // SIGTERM: stop claiming, let the mails under way finish (or release them), and be gone within 10 s.
+  const stop = async (signal: string) => {
+    const started = Date.now();
+    deps.log.info('worker stopping', { signal });
+    setTimeout(() => {
+      deps.log.warn('worker stop took too long, exiting', { ms: Date.now() - started });
+      process.exit(0);
+    }, 9_000).unref();
+    try {
+      await core.close();
+    } catch (err) {
+      deps.log.warn('worker stop: closing failed', { error: String(err) });
+    }
+    deps.log.info('worker stopped', { ms: Date.now() - started });
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

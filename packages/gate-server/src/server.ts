@@ -21,7 +21,7 @@ export interface GateServerOptions extends ComposeOptions {
   trustProxy?: boolean;
   /** Overrides `GATE_WIDGET_DIST`. */
   widgetDist?: string;
-  /** Start the outbox worker (default true). */
+  /** Start the outbox worker (default: `GATE_WORKER`, which is on unless `0`). */
   startWorker?: boolean;
 }
 
@@ -55,7 +55,7 @@ export async function createGateServer(options: GateServerOptions = {}): Promise
   const core = await composeCore({ ...compose, env });
   const { deps } = core;
   const app = createApp(deps);
-  core.start({ worker: startWorker !== false });
+  core.start({ worker: startWorker ?? env.worker });
 
   let server: Server | undefined;
   let metricsServer: Server | undefined;

@@ -99,12 +99,14 @@ async function registrationPath(ctx: BenchContext, dir: string): Promise<Row[]> 
   const sink = new SmtpSink();
   await sink.start();
   const config = writeBenchConfig(dir, { limits: LIFTED_LIMITS });
-  let gate: Proc | undefined;
-  let bare: Proc | undefined;
+  const procs: Proc[] = [];
+  const start = async (args: string[], env: Record<string, string>, ready?: string) => {
+    const p = await startProcess(args, env, ready ? { readyOutput: ready } : {});
+    procs.push(p);
+    return p;
+  };
   try {
-    const databaseUrl = join(dir, 'registrations.sqlite');
-    gate = await startProcess(['bench/serve-unpadded.ts'], benchEnv({ databaseUrl, config, smtpUrl: sink.url }));
-    bare = await startProcess(['bench/bare.ts'], {});
+    const bare = await start(['bench/bare.ts'], {});
     let n = 0;
     const body = () => JSON.stringify(registration(`r${process.pid}-${n++}@example.org`));
     const headers = { origin: BENCH_ORIGIN, 'content-type': 'application/json' };
@@ -121,47 +123,65 @@ async function registrationPath(ctx: BenchContext, dir: string): Promise<Row[]> 
     const about =
       'durable (SQLite WAL, each acknowledged write fsynced), rate limits lifted in the config file, ' +
       'REGISTRATION_MIN_MS padding 0 (in production every registration answer takes at least 250 ms on purpose)';
-    // Warm-up at full speed first: the first registrations compile the mail templates, the
-    // queries and the JIT's code, which would otherwise be the paced rounds' slowest answers.
-    ctx.log('SQLite: warming up the registration path');
-    await cannon(target(gate), ctx.quick ? 2 : 5, ctx.connections);
-    await cannon(target(bare), ctx.quick ? 2 : 5, ctx.connections);
-    const rows: Row[] = [];
-    for (const rate of REGISTRATION_RATES) {
-      ctx.log(`SQLite: POST registration at ${rate}/s, evenly paced (limits lifted, no padding)`);
-      const even = await alternate(ctx, target(gate, rate), target(bare, rate), (t, seconds, connections) =>
-        paced(t as CannonTarget & { rate: number }, seconds, connections),
-      );
+
+    /** The rows of one setup: evenly paced rates (the goal), bursts, saturated. */
+    const measure = async (gate: Proc, setup: string, bursts: boolean): Promise<Row[]> => {
+      // Warm-up at full speed first: the first registrations compile the mail templates, the
+      // queries and the JIT's code, which would otherwise be the paced rounds' slowest answers.
+      ctx.log(`SQLite (${setup}): warming up the registration path`);
+      await cannon(target(gate), ctx.quick ? 2 : 5, ctx.connections);
+      await cannon(target(bare), ctx.quick ? 2 : 5, ctx.connections);
+      const rows: Row[] = [];
+      for (const rate of REGISTRATION_RATES) {
+        ctx.log(`SQLite (${setup}): POST registration at ${rate}/s, evenly paced (limits lifted, no padding)`);
+        const even = await alternate(ctx, target(gate, rate), target(bare, rate), (t, seconds, connections) =>
+          paced(t as CannonTarget & { rate: number }, seconds, connections),
+        );
+        rows.push({
+          ...ratioRow(`POST …/registrations, ${rate}/s evenly paced, ${setup}`, 'SQLite', even),
+          ratio: undefined,
+          goal: 'p99 ≤ 25 ms',
+          met: even.gate.p99 <= 25 && even.gate.errors + even.gate.unexpected === 0,
+          note: `${about}; one request every ${1000 / rate} ms over ${ctx.connections} connections, latency from when each was due`,
+        });
+      }
+      if (bursts) {
+        // autocannon's pacing: each connection's share at the start of every second, so 25/s is
+        // a burst of 25 at once; its p99 is how long the last of a burst waits.
+        ctx.log(`SQLite (${setup}): POST registration, a burst of 25 at once every second`);
+        const burst = await alternate(ctx, target(gate, 25), target(bare, 25));
+        rows.push({
+          ...ratioRow(`POST …/registrations, bursts of 25 every second, ${setup}`, 'SQLite', burst),
+          ratio: undefined,
+          note: `${about}; autocannon overallRate 25 (25 connections, each one request at the start of every second)`,
+        });
+      }
+      ctx.log(`SQLite (${setup}): POST registration as fast as it goes`);
+      const mailsBefore = sink.count;
+      const flat = await alternate(ctx, target(gate), target(bare));
       rows.push({
-        ...ratioRow(`POST …/registrations, ${rate}/s evenly paced`, 'SQLite', even),
-        ratio: undefined,
-        goal: 'p99 ≤ 25 ms',
-        met: even.gate.p99 <= 25 && even.gate.errors + even.gate.unexpected === 0,
-        note: `${about}; one request every ${1000 / rate} ms over ${ctx.connections} connections, latency from when each was due`,
-      });
-    }
-    // autocannon's pacing: each connection's share at the start of every second, so 25/s is a
-    // burst of 25 at once; its p99 is how long the last of a burst waits.
-    ctx.log('SQLite: POST registration, a burst of 25 at once every second');
-    const bursts = await alternate(ctx, target(gate, 25), target(bare, 25));
-    rows.push({
-      ...ratioRow('POST …/registrations, bursts of 25 every second', 'SQLite', bursts),
-      ratio: undefined,
-      note: `${about}; autocannon overallRate 25 (25 connections, each one request at the start of every second)`,
-    });
-    ctx.log('SQLite: POST registration as fast as it goes');
-    const mailsBefore = sink.count;
-    const flat = await alternate(ctx, target(gate), target(bare));
-    return [
-      ...rows,
-      {
-        ...ratioRow('POST …/registrations, saturated', 'SQLite', flat),
+        ...ratioRow(`POST …/registrations, saturated, ${setup}`, 'SQLite', flat),
         note: `${about}; ${sink.count - mailsBefore} mails delivered to a local SMTP server meanwhile`,
-      },
-    ];
+      });
+      return rows;
+    };
+
+    // One process that also sends the mails (the default), then the same with the mails left to
+    // a `tour-gate worker` process on the same database (`GATE_WORKER=0`): CPU is the server's.
+    const one = benchEnv({ databaseUrl: join(dir, 'registrations.sqlite'), config, smtpUrl: sink.url });
+    const rows = await measure(await start(['bench/serve-unpadded.ts'], one), 'mails sent by the server', true);
+    const split = benchEnv({
+      databaseUrl: join(dir, 'registrations-split.sqlite'),
+      config,
+      smtpUrl: sink.url,
+      extra: { GATE_WORKER: '0' },
+    });
+    const server = await start(['bench/serve-unpadded.ts'], split);
+    await start(['src/cli.ts', 'worker'], { ...split, GATE_WORKER: '1' }, 'worker started');
+    rows.push(...(await measure(server, 'mails sent by `tour-gate worker`', false)));
+    return rows;
   } finally {
-    await gate?.stop();
-    await bare?.stop();
+    for (const p of procs.reverse()) await p.stop();
     await sink.stop();
   }
 }

@@ -37,6 +37,11 @@ export interface ServerEnv {
   devMailbox: boolean;
   /** `GATE_DIGEST_HOUR`: the hour (0–23, Europe/Berlin) the brokers' daily digests go out; default 7. */
   digestHour?: number;
+  /**
+   * `GATE_WORKER=0`: `serve` answers HTTP only and leaves the mail outbox, webhooks and digests to
+   * `tour-gate worker` processes on the same database (default: `serve` runs them too).
+   */
+  worker: boolean;
 }
 
 export interface HttpLimits {
@@ -135,6 +140,7 @@ const variables = z.object({
     optional,
     z.transform((v) => v === '1'),
   ),
+  GATE_WORKER: checked((v) => v === '0' || v === '1', 'GATE_WORKER must be 1 (serve sends mail too) or 0 (it does not)'),
   GATE_DIGEST_HOUR: checked(
     (v) => /^\d{1,2}$/.test(v) && Number(v) <= 23,
     'GATE_DIGEST_HOUR must be an hour from 0 to 23 (Europe/Berlin)',
@@ -201,5 +207,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     webhooksAllowPrivate: v.GATE_WEBHOOKS_ALLOW_PRIVATE,
     devMailbox: v.GATE_DEV_MAILBOX && !production,
     digestHour: v.GATE_DIGEST_HOUR === undefined ? DEFAULT_DIGEST_HOUR : Number(v.GATE_DIGEST_HOUR),
+    worker: v.GATE_WORKER !== '0',
   };
 }

@@ -25,7 +25,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
 import {
-  CompiledQuery,
+  type CompiledQuery,
   type DatabaseConnection,
   type Driver,
   type QueryResult,
@@ -206,6 +206,15 @@ class Lease implements DatabaseConnection {
     return result.answer;
   }
 
+  /** Transaction control (begin, commit, savepoints): never a write of its own, never waits for the disk. */
+  async control(sql: string): Promise<void> {
+    if (this.released) {
+      await this.driver.mutex.lock();
+      this.released = false;
+    }
+    this.driver.prepare(sql).run();
+  }
+
   async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
     if (!SelectQueryNode.is(query.query)) throw new Error('SQLite streams only select queries');
     const statement = this.driver.prepare(query.sql);
@@ -244,14 +253,17 @@ class DurableSqliteDriver implements Driver {
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin'));
+    // Immediate: the write lock is taken (or waited for, busy_timeout) at the start. A deferred
+    // transaction that reads, then writes after another process (`tour-gate worker`, a second
+    // instance) wrote, fails at once with SQLITE_BUSY, whatever the timeout.
+    await (connection as Lease).control('begin immediate');
     (connection as Lease).inTransaction = true;
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     const lease = connection as Lease;
     lease.inTransaction = false;
-    await lease.executeQuery(CompiledQuery.raw('commit'));
+    await lease.control('commit');
     if (lease.wrote) await this.durable(lease);
   }
 
@@ -259,19 +271,19 @@ class DurableSqliteDriver implements Driver {
     const lease = connection as Lease;
     lease.inTransaction = false;
     lease.wrote = false;
-    await lease.executeQuery(CompiledQuery.raw('rollback'));
+    await lease.control('rollback');
   }
 
   async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(`savepoint "${name.replaceAll('"', '""')}"`));
+    await (connection as Lease).control(`savepoint "${name.replaceAll('"', '""')}"`);
   }
 
   async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(`rollback to "${name.replaceAll('"', '""')}"`));
+    await (connection as Lease).control(`rollback to "${name.replaceAll('"', '""')}"`);
   }
 
   async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(`release "${name.replaceAll('"', '""')}"`));
+    await (connection as Lease).control(`release "${name.replaceAll('"', '""')}"`);
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
