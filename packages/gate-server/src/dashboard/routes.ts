@@ -38,8 +38,10 @@ import {
   ownTour,
   PRE_COOKIE,
   preSession,
+  rememberWanted,
   SESSION_COOKIE,
   setSessionCookie,
+  takeWanted,
 } from './session.ts';
 import {
   isSettingsForm,
@@ -103,7 +105,8 @@ const login = new Hono<GateEnv>()
       });
     }
     setSessionCookie(c, session);
-    return c.redirect('/dashboard', 303);
+    // Back to the page that sent the broker here (the lead a mail linked to), if any.
+    return c.redirect(takeWanted(c), 303);
   });
 
 /** The last `n` calendar days (Europe/Berlin), today included. */
@@ -139,7 +142,11 @@ const app = new Hono<DashEnv>()
   .use(async (c, next) => {
     const session = await currentSession(c);
     if (!session) {
-      if (c.req.method === 'GET' || c.req.method === 'HEAD') return c.redirect('/dashboard/login', 303);
+      if (c.req.method === 'GET' || c.req.method === 'HEAD') {
+        const url = new URL(c.req.url);
+        rememberWanted(c, url.pathname + url.search);
+        return c.redirect('/dashboard/login', 303);
+      }
       throw new GateError('UNAUTHORIZED');
     }
     c.set('session', session);

@@ -20,6 +20,8 @@ import { isLinkToken } from '../security/tokens.ts';
 
 export const SESSION_COOKIE = 'tg_session';
 export const PRE_COOKIE = 'tg_pre';
+/** The dashboard page a signed-out broker asked for (a lead linked from a mail), for after the sign-in. */
+export const WANTED_COOKIE = 'tg_wanted';
 
 function secure<E extends GateEnv>(c: GateContext<E>): boolean {
   const { env } = c.get('deps');
@@ -54,6 +56,30 @@ export function preSession<E extends GateEnv>(c: GateContext<E>): string {
 export function setSessionCookie<E extends GateEnv>(c: GateContext<E>, session: { token: string; maxAgeMs: number }) {
   setCookie(c, SESSION_COOKIE, session.token, cookieOptions(c, session.maxAgeMs / 1000));
   deleteCookie(c, PRE_COOKIE, { path: '/dashboard' });
+}
+
+/** A dashboard page to come back to: a path below `/dashboard/` with at most a query, nothing else. */
+const WANTED = /^\/dashboard\/[A-Za-z0-9._~%\-/]*(\?[A-Za-z0-9._~%\-=&]*)?$/;
+
+/** Remembers (for an hour) the page a signed-out broker asked for, if it is one to come back to. */
+export function rememberWanted<E extends GateEnv>(c: GateContext<E>, pathAndQuery: string): void {
+  if (WANTED.test(pathAndQuery) && !pathAndQuery.includes('//') && !pathAndQuery.startsWith('/dashboard/login')) {
+    setCookie(c, WANTED_COOKIE, encodeURIComponent(pathAndQuery), cookieOptions(c, 60 * 60));
+  }
+}
+
+/** Where a broker goes after signing in: the remembered page (then forgotten), else the dashboard's home. */
+export function takeWanted<E extends GateEnv>(c: GateContext<E>): string {
+  const raw = getCookie(c, WANTED_COOKIE);
+  if (raw === undefined) return '/dashboard';
+  deleteCookie(c, WANTED_COOKIE, { path: '/dashboard', secure: secure(c), httpOnly: true, sameSite: 'Lax' });
+  let wanted: string;
+  try {
+    wanted = decodeURIComponent(raw);
+  } catch {
+    return '/dashboard';
+  }
+  return WANTED.test(wanted) && !wanted.includes('//') ? wanted : '/dashboard';
 }
 
 /** A dashboard route's environment: the app's, with the signed-in broker's session. */
