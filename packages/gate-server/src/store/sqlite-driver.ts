@@ -217,6 +217,10 @@ class Lease implements DatabaseConnection {
 
   async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
     if (!SelectQueryNode.is(query.query)) throw new Error('SQLite streams only select queries');
+    if (this.released) {
+      await this.driver.mutex.lock();
+      this.released = false;
+    }
     const statement = this.driver.prepare(query.sql);
     for (const row of statement.iterate(query.parameters as unknown[])) yield { rows: [row as R] };
   }
