@@ -23,9 +23,9 @@ import { styles } from './tour-gate.styles.ts';
 const HCAPTCHA_SCRIPT = 'https://js.hcaptcha.com/1/api.js';
 
 /**
- * The mask is a separate chunk, fetched when the page is idle after the gate config came in (so
- * the first locked click shows it without a request); a page whose config never loads never
- * fetches it.
+ * The mask is a separate chunk, fetched when the page is idle after the gate config came in and
+ * then prepared for this tour (so the first locked click shows it without a request, and
+ * quickly); a page whose config never loads never fetches it.
  */
 const loadMask = () => import('./mask/gate-mask.ts');
 /** The cover and the embed notice: loaded for `cover`, or when the gate config can't be had. */
@@ -305,10 +305,15 @@ export class TourGate extends LitElement {
     this.#configValue = undefined;
     const endpoint = this.#endpoint;
     this.#loadConfig().then(
-      () => {
+      (config) => {
         // One anonymous tour view per page (and tour) for the broker's statistics.
         this.#funnel.count('tour-view');
-        (window.requestIdleCallback ?? setTimeout)(() => void loadMask().catch(() => {}));
+        (window.requestIdleCallback ?? setTimeout)(
+          () =>
+            void loadMask()
+              .then((m) => m.GateMask.prepare(config, resolveLocale(this.getAttribute('lang')), this))
+              .catch(() => {}),
+        );
       },
       (error: unknown) => {
         const code = configCode(error);

@@ -49,23 +49,31 @@ export function fieldError(key: string, message: string | undefined): TemplateRe
 /**
  * The options of a select: the tour's own, or for the `country` field every country, the
  * tour's first, then Germany, Austria, Switzerland, then the rest by name in the visitor's language.
+ * `first`: the mask's first drawing, which offers the countries only up to the chosen one
+ * (`country`, usually the tour's, first in the list): ~250 options are most of the work of
+ * drawing the mask, and the list is whole a frame later (`GateMask`), before anyone opens it.
  */
-function optionsOf(field: GateField, t: Translation, locale: Locale) {
+function optionsOf(field: GateField, t: Translation, locale: Locale, country: string | undefined, first: boolean) {
   if (field.key === 'country' && !field.options) {
-    return countryChoices(locale, field.defaultCountry).map(
-      (c) => html`<option value=${c.code} ?selected=${c.code === field.defaultCountry}>${c.name}</option>`,
-    );
+    const choices = countryChoices(locale, field.defaultCountry);
+    return choices
+      .slice(0, first ? choices.findIndex((c) => c.code === country) + 1 : undefined)
+      .map((c) => html`<option value=${c.code} ?selected=${c.code === field.defaultCountry}>${c.name}</option>`);
   }
   return (field.options ?? []).map((o) => html`<option value=${o.value}>${optionLabel(field, o, t, locale)}</option>`);
 }
 
-/** `country`: the country a postal code is for now (the visitor's choice, else the tour's). */
+/**
+ * `country`: the country a postal code is for now (the visitor's choice, else the tour's);
+ * `first`: the mask's first drawing (see `optionsOf`).
+ */
 export function renderField(
   field: GateField,
   error: string | undefined,
   t: Translation,
   locale: Locale,
   country?: string,
+  first = false,
 ): TemplateResult {
   const id = controlId(field.key);
   const label = fieldLabel(field, t, locale);
@@ -100,7 +108,7 @@ export function renderField(
       aria-describedby=${ifDefined(describedBy)}
     >
       <option value="">${t.chooseOption}</option>
-      ${optionsOf(field, t, locale)}
+      ${optionsOf(field, t, locale, country, first)}
     </select>`;
   } else if (field.type === 'textarea') {
     control = html`<textarea

@@ -12,17 +12,10 @@
  * render function per screen in `screens/`, and the events in `events.ts` that tell
  * `<tour-gate>` what happened. This element only holds which screen is shown.
  */
-import {
-  type GateConfig,
-  type Locale,
-  type MessageResponse,
-  namedCountries,
-  type RepeatResponse,
-} from '@tour-gate/shared';
-import { LitElement, type PropertyValues, type TemplateResult } from 'lit';
+import type { GateConfig, Locale, MessageResponse, RepeatResponse } from '@tour-gate/shared';
+import { render as draw, LitElement, type PropertyValues, type TemplateResult } from 'lit';
 import { loadedTranslation, loadTranslation, type Translation } from '../i18n/index.ts';
 import type { Endpoint, GateErrorCode } from '../internal/api.ts';
-import { resolveLocale } from '../internal/locale.ts';
 import { isNewLinkResponse } from '../internal/wire-mask.ts';
 import { MaskCloseEvent, MaskErrorEvent } from './events.ts';
 import { FormController } from './form-controller.ts';
@@ -50,12 +43,32 @@ const isMessageAdded = (v: unknown): v is MessageResponse => (v as MessageRespon
 const isRepeatAnswer = (v: unknown): v is RepeatResponse =>
   (v as RepeatResponse | null)?.status === 'awaiting-approval' && typeof (v as RepeatResponse).request === 'string';
 
-// The page's language comes along with the mask chunk (loaded when the page is idle), so the
-// first locked click waits for neither.
-void loadTranslation(resolveLocale(document.querySelector('tour-gate')?.getAttribute('lang'))).catch(() => {});
-
 export class GateMask extends LitElement {
   static override styles = styles;
+
+  /**
+   * Does at idle what the first drawing of this tour's mask would do on the visitor's click and
+   * needs no click for: loads the language, names the countries, and draws the form once where
+   * the mask will be (in `gate`'s shadow root), taking it out again in the same task, so the page
+   * never shows it. Lit has then parsed the form's templates, the engine has compiled the code
+   * that draws them, the stylesheet is built, and the fonts of the mask's texts are loaded and
+   * measured. `<tour-gate>` calls this once it has preloaded the chunk.
+   */
+  static async prepare(config: GateConfig, locale: Locale, gate: LitElement): Promise<void> {
+    const mask = new GateMask();
+    // Without the broker's logo: preparing loads nothing.
+    mask.config = { ...config, broker: { name: config.broker.name } };
+    mask.locale = locale;
+    await loadTranslation(locale);
+    // An empty block (the mask inside it is a fixed layer), laid out and taken out again before
+    // the next frame is drawn.
+    const host = gate.renderRoot.appendChild(document.createElement('div'));
+    const root = host.attachShadow({ mode: 'open' });
+    root.adoptedStyleSheets = [styles.styleSheet as CSSStyleSheet];
+    draw(mask.render(), root);
+    void host.offsetWidth;
+    host.remove();
+  }
 
   static override properties = {
     screen: { attribute: false },
@@ -262,7 +275,11 @@ export class GateMask extends LitElement {
     return loadedTranslation(this.locale) ?? (this.#t as Translation);
   }
 
-  /** Each render waits for its language's chunk (one per language: a visitor loads one). */
+  /**
+   * Each render waits for its language's chunk (one per language: a visitor loads one). The
+   * first drawing leaves most countries out (`optionsOf`); they are drawn in the same update a
+   * frame later, once the mask is on screen, so `updateComplete` means the whole mask.
+   */
   protected override async scheduleUpdate(): Promise<void> {
     try {
       this.#t = await loadTranslation(this.locale);
@@ -274,7 +291,14 @@ export class GateMask extends LitElement {
         return;
       }
     }
+    const first = !this.hasUpdated;
     super.scheduleUpdate();
+    if (first) {
+      // A task queued from an animation frame runs once that frame is drawn.
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+      this.requestUpdate();
+      super.scheduleUpdate();
+    }
   }
 
   /** What this gate's mask remembers between openings (values typed, a wait). */
@@ -333,6 +357,7 @@ export class GateMask extends LitElement {
       formError: form.formError,
       sending: form.sending,
       values: this.#memory.values,
+      first: !this.hasUpdated,
     };
     const on = this.#actions;
     let body: TemplateResult;
@@ -402,10 +427,6 @@ export class GateMask extends LitElement {
 }
 
 customElements.get('tour-gate-mask') ?? customElements.define('tour-gate-mask', GateMask);
-
-// The chunk is preloaded when the page is idle: name the countries for the page's language then
-// too, so the first mask doesn't pay for it on the visitor's click.
-(window.requestIdleCallback ?? setTimeout)(() => namedCountries(resolveLocale(null)));
 
 declare global {
   interface HTMLElementTagNameMap {

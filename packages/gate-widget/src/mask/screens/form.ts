@@ -75,7 +75,7 @@ export function renderForm(state: MaskState, t: Translation, on: MaskActions): T
     <p class="note">${t.requiredNote}</p>
     <form part="form" novalidate aria-busy=${sending ? 'true' : 'false'} @submit=${on.submit}>
       ${config.fields.map((field) =>
-        renderField(field, errors[field.key], t, state.locale, postalCountry(field, state.values)),
+        renderField(field, errors[field.key], t, state.locale, postalCountry(field, state.values), state.first),
       )}
       ${consent(state, t, PRIVACY, consentText, true)}
       ${config.consent.marketing ? consent(state, t, MARKETING, [t.consentMarketing(broker)], false) : nothing}

@@ -23,6 +23,8 @@ export interface MaskState {
   readonly sending: boolean;
   /** What the visitor typed and chose so far (the mask's memory). */
   readonly values: Values;
+  /** The mask's first drawing: the country choice waits a frame for most of its options. */
+  readonly first: boolean;
 }
 
 export interface MaskActions {
