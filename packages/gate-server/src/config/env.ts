@@ -140,7 +140,10 @@ const variables = z.object({
     optional,
     z.transform((v) => v === '1'),
   ),
-  GATE_WORKER: checked((v) => v === '0' || v === '1', 'GATE_WORKER must be 1 (serve sends mail too) or 0 (it does not)'),
+  GATE_WORKER: checked(
+    (v) => v === '0' || v === '1',
+    'GATE_WORKER must be 1 (serve sends mail too) or 0 (it does not)',
+  ),
   GATE_DIGEST_HOUR: checked(
     (v) => /^\d{1,2}$/.test(v) && Number(v) <= 23,
     'GATE_DIGEST_HOUR must be an hour from 0 to 23 (Europe/Berlin)',

@@ -21,7 +21,7 @@ import { isLinkToken } from '../security/tokens.ts';
 export const SESSION_COOKIE = 'tg_session';
 export const PRE_COOKIE = 'tg_pre';
 /** The dashboard page a signed-out broker asked for (a lead linked from a mail), for after the sign-in. */
-export const WANTED_COOKIE = 'tg_wanted';
+const WANTED_COOKIE = 'tg_wanted';
 
 function secure<E extends GateEnv>(c: GateContext<E>): boolean {
   const { env } = c.get('deps');
