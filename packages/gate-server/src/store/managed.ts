@@ -108,19 +108,7 @@ export class ManagedStore {
     expected: string,
     audit?: AuditInput,
   ): Promise<boolean> {
-    return this.#withNote({ kind: 'tour', id }, async (trx) => {
-      const done = await trx
-        .updateTable('managed_tours')
-        .set({ config, updated_at: now })
-        .where('id', '=', id)
-        .where('broker_id', '=', brokerId)
-        .where('config', '=', expected)
-        .returning('id')
-        .execute();
-      if (!done.length) return false;
-      if (audit?.changes.length) await new AuditStore(trx).add(audit);
-      return true;
-    });
+    return this.#replace(id, brokerId, config, now, audit, expected);
   }
 
   /**
@@ -129,14 +117,29 @@ export class ManagedStore {
    */
   async saveTour(id: string, brokerId: string, config: string, now: number, audit?: AuditInput): Promise<boolean> {
     if (await this.createTour(id, brokerId, config, now, audit)) return true;
+    return this.#replace(id, brokerId, config, now, audit);
+  }
+
+  /**
+   * The broker's tour `id` gets `config` (only if its stored config is still `expected`, when
+   * given), with its audit entry in the same transaction; false if nothing was replaced.
+   */
+  #replace(
+    id: string,
+    brokerId: string,
+    config: string,
+    now: number,
+    audit: AuditInput | undefined,
+    expected?: string,
+  ): Promise<boolean> {
     return this.#withNote({ kind: 'tour', id }, async (trx) => {
-      const done = await trx
+      let update = trx
         .updateTable('managed_tours')
         .set({ config, updated_at: now })
         .where('id', '=', id)
-        .where('broker_id', '=', brokerId)
-        .returning('id')
-        .execute();
+        .where('broker_id', '=', brokerId);
+      if (expected !== undefined) update = update.where('config', '=', expected);
+      const done = await update.returning('id').execute();
       if (!done.length) return false;
       if (audit?.changes.length) await new AuditStore(trx).add(audit);
       return true;
