@@ -3,7 +3,7 @@
  * runs in alternating rounds against tour-gate and a bare baseline, and child processes for the
  * servers (each server in a process of its own, so the load generator never shares its event loop).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { SMTPServer } from 'smtp-server';
 import { Pool } from 'undici';
 
 /** One line of the table. Figures a part did not measure stay undefined and print as `–`. */
@@ -468,41 +467,79 @@ export function benchEnv(o: {
   };
 }
 
-/** An SMTP server that takes every mail and only counts it (no parsing: cheap next to the load). */
+/**
+ * A local SMTP server that takes every mail and only counts it (`bench/smtp-sink.ts`), in a child
+ * process of its own: a flood of mails never shares the load generator's event loop, where it
+ * would slow the measured answers of tour-gate and the baseline alike.
+ */
 export class SmtpSink {
-  count = 0;
-  private server: SMTPServer | undefined;
   port = 0;
+  /** Mails acknowledged so far. */
+  count = 0;
+  /** When the mail to each recipient was acknowledged (`Date.now()` in the sink). */
+  readonly arrived = new Map<string, number>();
+  /** Mails arrived per kind of recipient (the address up to its first non-letter). */
+  readonly counts = new Map<string, number>();
+  private readonly listeners = new Set<() => void>();
+  private child: ChildProcess | undefined;
 
   async start(): Promise<void> {
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData: (stream, _session, callback) => {
-        stream.on('data', () => {});
-        stream.on('end', () => {
-          this.count++;
-          callback();
-        });
-      },
+    const child = fork(fileURLToPath(new URL('./smtp-sink.ts', import.meta.url)), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+    this.child = child;
+    const [first] = (await once(child, 'message')) as [{ port: number }];
+    this.port = first.port;
+    child.on('message', (m: { to: string; at: number }) => {
+      this.count++;
+      this.arrived.set(m.to, m.at);
+      const kind = /^[a-z]+/.exec(m.to)?.[0] ?? '';
+      this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
+      for (const l of this.listeners) l();
     });
-    this.server = server;
-    this.port = (server.server.address() as { port: number }).port;
   }
 
   get url(): string {
     return `smtp://127.0.0.1:${this.port}`;
   }
 
+  /** Resolves once `done()` holds (checked at each arrival), rejects after `timeoutMs`. */
+  until(done: () => boolean, timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (done()) return resolve();
+      const timer = setTimeout(() => {
+        this.listeners.delete(check);
+        reject(new Error(`SMTP sink: condition not met within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const check = () => {
+        if (!done()) return;
+        clearTimeout(timer);
+        this.listeners.delete(check);
+        resolve();
+      };
+      this.listeners.add(check);
+    });
+  }
+
+  /**
+   * Waits until no mail has arrived for `quietMs` (at most `timeoutMs`): the backlog a saturated
+   * run leaves in the outbox is sent before the next measured round, not during it.
+   */
+  async settle(quietMs = 1_500, timeoutMs = 180_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    for (let seen = -1; seen !== this.count && Date.now() < end; ) {
+      seen = this.count;
+      await new Promise((r) => setTimeout(r, quietMs));
+    }
+  }
+
   async stop(): Promise<void> {
-    const s = this.server;
-    this.server = undefined;
-    if (s) await new Promise<void>((r) => s.close(() => r()));
+    const child = this.child;
+    this.child = undefined;
+    if (!child) return;
+    child.disconnect();
+    child.kill();
   }
 }
 

@@ -5,6 +5,8 @@
  *   pnpm --filter @tour-gate/gate-server exec tsx bench/profile.ts config|access|registration [seconds] [sqlite|postgres]
  *
  * The raw `.cpuprofile` stays in the printed folder (open it in Chrome's DevTools).
+ * `PROFILE_RATE=100` offers that many requests a second, evenly paced (as the bench's p99 rows),
+ * instead of as many as the server takes.
  * `PROFILE_BARE=1` profiles the bare Hono baseline (bench/bare.ts) instead, for comparison.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -18,6 +20,7 @@ import {
   benchEnv,
   cannon,
   LIFTED_LIMITS,
+  paced,
   startProcess,
   tempPostgres,
   writeBenchConfig,
@@ -59,20 +62,18 @@ if (what === 'access') {
   url = `${gate.url}/v1/tours/${BENCH_TOUR}/access`;
 }
 let n = 0;
-const r =
+const rate = Number(process.env.PROFILE_RATE) || 0;
+const target =
   what === 'registration'
-    ? await cannon(
-        {
-          url: `${gate.url}/v1/tours/${BENCH_TOUR}/registrations`,
-          method: 'POST',
-          headers: { ...headers, 'content-type': 'application/json' },
-          body: () => JSON.stringify(registration(`p${n++}@example.org`)),
-          expect: 202,
-        },
-        seconds,
-        50,
-      )
-    : await cannon({ url, headers, expect: 200 }, seconds, 50);
+    ? {
+        url: `${gate.url}/v1/tours/${BENCH_TOUR}/registrations`,
+        method: 'POST' as const,
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: () => JSON.stringify(registration(`p${n++}@example.org`)),
+        expect: 202,
+      }
+    : { url, headers, expect: 200 };
+const r = rate ? await paced({ ...target, rate }, seconds, 50) : await cannon(target, seconds, 50);
 console.log(`${what}: ${r.rate.toFixed(0)} req/s, p99 ${r.p99} ms, ${r.errors} errors, ${r.unexpected} unexpected`);
 await gate.stop();
 await smtp.stop();

@@ -12,9 +12,7 @@
  *   pnpm bench -- --only mail                  (with the other parts' runner)
  *   node --import tsx bench/parts/mail.ts      (this part alone; BENCH_MAIL_SQLITE_ONLY=1: no PostgreSQL)
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +24,7 @@ import type { MailKind } from '../../src/store/schema.ts';
 import { newId } from '../../src/util/ids.ts';
 import { silentLogger } from '../../src/util/logger.ts';
 import { testConfig } from '../../test/fixtures.ts';
-import { type BenchContext, type Row, tempPostgres } from '../lib.ts';
+import { type BenchContext, type Row, SmtpSink, tempPostgres } from '../lib.ts';
 
 export const keys = ['mail'] as const;
 
@@ -35,33 +33,6 @@ const OTHER_TOUR = 'captcha-tour'; // broker "schmidt"
 const PROBE_EVERY_MS = 250;
 const RATE_GOAL = 200;
 const DELAY_GOAL_MS = 5_000;
-
-interface Sink {
-  port: number;
-  child: ChildProcess;
-  arrived: Map<string, number>;
-  /** Mails arrived per kind of recipient (`warm`, `flood`, `probe`: the address up to its number). */
-  counts: Map<string, number>;
-  listeners: Set<() => void>;
-}
-
-async function startSink(): Promise<Sink> {
-  const child = fork(fileURLToPath(new URL('../smtp-sink.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const arrived = new Map<string, number>();
-  const counts = new Map<string, number>();
-  const listeners = new Set<() => void>();
-  const [first] = (await once(child, 'message')) as [{ port: number }];
-  child.on('message', (m: { to: string; at: number }) => {
-    arrived.set(m.to, m.at);
-    const kind = /^[a-z]+/.exec(m.to)?.[0] ?? '';
-    counts.set(kind, (counts.get(kind) ?? 0) + 1);
-    for (const l of listeners) l();
-  });
-  return { port: first.port, child, arrived, counts, listeners };
-}
 
 /** A mail about the size of tour-gate's own (HTML with its inline styles, and plain text). */
 function body(i: number): { subject: string; text: string; html: string } {
@@ -113,7 +84,8 @@ async function measure(
   connections: number | undefined,
   worker?: Record<string, number>,
 ): Promise<MailFigures> {
-  const sink = await startSink();
+  const sink = new SmtpSink();
+  await sink.start();
   const env = readEnv({
     GATE_PUBLIC_URL: 'http://gate.bench',
     GATE_SECRET: randomBytes(32).toString('base64url'),
@@ -134,7 +106,7 @@ async function measure(
       server,
       Array.from({ length: 50 }, (_, i) => ({ tour: OTHER_TOUR, kind: 'unlock' as const, to: `warm${i}@b.example` })),
     );
-    await until(sink, () => sink.counts.get('warm') === 50, 30_000);
+    await sink.until(() => sink.counts.get('warm') === 50, 30_000);
 
     const floodMails = Array.from({ length: flood }, (_, i) => ({
       tour: FLOOD_TOUR,
@@ -157,37 +129,19 @@ async function measure(
         ),
       );
     }, PROBE_EVERY_MS);
-    await until(sink, () => floodArrived() >= flood, 120_000);
+    await sink.until(() => floodArrived() >= flood, 120_000);
     clearInterval(probing);
     await Promise.all(queuing);
     const last = Math.max(...floodMails.map((m) => sink.arrived.get(m.to)!));
-    await until(sink, () => (sink.counts.get('probe') ?? 0) >= probes.length, 30_000);
+    await sink.until(() => (sink.counts.get('probe') ?? 0) >= probes.length, 30_000);
     const delays = probes.map((p) => sink.arrived.get(p.to)! - p.queued);
     const rate = flood / ((last - started) / 1000);
     ctx.log(`${flood} mails in ${((last - started) / 1000).toFixed(1)} s: ${rate.toFixed(0)} mails/s`);
     return { rate, delays };
   } finally {
     await server.close();
-    sink.child.disconnect();
-    sink.child.kill();
+    await sink.stop();
   }
-}
-
-function until(sink: Sink, done: () => boolean, timeoutMs: number): Promise<void> {
-  if (done()) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (!done()) return;
-      clearTimeout(timer);
-      sink.listeners.delete(check);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      sink.listeners.delete(check);
-      reject(new Error(`mail bench: timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
-    sink.listeners.add(check);
-  });
 }
 
 function rows(backend: string, f: MailFigures, flood: number, connections: number | undefined): Row[] {
