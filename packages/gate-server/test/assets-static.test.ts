@@ -154,6 +154,7 @@ forEachBackend('protected assets like a static file server', (backend) => {
     expect(again.status).toBe(304);
     expect(again.headers.get('etag')).toBe(etag);
     expect(again.headers.get('last-modified')).toBe(lastModified);
+    expect(again.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
     expect((await bytes(again)).length).toBe(0);
     // A list, and the weak form, match too (RFC 9110 weak comparison).
     expect((await request(server, TILE_PATH, { ...auth, 'if-none-match': `"x", W/${etag}` })).status).toBe(304);

@@ -445,13 +445,8 @@ const ASSET_TYPES: Record<string, null> = {
   'video/mp4': null,
   'application/json': null,
 };
-const ASSET_VALIDATORS: HeaderName[] = ['ETag', 'Last-Modified', 'Cache-Control'];
-const ASSET_FILE_HEADERS: HeaderName[] = [
-  ...ASSET_VALIDATORS,
-  'Accept-Ranges',
-  'Content-Length',
-  'Cross-Origin-Resource-Policy',
-];
+const ASSET_VALIDATORS: HeaderName[] = ['ETag', 'Last-Modified', 'Cache-Control', 'Cross-Origin-Resource-Policy'];
+const ASSET_FILE_HEADERS: HeaderName[] = [...ASSET_VALIDATORS, 'Accept-Ranges', 'Content-Length'];
 const ASSET_ERRORS: ErrorCode[] = ['TOUR_NOT_FOUND', 'NOT_FOUND', 'TOKEN_INVALID', ...ACCESS_STATE];
 
 /** The answers of `GET`, or of `HEAD` (the same status and headers, never a body). */
@@ -477,7 +472,7 @@ function assetReplies(head: boolean): Record<number, Reply> {
     },
     304: {
       description:
-        'Not changed (`If-None-Match` or `If-Modified-Since`): no body, only the validators and `Cache-Control`.',
+        'Not changed (`If-None-Match` or `If-Modified-Since`): no body, only the validators, `Cache-Control` and `Cross-Origin-Resource-Policy`.',
       headers: ASSET_VALIDATORS,
       required: ASSET_VALIDATORS,
     },

@@ -94,8 +94,17 @@ function wanted(info: AssetInfo, range: string | undefined, ifRange: string | un
   return { status: 206, start, end: Math.min(last, size - 1) };
 }
 
+/**
+ * What a 304 carries too: the validators, `Cache-Control`, and the cross-origin permission the
+ * 200 had (a viewer on the tour's page loads the file from another origin).
+ */
 function validators(info: AssetInfo): Record<string, string> {
-  return { ETag: info.etag, 'Last-Modified': info.lastModified, 'Cache-Control': CACHE_CONTROL };
+  return {
+    ETag: info.etag,
+    'Last-Modified': info.lastModified,
+    'Cache-Control': CACHE_CONTROL,
+    'Cross-Origin-Resource-Policy': 'cross-origin',
+  };
 }
 
 function headersFor(info: AssetInfo, part: Part): Record<string, string> {
@@ -103,7 +112,6 @@ function headersFor(info: AssetInfo, part: Part): Record<string, string> {
     ...validators(info),
     'Accept-Ranges': 'bytes',
     'Content-Type': info.type,
-    'Cross-Origin-Resource-Policy': 'cross-origin',
   };
   if (part.status === 416) {
     headers['Content-Range'] = `bytes */${info.size}`;
