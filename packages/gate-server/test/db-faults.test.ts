@@ -91,13 +91,22 @@ forEachBackend(
 forEachBackend(
   'an SQLite file locked by another writer',
   (backend) => {
-    it('a write refused as busy: 503 UNAVAILABLE with Retry-After, not 500; unlocked: 202', async () => {
+    it('a write waits for the lock without holding up other requests; still locked after 5 s: 503 with Retry-After, not 500; unlocked: 202', async () => {
       const file = await backend.database({ shared: true });
       const server = await backend.start({ databaseUrl: file, startWorker: false });
       const other = new SQLite(file);
       try {
         other.exec('begin immediate');
-        await expectUnavailable(await register(server));
+        // The registration waits for the lock off the event loop: other requests are answered meanwhile.
+        let registered = false;
+        const waiting = register(server).then((res) => {
+          registered = true;
+          return res;
+        });
+        const config = await server.get('/v1/tours/musterstrasse-12/gate', { origin: TOUR_ORIGIN });
+        expect(config.status).toBe(200);
+        expect(registered).toBe(false);
+        await expectUnavailable(await waiting);
         other.exec('rollback');
         expect((await register(server)).status).toBe(202);
       } finally {

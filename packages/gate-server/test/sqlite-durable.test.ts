@@ -3,7 +3,8 @@
  * database file: a write resumes its caller only after an fsync of the log that it waited for,
  * concurrent writes share fsyncs, reads and rolled-back or lazy writes wait for none, a
  * connection let go early is taken back before it is used again, and the log is copied into the
- * database file by the thread while the server's connection never checkpoints.
+ * database file by the thread while the server's connection never checkpoints, and another
+ * connection's write lock is waited for off the event loop.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -137,5 +138,34 @@ describe('durable SQLite driver', () => {
     const deadline = Date.now() + 10_000;
     while (statSync(file).size < 8_000_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(statSync(file).size).toBeGreaterThan(8_000_000);
+  });
+
+  it("waits for another connection's write lock off the event loop, for a transaction and a single write", async () => {
+    const { db, dialect, file } = await open();
+    const other = new SQLite(file);
+    try {
+      for (const write of [
+        () =>
+          db.transaction().execute((tx) => tx.insertInto('items').values({ id: 10, v: 'in a transaction' }).execute()),
+        () => db.insertInto('items').values({ id: 11, v: 'alone' }).execute(),
+      ]) {
+        other.exec('begin immediate');
+        const before = dialect.durability.busyRetries;
+        // The lock is let go from a timer: only an event loop that runs while the write waits lets it fire.
+        let timerRan = false;
+        setTimeout(() => {
+          timerRan = true;
+          other.exec('commit');
+        }, 100);
+        await write();
+        expect(timerRan).toBe(true);
+        expect(dialect.durability.busyRetries).toBeGreaterThan(before);
+      }
+      expect((await db.selectFrom('items').select('id').where('id', '>=', 10).execute()).map((r) => r.id)).toEqual([
+        10, 11,
+      ]);
+    } finally {
+      other.close();
+    }
   });
 });

@@ -71,7 +71,7 @@ export function connect(url: string, options: ConnectOptions = {}): Connection {
   database.pragma('journal_mode = WAL');
   // A write we acknowledged survives a power cut, not only a process crash: the driver waits for
   // an fsync of the log after each transaction that wrote, off the event loop (sqlite-driver.ts).
-  database.pragma('busy_timeout = 5000');
+  // No busy_timeout: the driver waits for another process's lock itself, off the event loop.
   database.pragma('foreign_keys = ON');
   const dialect = new DurableSqliteDialect({
     database,

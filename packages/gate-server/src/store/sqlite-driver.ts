@@ -16,6 +16,13 @@
  * commit crossed 1,000 pages of log, stalling the server for up to 38 ms: they run on a worker
  * thread with its own connection instead (`PASSIVE`: they never block a reader or a writer).
  *
+ * Another process's write lock (`tour-gate worker`, a CLI command on the same file) is waited for
+ * off the event loop: SQLite's own busy handler sleeps inside the call, so a server waiting 5 ms
+ * for the lock answered nobody for 5 ms (and for 5 s while a lock was held that long). The
+ * connection answers busy at once instead (`busy_timeout = 0`), and the driver tries again after
+ * a pause of 1, 2, 4 … 25 ms while other requests are served, for up to 5 s in all; then the
+ * database counts as unavailable (503 with Retry-After).
+ *
  * Writes whose loss harms nobody (`lazy`: rate-limit counters) don't wait. Statements are
  * prepared once per SQL text (Kysely's own driver prepares every query again: 6 % of a
  * registration's profile) unless the kept one is still being read by a streamed query.
@@ -45,6 +52,14 @@ export interface DurableSqliteOptions {
   /** The database file, for the checkpointing thread; none for an in-memory database. */
   file: string | undefined;
 }
+
+/** How long a statement waits for another process's write lock before the database counts as away. */
+const BUSY_WAIT_MS = 5_000;
+
+const isBusy = (err: unknown): boolean => {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_'));
+};
 
 /** How often the checkpointing thread copies the log into the database file. */
 const CHECKPOINT_EVERY_MS = 1_000;
@@ -112,7 +127,8 @@ function startCheckpointer(database: SQLite.Database, file: string): { stop(): P
 export class DurableSqliteDialect extends SqliteDialect {
   readonly #options: DurableSqliteOptions;
   /** fsyncs of the log begun, and writes that waited for one (tests and the bench read them). */
-  readonly durability = { fsyncs: 0, waits: 0 };
+  /** fsyncs made, writers that waited for one, and tries again after another process's lock. */
+  readonly durability = { fsyncs: 0, waits: 0, busyRetries: 0 };
   constructor(options: DurableSqliteOptions) {
     super({ database: options.database });
     this.#options = options;
@@ -218,7 +234,14 @@ class Lease implements DatabaseConnection {
       await this.driver.mutex.lock();
       this.released = false;
     }
-    const result = this.driver.run<R>(query);
+    let result: { answer: QueryResult<R>; wrote: boolean };
+    try {
+      result = this.driver.run<R>(query);
+    } catch (err) {
+      // Within a transaction the write lock is already ours (`begin immediate`).
+      if (this.inTransaction || !isBusy(err)) throw err;
+      result = await this.driver.whileBusy(() => this.driver.run<R>(query));
+    }
     if (result.wrote && !this.driver.isLazy(query.sql)) {
       if (this.inTransaction) this.wrote = true;
       else await this.driver.durable(this);
@@ -232,7 +255,14 @@ class Lease implements DatabaseConnection {
       await this.driver.mutex.lock();
       this.released = false;
     }
-    this.driver.prepare(sql).run();
+    const statement = this.driver.prepare(sql);
+    try {
+      statement.run();
+    } catch (err) {
+      // Only a transaction's begin waits for another process's lock; a commit in WAL mode holds it.
+      if (!isBusy(err) || !sql.startsWith('begin')) throw err;
+      await this.driver.whileBusy(() => statement.run());
+    }
   }
 
   async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
@@ -255,9 +285,9 @@ class DurableSqliteDriver implements Driver {
   readonly #file: string | undefined;
   #checkpointer: { stop(): Promise<void> } | undefined;
 
-  readonly #counts: { fsyncs: number; waits: number };
+  readonly #counts: { fsyncs: number; waits: number; busyRetries: number };
 
-  constructor(options: DurableSqliteOptions, counts: { fsyncs: number; waits: number }) {
+  constructor(options: DurableSqliteOptions, counts: { fsyncs: number; waits: number; busyRetries: number }) {
     this.#db = options.database;
     this.#counts = counts;
     this.#sync = options.walFile === undefined ? undefined : new FileSync(options.walFile, counts);
@@ -265,6 +295,8 @@ class DurableSqliteDriver implements Driver {
     this.#file = options.file;
     // Durability comes from FileSync; a commit itself only writes the log.
     if (this.#sync) this.#db.pragma('synchronous = NORMAL');
+    // Busy at once: the driver waits for another process's lock itself, off the event loop.
+    this.#db.pragma('busy_timeout = 0');
   }
 
   async init(): Promise<void> {
@@ -352,6 +384,24 @@ class DurableSqliteDriver implements Driver {
       },
       wrote: !statement.readonly,
     };
+  }
+
+  /**
+   * Tries `attempt` again while another process holds the lock, pausing 1, 2, 4 … 25 ms between
+   * tries (the event loop serves others meanwhile), for up to `BUSY_WAIT_MS`; then the last busy
+   * error stands (the store reports the database unavailable: 503).
+   */
+  async whileBusy<T>(attempt: () => T): Promise<T> {
+    const deadline = performance.now() + BUSY_WAIT_MS;
+    for (let pause = 1; ; pause = Math.min(pause * 2, 25)) {
+      this.#counts.busyRetries++;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      try {
+        return attempt();
+      } catch (err) {
+        if (!isBusy(err) || performance.now() >= deadline) throw err;
+      }
+    }
   }
 
   /** Lets go of the connection (other queries go on) and waits until the log is on the disk. */
