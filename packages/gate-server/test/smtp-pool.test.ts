@@ -1,7 +1,8 @@
 /**
  * The SMTP transport pools its connections: many mails go over a few connections (not one
  * connection per mail, as when nodemailer took our settings for message defaults), at most
- * `SMTP_CONNECTIONS` at a time, fewer when the URL says `?maxConnections=`.
+ * `SMTP_CONNECTIONS` at a time, fewer when the URL says `?maxConnections=`. A refusal keeps the
+ * codes the outbox reads.
  */
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -67,4 +68,26 @@ it('?maxConnections= on the URL caps the connections', async () => {
   await Promise.all(Array.from({ length: 30 }, (_, i) => transport.deliver(mail(i))));
   expect(seen.mails).toBe(30);
   expect(seen.connections).toBeLessThanOrEqual(2);
+});
+
+it('an SMTP refusal keeps its code and reply code, which the outbox reads to give up at once', async () => {
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onRcptTo(_address, _session, callback) {
+      callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const port = (server.server.address() as AddressInfo).port;
+  const transport = new SmtpTransport(`smtp://127.0.0.1:${port}`, 'tour-gate <no-reply@gate.test>');
+  onTestFinished(() => transport.close());
+  const err = await transport.deliver(mail(3)).then(
+    () => undefined,
+    (e: unknown) => e as { code?: string; responseCode?: number; message: string },
+  );
+  expect(err).toMatchObject({ code: 'EENVELOPE', responseCode: 550 });
+  expect(err?.message).toContain('Mailbox unavailable');
 });
