@@ -25,9 +25,12 @@ const HCAPTCHA_SCRIPT = 'https://js.hcaptcha.com/1/api.js';
 /**
  * The mask is a separate chunk, fetched when the page is idle after the gate config came in and
  * then prepared for this tour (so the first locked click shows it without a request, and
- * quickly); a page whose config never loads never fetches it.
+ * quickly); a page whose config never loads never fetches it. Kept once loaded: an `import()` of
+ * a module already there still settles only in a task of its own, which a click's mask would
+ * wait for behind the page's next frame (issue 13). A chunk that failed is asked for again.
  */
-const loadMask = () => import('./mask/gate-mask.ts');
+let mask: typeof import('./mask/gate-mask.ts') | undefined;
+const loadMask = async () => (mask ??= await import('./mask/gate-mask.ts'));
 /** The cover and the embed notice: loaded for `cover`, or when the gate config can't be had. */
 const loadCover = () => import('./cover/cover.ts');
 /** The confirmation after an unlock: loaded when it is shown. */

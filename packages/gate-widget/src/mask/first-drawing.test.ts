@@ -1,12 +1,22 @@
 /**
  * The first locked click draws the mask without delay (issue 13): the page prepares the mask
  * while it is idle (the form drawn once where the mask will be and taken out again in the same
- * task, loading nothing), and the mask's first drawing offers the countries only up to the chosen
- * one, the rest a frame later, the choice kept.
+ * task, loading nothing), the click draws the mask within its own task, and the mask's first
+ * drawing offers the countries only up to the chosen one, the rest a frame later, the choice kept.
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import type { GateConfig } from '@tour-gate/shared';
-import { cleanUp, gateConfig, mountGate, openMask, scriptAnswer, serveTour, uniqueTour } from '../../test/harness.ts';
+import {
+  cleanUp,
+  deepActive,
+  gateConfig,
+  mountGate,
+  openMask,
+  scriptAnswer,
+  serveTour,
+  uniqueTour,
+  viewpointButton,
+} from '../../test/harness.ts';
 import type { TourGate } from '../tour-gate.ts';
 
 /** The standard fields with a country choice, for a tour in `country`. */
@@ -25,6 +35,23 @@ function withCountry(tour: string, country: string): GateConfig {
 
 const countrySelect = (root: ParentNode | null | undefined) =>
   root?.querySelector<HTMLSelectElement>('select[name="country"]') ?? null;
+
+/**
+ * Mounts the gate of `config`, its config answered late so the shadow root is watched before
+ * the gate prepares anything, and resolves with the gate and the preparation's mutations once
+ * the mask is prepared.
+ */
+async function preparedGate(config: GateConfig): Promise<{ gate: TourGate; batches: MutationRecord[][] }> {
+  await serveTour(config.tour, config);
+  await scriptAnswer(config.tour, 'gate', { body: config, delayMs: 300 });
+  const gate = await mountGate(config.tour, { lang: 'de' }, { waitForConfig: false });
+  const batches: MutationRecord[][] = [];
+  new MutationObserver((records) => batches.push(records)).observe(gate.shadowRoot as ShadowRoot, {
+    childList: true,
+  });
+  await waitUntil(() => batches.length > 0, 'the mask was not prepared', { timeout: 5000 });
+  return { gate, batches };
+}
 
 /**
  * The country choice as the first animation frame with the mask finds it, i.e. as the mask's
@@ -93,16 +120,7 @@ describe('first drawing of the mask', () => {
   it('is prepared at idle: the form is drawn where the mask will be and taken out in the same task, loading nothing', async () => {
     const config = withCountry(uniqueTour(), 'DE');
     config.broker.logoUrl = `${location.origin}/packages/gate-widget/test/fixtures/no-such-logo.png`;
-    await serveTour(config.tour, config);
-    // The config comes late, so the shadow root is watched before the gate prepares anything.
-    await scriptAnswer(config.tour, 'gate', { body: config, delayMs: 300 });
-    const gate = await mountGate(config.tour, { lang: 'de' }, { waitForConfig: false });
-    const batches: MutationRecord[][] = [];
-    new MutationObserver((records) => batches.push(records)).observe(gate.shadowRoot as ShadowRoot, {
-      childList: true,
-    });
-
-    await waitUntil(() => batches.length > 0, 'the mask was not prepared', { timeout: 5000 });
+    const { gate, batches } = await preparedGate(config);
     // One batch: added and removed again before the page could draw a frame.
     const [batch] = batches;
     const added = batch?.flatMap((record) => [...record.addedNodes]) ?? [];
@@ -118,5 +136,25 @@ describe('first drawing of the mask', () => {
     // Nothing that would load: the broker's logo is left out.
     expect(drawn?.querySelector('img')).to.equal(null);
     expect(gate.shadowRoot?.querySelector('tour-gate-mask')).to.equal(null);
+  });
+
+  it('once prepared, draws the mask within the task of the locked click, the focus in its form', async () => {
+    const { gate } = await preparedGate(gateConfig(uniqueTour()));
+    const button = viewpointButton('bedroom');
+
+    // A task queued right after the click finds the mask there: nothing on the way from the
+    // click to the drawn mask waits for a task of its own (a frame could come in between).
+    const next = new MessageChannel();
+    const found = new Promise<{ dialog: boolean; focused: string | null | undefined }>((resolve) => {
+      next.port1.onmessage = () =>
+        resolve({
+          dialog: !!gate.shadowRoot?.querySelector('tour-gate-mask')?.shadowRoot?.querySelector('[role="dialog"] form'),
+          focused: deepActive()?.getAttribute('name'),
+        });
+    });
+    button.click();
+    next.port2.postMessage(0);
+    expect(await found).to.deep.equal({ dialog: true, focused: 'firstName' });
+    next.port1.close();
   });
 });
