@@ -1,12 +1,14 @@
 /**
  * The first locked click draws the mask without delay (issue 13): the page prepares the mask
- * while it is idle (the form drawn once where the mask will be and taken out again in the same
- * task, loading nothing), the click draws the mask within its own task, and the mask's first
- * drawing offers the countries only up to the chosen one, the rest a frame later, the choice kept.
+ * while it is idle (a mask of its own goes through its first update where the mask will be and is
+ * taken out again in the same task, loading nothing and leaving the focus alone), the click draws
+ * the mask within its own task, and the mask's first drawing offers the countries only up to the
+ * chosen one, the rest a frame later, the choice kept.
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import type { GateConfig } from '@tour-gate/shared';
 import {
+  addToPage,
   cleanUp,
   deepActive,
   gateConfig,
@@ -117,9 +119,14 @@ describe('first drawing of the mask', () => {
     expect(again?.value).to.equal('FR');
   });
 
-  it('is prepared at idle: the form is drawn where the mask will be and taken out in the same task, loading nothing', async () => {
+  it('is prepared at idle: a mask goes through its first update where the mask will be and is taken out in the same task, loading nothing, the focus left alone', async () => {
     const config = withCountry(uniqueTour(), 'DE');
     config.broker.logoUrl = `${location.origin}/packages/gate-widget/test/fixtures/no-such-logo.png`;
+    // The page's own focus: the preparation's update (which focuses the form) must not take it.
+    const input = addToPage(document.createElement('input'));
+    input.focus();
+    let blurred = 0;
+    input.addEventListener('blur', () => blurred++);
     const { gate, batches } = await preparedGate(config);
     // One batch: added and removed again before the page could draw a frame.
     const [batch] = batches;
@@ -127,9 +134,11 @@ describe('first drawing of the mask', () => {
     const removed = batch?.flatMap((record) => [...record.removedNodes]) ?? [];
     expect(added).to.have.length(1);
     expect(removed).to.deep.equal(added);
-    const host = added[0] as HTMLElement;
-    expect(host.isConnected).to.equal(false);
-    const drawn = host.shadowRoot;
+    const mask = added[0] as HTMLElement;
+    expect(mask.localName).to.equal('tour-gate-mask');
+    expect(mask.isConnected).to.equal(false);
+    expect({ focused: deepActive(), blurred }).to.deep.equal({ focused: input, blurred: 0 });
+    const drawn = mask.shadowRoot;
     expect(drawn?.querySelector('[role="dialog"] form')).to.not.equal(null);
     expect(drawn?.querySelector('label[for="tg-field-firstName"]')?.textContent?.trim()).to.match(/^Vorname/);
     expect([...(countrySelect(drawn)?.options ?? [])].map((option) => option.value)).to.deep.equal(['', 'DE']);

@@ -13,7 +13,7 @@
  * `<tour-gate>` what happened. This element only holds which screen is shown.
  */
 import type { GateConfig, Locale, MessageResponse, RepeatResponse } from '@tour-gate/shared';
-import { render as draw, LitElement, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, type PropertyValues, type TemplateResult } from 'lit';
 import { loadedTranslation, loadTranslation, type Translation } from '../i18n/index.ts';
 import type { Endpoint, GateErrorCode } from '../internal/api.ts';
 import { isNewLinkResponse } from '../internal/wire-mask.ts';
@@ -48,26 +48,25 @@ export class GateMask extends LitElement {
 
   /**
    * Does at idle what the first drawing of this tour's mask would do on the visitor's click and
-   * needs no click for: loads the language, names the countries, and draws the form once where
-   * the mask will be (in `gate`'s shadow root), taking it out again in the same task, so the page
-   * never shows it. Lit has then parsed the form's templates, the engine has compiled the code
-   * that draws them, the stylesheet is built, and the fonts of the mask's texts are loaded and
-   * measured. `<tour-gate>` calls this once it has preloaded the chunk.
+   * needs no click for: loads the language, names the countries, and has a mask of its own go
+   * through its whole first update where the real one will be (in `gate`'s shadow root), laid
+   * out and taken out again in the same task, so the page never shows it. Lit has then parsed the
+   * form's templates, the engine has compiled the code of the update (the element's and its
+   * controllers' as well as the drawing's), the stylesheet is built, and the fonts of the mask's
+   * texts are loaded and measured. `<tour-gate>` calls this once it has preloaded the chunk.
    */
   static async prepare(config: GateConfig, locale: Locale, gate: LitElement): Promise<void> {
     const mask = new GateMask();
-    // Without the broker's logo: preparing loads nothing.
+    // Without the broker's logo: preparing loads nothing (and without a captcha container, no
+    // hCaptcha). Inert: its update's focus goes nowhere, the page keeps its own.
     mask.config = { ...config, broker: { name: config.broker.name } };
     mask.locale = locale;
+    mask.inert = true;
     await loadTranslation(locale);
-    // An empty block (the mask inside it is a fixed layer), laid out and taken out again before
-    // the next frame is drawn.
-    const host = gate.renderRoot.appendChild(document.createElement('div'));
-    const root = host.attachShadow({ mode: 'open' });
-    root.adoptedStyleSheets = [styles.styleSheet as CSSStyleSheet];
-    draw(mask.render(), root);
-    void host.offsetWidth;
-    host.remove();
+    gate.renderRoot.appendChild(mask);
+    mask.performUpdate();
+    void mask.offsetWidth;
+    mask.remove();
   }
 
   static override properties = {
