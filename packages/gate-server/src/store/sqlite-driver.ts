@@ -126,8 +126,10 @@ function startCheckpointer(database: SQLite.Database, file: string): { stop(): P
 /** Kysely's SQLite dialect (compiler, adapter, introspector) with the driver below. */
 export class DurableSqliteDialect extends SqliteDialect {
   readonly #options: DurableSqliteOptions;
-  /** fsyncs of the log begun, and writes that waited for one (tests and the bench read them). */
-  /** fsyncs made, writers that waited for one, and tries again after another process's lock. */
+  /**
+   * fsyncs of the log begun, writes that waited for one, and tries again after another process's
+   * lock (tests and the bench read them).
+   */
   readonly durability = { fsyncs: 0, waits: 0, busyRetries: 0 };
   constructor(options: DurableSqliteOptions) {
     super({ database: options.database });
