@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendDigestIfDue } from '../src/core/digest.ts';
+import { forgetEmail } from '../src/core/erase.ts';
 import type { LogEntry, Registration } from '../src/store/schema.ts';
 import { forEachBackend } from './backends.ts';
 import { csrfOf, type DashClient, loginAs } from './dashboard-client.ts';
@@ -311,6 +312,14 @@ describe('the daily digest', () => {
       expect(next.every((r) => r.mails === 0)).toBe(true);
       await Promise.all([outboxDrained(a), outboxDrained(b)]);
       expect(smtp.mails.filter(isDigest)).toHaveLength(1);
+
+      // The sent digest's copy names her: erasing her takes it too.
+      const digestRows = () => a.store.raw.selectFrom('outbox').selectAll().where('kind', '=', 'digest').execute();
+      const [sent] = await digestRows();
+      expect(sent?.status).toBe('sent');
+      expect(sent?.text_body).toContain('Lena Licht');
+      expect((await forgetEmail(a.store, 'lena@example.org')).registrations).toBe(1);
+      expect(await digestRows()).toEqual([]);
     });
   });
 });
