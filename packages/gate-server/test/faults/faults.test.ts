@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMTP_CONNECTIONS } from '../../src/mail/transport.ts';
 import { type ReceivedMail, TestSmtp } from '../smtp.ts';
 import { figure, type GateProcess, Load, OwnPostgres, sleep, startGate, writeConfig } from './cluster.ts';
 
@@ -44,18 +45,25 @@ async function gate(name: string, databaseUrl: string, smtpUrl: string): Promise
   return g;
 }
 
-/** Each address's mails as received; fails on a Message-ID received twice. */
-function byRecipient(mails: ReceivedMail[]): Map<string, number> {
+/**
+ * Each address's mails as received, a Message-ID counted once; fails on more Message-IDs received
+ * twice than `mayRepeat`.
+ */
+function byRecipient(mails: ReceivedMail[], mayRepeat = 0): Map<string, number> {
   const ids = new Set<string>();
   const twice: string[] = [];
   const count = new Map<string, number>();
   for (const m of mails) {
     const id = m.parsed.messageId ?? '';
-    if (ids.has(id)) twice.push(id);
+    if (ids.has(id)) {
+      twice.push(id);
+      continue;
+    }
     ids.add(id);
     for (const to of m.envelopeTo) count.set(to, (count.get(to) ?? 0) + 1);
   }
-  expect(twice, 'Message-IDs received twice').toEqual([]);
+  if (twice.length) figure('Message-IDs received twice', twice.length);
+  expect(twice.length, `Message-IDs received twice: ${twice.join(', ')}`).toBeLessThanOrEqual(mayRepeat);
   return count;
 }
 
@@ -104,7 +112,11 @@ async function smtpPeer(delayMs = 0, slowAt: 'ack' | 'mail' = 'ack'): Promise<Te
   return smtp;
 }
 
-async function exactlyOnce(smtp: TestSmtp, acknowledged: string[], db: string): Promise<void> {
+/**
+ * Every acknowledged registration's mail arrived once (`mayRepeat`: how many may have arrived a
+ * second time, each with the same Message-ID so the receiver can drop it).
+ */
+async function exactlyOnce(smtp: TestSmtp, acknowledged: string[], db: string, mayRepeat = 0): Promise<void> {
   // Nothing is left to send (no mail queued, none leased by a process that died): a duplicate
   // would have been sent by now, and the count is final.
   const deadline = Date.now() + 90_000;
@@ -112,13 +124,13 @@ async function exactlyOnce(smtp: TestSmtp, acknowledged: string[], db: string): 
     if (Date.now() > deadline) throw new Error('mails still queued 90 s after the load');
     await sleep(250);
   }
-  const count = byRecipient(smtp.mails);
+  const count = byRecipient(smtp.mails, mayRepeat);
   const wrong = acknowledged.filter((e) => count.get(e) !== 1);
   expect(wrong, 'acknowledged registrations without exactly one mail').toEqual([]);
 }
 
 describe('fault suite', () => {
-  it('SIGKILL of one of two instances under load: every acknowledged mail exactly once, within 90 s', async () => {
+  it('SIGKILL of one of two instances under load: every acknowledged mail within 90 s, once (again only if the killed one was mid-delivery, one per connection)', async () => {
     const db = await postgres.createDatabase(`faults_${++dbCounter}`);
     // A mail server that takes 150 ms per mail: a backlog builds, so the killed one holds claims.
     // It answers a mail's data at once (RFC 1047): a sender killed after its data went out but
@@ -143,7 +155,10 @@ describe('fault suite', () => {
     figure('SIGKILL: acknowledged registrations', acked.length);
     figure('SIGKILL: last mail after the kill (s)', ((last - killedAt) / 1000).toFixed(1));
     expect(last - killedAt).toBeLessThan(90_000);
-    await exactlyOnce(smtp, acked, db);
+    // A mail the mail server had taken when the instance was killed, its sent mark not yet
+    // written, goes out again from the other instance: one per SMTP connection of the killed
+    // instance at most (README, Mail at SMTP speed), with the same Message-ID.
+    await exactlyOnce(smtp, acked, db, SMTP_CONNECTIONS);
     expect(b.child.exitCode).toBeNull();
     b.child.kill('SIGTERM');
     await b.exited;
